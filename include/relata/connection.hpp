@@ -1,0 +1,189 @@
+#pragma once
+/// @file
+/// The connection concept every backend satisfies (`relata::sqlite::connection`,
+/// `relata::postgres::connection`), the RAII `relata::transaction` guard, and the reading of
+/// result rows into model objects.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
+#include "relata/sql/dialect.hpp"
+#include "relata/sql/render.hpp"
+#include "relata/types.hpp"
+
+namespace relata {
+
+/// A result row as a backend hands it to a row callback: `size()` columns, each read with
+/// `cell(i)` (borrowed; valid until the callback returns) and named by `column_name(i)`.
+template <class R>
+concept result_row = requires(const R& row, std::size_t i) {
+    { row.size() } -> std::convertible_to<std::size_t>;
+    { row.cell(i) } -> std::same_as<cell>;
+    { row.column_name(i) } -> std::convertible_to<std::string_view>;
+};
+
+namespace detail {
+/// A row callback used only to state the connection concept.
+struct any_row_callback {
+    template <class Row>
+    void operator()(const Row&) const {}
+};
+}  // namespace detail
+
+/// What the query layer and the Session need from a backend connection:
+/// - `sql_dialect()`: the dialect (and naming convention) to render with;
+/// - `execute(rendered_query)`: run a statement, return the number of rows it changed;
+/// - `for_each_row(rendered_query, callback)`: run a query, call `callback(row)` per row;
+/// - `begin()`, `commit()`, `rollback()`, `in_transaction()`;
+/// - `savepoint(name)`, `release_savepoint(name)`, `rollback_to_savepoint(name)`;
+/// - `statement_count()`: statements executed so far.
+template <class C>
+concept connection = requires(C& db, const C& const_db, const rendered_query& query, std::string_view name) {
+    { const_db.sql_dialect() } -> std::convertible_to<const dialect&>;
+    { db.execute(query) } -> std::convertible_to<std::int64_t>;
+    db.for_each_row(query, detail::any_row_callback{});
+    db.begin();
+    db.commit();
+    db.rollback();
+    { const_db.in_transaction() } -> std::convertible_to<bool>;
+    db.savepoint(name);
+    db.release_savepoint(name);
+    db.rollback_to_savepoint(name);
+    { const_db.statement_count() } -> std::convertible_to<std::uint64_t>;
+};
+
+/// RAII transaction: begins on construction and rolls back on destruction unless `commit()`
+/// was called. Inside an open transaction it uses a SAVEPOINT instead, so guards nest.
+/// @code
+/// relata::transaction tx{db};         // BEGIN   (or SAVEPOINT "relata_1" when nested)
+/// db.execute(...);
+/// tx.commit();                        // COMMIT  (or RELEASE SAVEPOINT "relata_1")
+/// @endcode
+/// @throws relata::database_error from BEGIN/COMMIT/SAVEPOINT.
+template <connection Connection>
+class transaction {
+public:
+    /// Begins a transaction, or a savepoint when one is already open.
+    explicit transaction(Connection& db) : db_(db), nested_(db.in_transaction()) {
+        if (nested_) {
+            savepoint_ = fmt::format("relata_{}", ++nesting_counter());
+            db_.savepoint(savepoint_);
+        } else {
+            db_.begin();
+        }
+    }
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+
+    /// Rolls back unless committed; never throws (a failing rollback is swallowed).
+    ~transaction() {
+        if (done_) return;
+        try {
+            if (nested_) {
+                db_.rollback_to_savepoint(savepoint_);
+                db_.release_savepoint(savepoint_);
+            } else {
+                db_.rollback();
+            }
+        } catch (const error&) {  // NOLINT(bugprone-empty-catch): destructors must not throw
+        }
+    }
+
+    /// Commits (COMMIT, or RELEASE SAVEPOINT when nested).
+    void commit() {
+        if (nested_) db_.release_savepoint(savepoint_);
+        else db_.commit();
+        done_ = true;
+    }
+
+    /// Rolls back now (ROLLBACK, or ROLLBACK TO + RELEASE SAVEPOINT when nested).
+    void rollback() {
+        done_ = true;
+        if (nested_) {
+            db_.rollback_to_savepoint(savepoint_);
+            db_.release_savepoint(savepoint_);
+        } else {
+            db_.rollback();
+        }
+    }
+
+private:
+    static std::uint64_t& nesting_counter() {
+        thread_local std::uint64_t counter = 0;
+        return counter;
+    }
+
+    Connection& db_;
+    bool nested_;
+    bool done_ = false;
+    std::string savepoint_;
+};
+
+namespace detail {
+
+/// Reads the columns [first, first + field_count<T>) of `row` into a new T.
+/// @throws relata::mapping_error naming model, member, column and the offending value.
+template <model T, result_row Row>
+T read_model(const Row& row, std::size_t first = 0) {
+    T object{};
+    for_each_field<T>([&](auto i) {
+        using member_type = field_type<T, i.value>;
+        const cell c = row.cell(first + i.value);
+        try {
+            object.*member_pointer<T, i.value> = from_cell<member_type>(c);
+        } catch (const conversion_error& e) {
+            throw mapping_error(fmt::format("relata: cannot read {}::{} from column \"{}\": {}", type_name<T>,
+                                            std::get<i.value>(description<T>.fields).member_name,
+                                            row.column_name(first + i.value), e.what()));
+        }
+    });
+    return object;
+}
+
+/// Checks that a result has the model's column count (for hand-written SQL).
+template <model T, result_row Row>
+void check_column_count(const Row& row, std::string_view sql) {
+    if (row.size() != field_count<T>)
+        throw mapping_error(fmt::format("relata: the query returns {} columns but {} maps {}; SQL: {}", row.size(),
+                                        type_name<T>, field_count<T>, sql));
+}
+
+/// Parameter for a value written to member `index` of T; errors name model and member.
+template <model T, std::size_t I>
+value member_value(const T& object) {
+    try {
+        return to_value(object.*member_pointer<T, I>);
+    } catch (const conversion_error& e) {
+        throw mapping_error(fmt::format("relata: cannot write {}::{}: {}", type_name<T>,
+                                        std::get<I>(description<T>.fields).member_name, e.what()));
+    }
+}
+
+/// Converts a hand-written query's argument to a parameter.
+template <class Argument>
+value argument_value(const Argument& argument) {
+    using A = std::remove_cvref_t<Argument>;
+    try {
+        if constexpr (std::is_convertible_v<const A&, std::string_view> && !std::is_same_v<A, std::string>)
+            return std::string(std::string_view(argument));
+        else if constexpr (std::is_same_v<A, std::nullptr_t>)
+            return std::monostate{};
+        else if constexpr (std::is_same_v<A, value>)
+            return argument;
+        else
+            return to_value(argument);
+    } catch (const conversion_error& e) {
+        throw mapping_error(fmt::format("relata: cannot bind argument: {}", e.what()));
+    }
+}
+
+}  // namespace detail
+}  // namespace relata

@@ -1,0 +1,349 @@
+#pragma once
+// Compile-time model metadata behind RELATA_MODEL and relata::mapping<T>.
+// Public names (relata::mapping, relata::naming, relata::model, ...) are documented in
+// <relata/model.hpp>, which is the header users include.
+
+#include <array>
+#include <cctype>
+#include <concepts>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace relata {
+
+/// How default table and column names are derived from C++ names. Explicit names from
+/// `relata::mapping<T>` always win. Chosen per connection (see the backends' options) so
+/// one set of structs maps databases that spell names differently.
+enum class naming {
+    /// Table: snake_case of the type name (`InvoiceLine` -> `invoice_line`); columns: member
+    /// names as written.
+    standard,
+    /// Tables and columns in snake_case (`invoiceLine` -> `invoice_line`).
+    snake_case,
+    /// Tables and columns in PascalCase (`invoice_line_id` -> `InvoiceLineId`), as the SQLite
+    /// Chinook database spells them.
+    pascal_case,
+};
+
+/// Optional mapping configuration for a model, specialized by the user outside the struct.
+/// Every member is optional:
+/// @code
+/// template <> struct relata::mapping<blog::Post> {
+///     static constexpr auto table = "posts";                                  // table name
+///     static constexpr auto primary_key = &blog::Post::id;                    // default: member `id`
+///     static constexpr bool generated_key = true;                             // default: integer key
+///     static constexpr auto column_names = std::tuple{relata::column_name(&blog::Post::title, "Title")};
+///     static constexpr auto unique = std::tuple{relata::unique(&blog::Post::title)};
+///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
+///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
+/// };
+/// @endcode
+template <class Model>
+struct mapping {};
+
+/// An explicit column name for one member, for `mapping<T>::column_names`.
+template <class Model, class Value>
+struct column_name_override {
+    Value Model::*member;  ///< the member
+    const char* name;      ///< the column name, used verbatim (quoted)
+};
+
+/// Names the column of `member` explicitly: `relata::column_name(&Track::unit_price, "UnitPrice")`.
+template <class Model, class Value>
+constexpr column_name_override<Model, Value> column_name(Value Model::*member, const char* name) noexcept {
+    return {member, name};
+}
+
+/// A UNIQUE constraint over one or more members, for `mapping<T>::unique`.
+/// DDL: `UNIQUE ("a", "b")` inside CREATE TABLE.
+template <class Model, class... Values>
+struct unique_constraint {
+    std::tuple<Values Model::*...> members;  ///< the constrained members, in order
+};
+
+/// A UNIQUE constraint: `relata::unique(&User::email)` or `relata::unique(&A::x, &A::y)`.
+template <class Model, class... Values>
+constexpr unique_constraint<Model, Values...> unique(Values Model::*... members) noexcept {
+    return {{members...}};
+}
+
+/// A (non-unique) index over one or more members, for `mapping<T>::indexes`.
+/// DDL: `CREATE INDEX IF NOT EXISTS "<table>_<col>_idx" ON "<table>" ("col", ...)`.
+template <class Model, class... Values>
+struct index_definition {
+    std::tuple<Values Model::*...> members;  ///< the indexed members, in order
+};
+
+/// An index: `relata::index(&Post::published_at)`.
+template <class Model, class... Values>
+constexpr index_definition<Model, Values...> index(Values Model::*... members) noexcept {
+    return {{members...}};
+}
+
+/// A foreign key from one member to another model's member, for `mapping<T>::foreign_keys`.
+/// DDL: `FOREIGN KEY ("author_id") REFERENCES "author" ("id")`. The Session also uses it to
+/// order a flush: referenced rows are inserted before and deleted after referencing rows.
+template <class Model, class Value, class Target, class TargetValue>
+struct foreign_key {
+    Value Model::*member;               ///< the referencing member
+    TargetValue Target::*target_member; ///< the referenced member (usually the primary key)
+};
+
+/// A foreign key: `relata::references(&Post::author_id, &Author::id)`.
+template <class Model, class Value, class Target, class TargetValue>
+constexpr foreign_key<Model, Value, Target, TargetValue> references(Value Model::*member,
+                                                                    TargetValue Target::*target) noexcept {
+    return {member, target};
+}
+
+namespace detail {
+
+template <class>
+inline constexpr bool always_false = false;
+
+/// A string usable as a template argument (the member name in relata::column<Model, Name>).
+template <std::size_t N>
+struct fixed_string {
+    char value[N]{};
+    constexpr fixed_string(const char (&text)[N]) noexcept {  // NOLINT: implicit on purpose
+        for (std::size_t i = 0; i < N; ++i) value[i] = text[i];
+    }
+    [[nodiscard]] constexpr std::string_view view() const noexcept { return {value, N - 1}; }
+};
+
+/// One reflected member: its member pointer and its name as written in C++.
+template <class Model, class Value>
+struct field_info {
+    using model_type = Model;
+    using value_type = Value;
+    Value Model::*pointer;
+    std::string_view member_name;
+};
+
+template <class Model, class Value>
+constexpr field_info<Model, Value> make_field(Value Model::*pointer, std::string_view member_name) noexcept {
+    return {pointer, member_name};
+}
+
+/// Everything RELATA_MODEL knows about a type.
+template <class Model, class... Values>
+struct model_description {
+    std::string_view type_name;
+    std::tuple<field_info<Model, Values>...> fields;
+};
+
+template <class Model, class... Values>
+constexpr model_description<Model, Values...> describe(std::string_view type_name,
+                                                       field_info<Model, Values>... fields) noexcept {
+    return {type_name, {fields...}};
+}
+
+}  // namespace detail
+
+/// A type described by RELATA_MODEL (found by argument-dependent lookup).
+template <class T>
+concept model = requires { relata_model_description(static_cast<const T*>(nullptr)); };
+
+namespace detail {
+
+template <model T>
+inline constexpr auto description = relata_model_description(static_cast<const T*>(nullptr));
+
+template <model T>
+using fields_tuple = std::remove_cvref_t<decltype(description<T>.fields)>;
+
+template <model T>
+inline constexpr std::size_t field_count = std::tuple_size_v<fields_tuple<T>>;
+
+template <model T, std::size_t I>
+using field_type = typename std::tuple_element_t<I, fields_tuple<T>>::value_type;
+
+template <model T, std::size_t I>
+inline constexpr auto member_pointer = std::get<I>(description<T>.fields).pointer;
+
+/// Calls f(std::integral_constant<std::size_t, I>{}) for every field index I.
+template <model T, class F>
+constexpr void for_each_field(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f(std::integral_constant<std::size_t, I>{}), ...);
+    }(std::make_index_sequence<field_count<T>>{});
+}
+
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+/// Index of the field whose C++ name is `name`, or npos.
+template <model T>
+constexpr std::size_t index_of_name(std::string_view name) {
+    std::size_t found = npos;
+    for_each_field<T>([&](auto i) {
+        if (std::get<i.value>(description<T>.fields).member_name == name) found = i.value;
+    });
+    return found;
+}
+
+/// Index of the field whose member pointer is `member`, or npos.
+template <model T, class Value>
+constexpr std::size_t index_of_member(Value T::*member) {
+    std::size_t found = npos;
+    for_each_field<T>([&](auto i) {
+        if constexpr (std::is_same_v<field_type<T, i.value>, Value>) {
+            if (member_pointer<T, i.value> == member) found = i.value;
+        }
+    });
+    return found;
+}
+
+template <model T>
+constexpr std::size_t find_primary_key_index() {
+    if constexpr (requires { mapping<T>::primary_key; }) {
+        constexpr std::size_t index = index_of_member<T>(mapping<T>::primary_key);
+        static_assert(index != npos,
+                      "relata: mapping<T>::primary_key names a member that RELATA_MODEL does not list");
+        return index;
+    } else {
+        return index_of_name<T>("id");
+    }
+}
+
+/// Index of the primary key field, or npos when the model has none.
+template <model T>
+inline constexpr std::size_t primary_key_index = find_primary_key_index<T>();
+
+template <model T>
+inline constexpr bool has_primary_key = primary_key_index<T> != npos;
+
+template <class T>
+inline constexpr bool is_plain_integer = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+template <model T>
+constexpr bool find_generated_key() {
+    if constexpr (!has_primary_key<T>) {
+        return false;
+    } else if constexpr (requires { mapping<T>::generated_key; }) {
+        return mapping<T>::generated_key;
+    } else {
+        return is_plain_integer<field_type<T, primary_key_index<T>>>;
+    }
+}
+
+/// True when the database generates the primary key (an integer key, unless the mapping says
+/// `generated_key = false`). An object whose key is 0 is then inserted without it.
+template <model T>
+inline constexpr bool generated_key = find_generated_key<T>();
+
+template <model T>
+using primary_key_type = field_type<T, primary_key_index<T>>;
+
+/// The class of a member pointer type: member_class<int Post::*>::type is Post.
+template <class MemberPointer>
+struct member_class;
+template <class Class, class Value>
+struct member_class<Value Class::*> {
+    using type = Class;
+};
+
+/// Visits the elements of mapping<T>::NAME if present.
+template <class Tuple, class F>
+constexpr void for_each_in_tuple(const Tuple& tuple, F&& f) {
+    std::apply([&](const auto&... element) { (f(element), ...); }, tuple);
+}
+
+inline std::string to_snake_case(std::string_view name) {
+    std::string out;
+    out.reserve(name.size() + 4);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        const auto uc = static_cast<unsigned char>(c);
+        if (std::isupper(uc)) {
+            const bool after_lower = i > 0 && (std::islower(static_cast<unsigned char>(name[i - 1])) ||
+                                               std::isdigit(static_cast<unsigned char>(name[i - 1])));
+            const bool acronym_end = i > 0 && std::isupper(static_cast<unsigned char>(name[i - 1])) &&
+                                     i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]));
+            if ((after_lower || acronym_end) && !out.empty() && out.back() != '_') out.push_back('_');
+            out.push_back(static_cast<char>(std::tolower(uc)));
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+inline std::string to_pascal_case(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    bool upper_next = true;
+    for (const char c : name) {
+        if (c == '_') {
+            upper_next = true;
+            continue;
+        }
+        const auto uc = static_cast<unsigned char>(c);
+        out.push_back(upper_next ? static_cast<char>(std::toupper(uc)) : c);
+        upper_next = false;
+    }
+    return out;
+}
+
+/// Table and column names of a model under one naming convention.
+template <model T>
+struct model_names {
+    std::string table;
+    std::array<std::string, field_count<T>> columns;
+};
+
+template <model T>
+model_names<T> compute_names(naming convention) {
+    model_names<T> names;
+    if constexpr (requires { mapping<T>::table; }) {
+        names.table = std::string(mapping<T>::table);
+    } else {
+        names.table = convention == naming::pascal_case ? to_pascal_case(description<T>.type_name)
+                                                        : to_snake_case(description<T>.type_name);
+    }
+    for_each_field<T>([&](auto i) {
+        const std::string_view member = std::get<i.value>(description<T>.fields).member_name;
+        switch (convention) {
+            case naming::standard: names.columns[i.value] = std::string(member); break;
+            case naming::snake_case: names.columns[i.value] = to_snake_case(member); break;
+            case naming::pascal_case: names.columns[i.value] = to_pascal_case(member); break;
+        }
+    });
+    if constexpr (requires { mapping<T>::column_names; }) {
+        for_each_in_tuple(mapping<T>::column_names, [&](const auto& override_) {
+            const std::size_t index = index_of_member<T>(override_.member);
+            if (index != npos) names.columns[index] = override_.name;
+        });
+    }
+    return names;
+}
+
+/// The names of T under `convention`, computed once per convention.
+template <model T>
+const model_names<T>& names_of(naming convention) {
+    static const std::array<model_names<T>, 3> all{compute_names<T>(naming::standard),
+                                                   compute_names<T>(naming::snake_case),
+                                                   compute_names<T>(naming::pascal_case)};
+    return all[static_cast<std::size_t>(convention)];
+}
+
+template <model T>
+std::string_view column_name_of(naming convention, std::size_t index) {
+    return names_of<T>(convention).columns[index];
+}
+
+template <model T>
+std::string_view table_name_of(naming convention) {
+    return names_of<T>(convention).table;
+}
+
+/// The C++ name of a model type, e.g. "Post".
+template <model T>
+inline constexpr std::string_view type_name = description<T>.type_name;
+
+}  // namespace detail
+}  // namespace relata

@@ -1,0 +1,120 @@
+#pragma once
+/// @file
+/// relata's exception hierarchy. Every exception derives from `relata::error`
+/// (itself a `std::runtime_error`) and its `what()` starts with `relata: `.
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace relata {
+
+/// Root of every exception relata throws.
+class error : public std::runtime_error {
+public:
+    /// @param message the full message; callers pass it with the `relata: ` prefix.
+    explicit error(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// Opening a connection failed, or an open connection was lost
+/// (PostgreSQL SQLSTATE class 08, `CONNECTION_BAD`; SQLite `SQLITE_CANTOPEN`).
+class connection_error : public error {
+public:
+    using error::error;
+};
+
+/// The database rejected a statement. Carries the SQL text and the engine's code:
+/// the SQLSTATE on PostgreSQL (e.g. `"23505"`), the extended result code on SQLite
+/// (e.g. `2067` for `SQLITE_CONSTRAINT_UNIQUE`).
+class database_error : public error {
+public:
+    /// @param message  full message (already includes code and SQL)
+    /// @param sql      the statement text that failed (may be empty for connection-level calls)
+    /// @param sqlstate the PostgreSQL SQLSTATE, empty on SQLite
+    /// @param code     the SQLite extended result code, 0 on PostgreSQL
+    database_error(const std::string& message, std::string sql, std::string sqlstate, int code)
+        : error(message), sql_(std::move(sql)), sqlstate_(std::move(sqlstate)), code_(code) {}
+
+    /// The SQL text of the failed statement.
+    [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    /// The PostgreSQL SQLSTATE (five characters), or empty on SQLite.
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+    /// The SQLite extended result code, or 0 on PostgreSQL.
+    [[nodiscard]] int code() const noexcept { return code_; }
+
+private:
+    std::string sql_;
+    std::string sqlstate_;
+    int code_;
+};
+
+/// Which integrity constraint a `constraint_violation` broke.
+enum class constraint_kind {
+    unique,       ///< UNIQUE or PRIMARY KEY (SQLSTATE 23505; SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY)
+    foreign_key,  ///< FOREIGN KEY (SQLSTATE 23503; SQLITE_CONSTRAINT_FOREIGNKEY)
+    not_null,     ///< NOT NULL (SQLSTATE 23502; SQLITE_CONSTRAINT_NOTNULL)
+    check,        ///< CHECK (SQLSTATE 23514; SQLITE_CONSTRAINT_CHECK)
+    other,        ///< any other integrity violation (SQLSTATE class 23; other SQLITE_CONSTRAINT_*)
+};
+
+/// A statement broke an integrity constraint; `kind()` says which.
+class constraint_violation : public database_error {
+public:
+    /// @param kind which constraint family was violated; other parameters as `database_error`.
+    constraint_violation(constraint_kind kind, const std::string& message, std::string sql,
+                         std::string sqlstate, int code)
+        : database_error(message, std::move(sql), std::move(sqlstate), code), kind_(kind) {}
+
+    /// Which constraint family was violated.
+    [[nodiscard]] constraint_kind kind() const noexcept { return kind_; }
+
+private:
+    constraint_kind kind_;
+};
+
+/// The transaction lost a race with a concurrent one and may succeed if retried from
+/// the start: PostgreSQL serialization failure (40001) or deadlock (40P01);
+/// SQLite `SQLITE_BUSY` after the busy timeout.
+class transaction_conflict : public database_error {
+public:
+    using database_error::database_error;
+};
+
+/// A flushed UPDATE or DELETE matched no row: the row was deleted or its key changed by
+/// someone else since this Session loaded it (SQLAlchemy's StaleDataError). The flush is
+/// rolled back.
+class stale_data_error : public error {
+public:
+    using error::error;
+};
+
+/// A value could not be converted between C++ and the database: NULL into a
+/// non-optional member, an integer out of range, text where a number belongs, a
+/// malformed date. The message names the model, the column and the value.
+class mapping_error : public error {
+public:
+    using error::error;
+};
+
+/// A query that must return a row returned none (`session::get`, `first` on an
+/// empty result where a row is required).
+class no_result : public error {
+public:
+    using error::error;
+};
+
+/// A query that must return at most one row returned several.
+class multiple_results : public error {
+public:
+    using error::error;
+};
+
+/// An object was used in a way its Session state does not allow (e.g. removing an
+/// object the Session does not track, adding a second object with a primary key
+/// that is already in the identity map).
+class session_error : public error {
+public:
+    using error::error;
+};
+
+}  // namespace relata

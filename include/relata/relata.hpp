@@ -1,0 +1,17 @@
+#pragma once
+/// @file
+/// The core umbrella header: models, value types, query objects, SQL rendering, schema and the
+/// Session. It includes no database C API; add <relata/sqlite.hpp> or <relata/postgres.hpp>
+/// for a backend.
+
+#include "relata/connection.hpp"   // IWYU pragma: export
+#include "relata/error.hpp"        // IWYU pragma: export
+#include "relata/execute.hpp"      // IWYU pragma: export
+#include "relata/model.hpp"        // IWYU pragma: export
+#include "relata/query/expression.hpp"  // IWYU pragma: export
+#include "relata/query/select.hpp"      // IWYU pragma: export
+#include "relata/schema.hpp"       // IWYU pragma: export
+#include "relata/session.hpp"      // IWYU pragma: export
+#include "relata/sql/dialect.hpp"  // IWYU pragma: export
+#include "relata/sql/render.hpp"   // IWYU pragma: export
+#include "relata/types.hpp"        // IWYU pragma: export

@@ -1,0 +1,742 @@
+#pragma once
+/// @file
+/// `relata::session`: an identity map and a snapshot-diffing unit of work over one connection.
+///
+/// @code
+/// relata::session session{db};
+/// auto& ada = session.add(Author{.name = "Ada"});     // pending: no SQL yet
+/// session.flush();                                     // INSERT ... RETURNING "id"; ada.id is set
+/// ada.name = "Ada Lovelace";
+/// session.commit();                                    // UPDATE "author" SET "name" = ? WHERE "id" = ?; COMMIT
+/// @endcode
+///
+/// Object states (SQLAlchemy's words): **pending** (added, not yet inserted), **persistent**
+/// (has a row; in the identity map), **deleted** (its DELETE was flushed, not yet committed),
+/// **detached** (no longer tracked). Tracked objects are owned by the Session: references it
+/// hands out stay valid until `clear()` or the Session's destruction, also after the object is
+/// detached.
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <typeindex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "relata/connection.hpp"
+#include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
+#include "relata/query/select.hpp"
+#include "relata/schema.hpp"
+#include "relata/sql/render.hpp"
+#include "relata/types.hpp"
+
+namespace relata {
+
+/// Where an object stands in its Session's unit of work.
+enum class object_state {
+    pending,     ///< added; INSERTed at the next flush
+    persistent,  ///< has a row; in the identity map; UPDATEd at flush when it differs from its snapshot
+    deleted,     ///< its DELETE was flushed; becomes detached at commit
+    detached,    ///< not tracked (expunged, or deleted and committed)
+};
+
+/// Counters of one Session's work, for spotting N+1 patterns and checking batching.
+struct session_statistics {
+    std::uint64_t queries = 0;             ///< SELECTs the Session ran (all, first, one, get, find, count)
+    std::uint64_t inserts = 0;             ///< INSERT statements flushed
+    std::uint64_t updates = 0;             ///< UPDATE statements flushed
+    std::uint64_t deletes = 0;             ///< DELETE statements flushed
+    std::uint64_t flushes = 0;             ///< flushes that wrote something
+    std::uint64_t identity_map_hits = 0;   ///< get/find answered from the identity map without SQL
+};
+
+/// Options of a Session.
+struct session_options {
+    /// Flush pending changes before every query the Session runs, so queries see them
+    /// (SQLAlchemy's autoflush). The dirty check compares every tracked object.
+    bool autoflush = true;
+};
+
+/// The tracked objects a query returned, in row order; iterating yields `T&`.
+template <model T>
+class result_list {
+public:
+    /// Iterator yielding `T&`.
+    class iterator {
+    public:
+        using iterator_category = std::random_access_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using pointer = T*;
+        using reference = T&;
+        iterator() = default;
+        explicit iterator(typename std::vector<T*>::const_iterator it) : it_(it) {}
+        reference operator*() const { return **it_; }
+        pointer operator->() const { return *it_; }
+        iterator& operator++() { ++it_; return *this; }
+        iterator operator++(int) { auto copy = *this; ++it_; return copy; }
+        iterator& operator--() { --it_; return *this; }
+        iterator operator--(int) { auto copy = *this; --it_; return copy; }
+        iterator& operator+=(difference_type n) { it_ += n; return *this; }
+        iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+        friend iterator operator+(iterator i, difference_type n) { return i += n; }
+        friend iterator operator+(difference_type n, iterator i) { return i += n; }
+        friend iterator operator-(iterator i, difference_type n) { return i -= n; }
+        friend difference_type operator-(const iterator& a, const iterator& b) { return a.it_ - b.it_; }
+        reference operator[](difference_type n) const { return *it_[n]; }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.it_ == b.it_; }
+        friend auto operator<=>(const iterator& a, const iterator& b) { return a.it_ <=> b.it_; }
+
+    private:
+        typename std::vector<T*>::const_iterator it_{};
+    };
+
+    result_list() = default;
+    /// Wraps pointers to tracked objects.
+    explicit result_list(std::vector<T*> objects) : objects_(std::move(objects)) {}
+    /// First object.
+    [[nodiscard]] iterator begin() const { return iterator(objects_.begin()); }
+    /// Past the last object.
+    [[nodiscard]] iterator end() const { return iterator(objects_.end()); }
+    /// Number of objects.
+    [[nodiscard]] std::size_t size() const noexcept { return objects_.size(); }
+    /// True when the query returned no rows.
+    [[nodiscard]] bool empty() const noexcept { return objects_.empty(); }
+    /// The `index`-th object (unchecked).
+    [[nodiscard]] T& operator[](std::size_t index) const { return *objects_[index]; }
+
+private:
+    std::vector<T*> objects_;
+};
+
+namespace detail {
+
+/// Equality for dirty checks: floating point compares bit patterns, so NaN is not always
+/// dirty and -0.0 differs from 0.0.
+template <class V>
+bool same_value(const V& a, const V& b) {
+    if constexpr (std::is_floating_point_v<V>) {
+        if constexpr (sizeof(V) == 8) return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+        else if constexpr (sizeof(V) == 4) return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
+        else return a == b;
+    } else if constexpr (is_optional<V>::value) {
+        if (a.has_value() != b.has_value()) return false;
+        return !a.has_value() || same_value(*a, *b);
+    } else {
+        static_assert(std::equality_comparable<V>,
+                      "relata: a member type needs operator== so the Session can detect changes");
+        return a == b;
+    }
+}
+
+/// Indexes of the members where `current` differs from `snapshot`.
+template <model T>
+std::vector<std::size_t> changed_columns(const T& current, const T& snapshot) {
+    std::vector<std::size_t> changed;
+    for_each_field<T>([&](auto i) {
+        if (!same_value(current.*member_pointer<T, i.value>, snapshot.*member_pointer<T, i.value>))
+            changed.push_back(i.value);
+    });
+    return changed;
+}
+
+template <class Key>
+std::string describe_key_value(const Key& key) {
+    const value v = to_value(key);
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *i);
+    if (const auto* s = std::get_if<std::string>(&v)) return fmt::format("'{}'", *s);
+    return "(key)";
+}
+
+template <model T>
+std::string describe_key(const T& object) {
+    return describe_key_value(object.*member_pointer<T, primary_key_index<T>>);
+}
+
+/// One tracked object with its snapshot (the values its row holds, as far as this Session knows).
+template <model T>
+struct entry {
+    T object;
+    std::optional<T> snapshot;
+    object_state state = object_state::pending;
+    bool remove_requested = false;
+};
+
+/// The per-model part of a Session, behind a virtual interface so the Session can hold every
+/// model in one container. Virtual calls happen per model per flush, not per object.
+template <class Connection>
+class registry_base {
+public:
+    virtual ~registry_base() = default;
+    [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
+    [[nodiscard]] virtual bool has_changes() const = 0;
+    virtual void plan() = 0;
+    virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
+    virtual void write_updates(Connection& db, session_statistics& stats) = 0;
+    virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
+    virtual void apply(std::vector<std::function<void()>>& undo) = 0;
+    virtual void discard_plan() = 0;
+    virtual void finish_commit() = 0;
+    virtual void revert_to_snapshots() = 0;
+    virtual void clear() = 0;
+};
+
+template <class Connection, model T>
+class registry final : public registry_base<Connection> {
+public:
+    using key_type = primary_key_type<T>;
+
+    T& add(T object) {
+        if constexpr (!generated_key<T>) {
+            if (identity_.contains(object.*member_pointer<T, primary_key_index<T>>))
+                throw session_error(fmt::format("relata: a {} with primary key {} is already in the session",
+                                                type_name<T>, describe_key(object)));
+        }
+        auto owned = std::make_unique<entry<T>>(entry<T>{std::move(object), std::nullopt, object_state::pending, false});
+        entry<T>* e = owned.get();
+        owned_.emplace(&e->object, std::move(owned));
+        pending_.push_back(e);
+        return e->object;
+    }
+
+    entry<T>* find_entry(const T& object) {
+        const auto found = owned_.find(&object);
+        return found == owned_.end() ? nullptr : found->second.get();
+    }
+
+    entry<T>* lookup(const key_type& key) {
+        const auto found = identity_.find(key);
+        return found == identity_.end() ? nullptr : found->second;
+    }
+
+    /// The tracked object for a loaded row: the existing one when the key is known (its
+    /// values are not overwritten), otherwise a new persistent entry.
+    T& merge_loaded(T&& loaded) {
+        const key_type& key = loaded.*member_pointer<T, primary_key_index<T>>;
+        if (entry<T>* existing = lookup(key)) return existing->object;
+        auto owned = std::make_unique<entry<T>>(entry<T>{loaded, std::move(loaded), object_state::persistent, false});
+        entry<T>* e = owned.get();
+        identity_.emplace(e->object.*member_pointer<T, primary_key_index<T>>, e);
+        owned_.emplace(&e->object, std::move(owned));
+        return e->object;
+    }
+
+    void remove(entry<T>& e) {
+        switch (e.state) {
+            case object_state::pending:
+                pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
+                e.state = object_state::detached;
+                break;
+            case object_state::persistent: e.remove_requested = true; break;
+            case object_state::deleted:
+            case object_state::detached: break;
+        }
+    }
+
+    void expunge(entry<T>& e) {
+        pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
+        if (e.state == object_state::persistent || e.state == object_state::deleted) {
+            const auto found = identity_.find(e.snapshot->*member_pointer<T, primary_key_index<T>>);
+            if (found != identity_.end() && found->second == &e) identity_.erase(found);
+        }
+        e.state = object_state::detached;
+        e.remove_requested = false;
+    }
+
+    [[nodiscard]] bool is_dirty(const entry<T>& e) const {
+        if (e.state == object_state::pending) return true;
+        if (e.state != object_state::persistent) return false;
+        return e.remove_requested || !changed_columns(e.object, *e.snapshot).empty();
+    }
+
+    [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
+
+    [[nodiscard]] bool has_changes() const override {
+        if (!pending_.empty()) return true;
+        for (const auto& [key, e] : identity_)
+            if (is_dirty(*e)) return true;
+        return false;
+    }
+
+    void plan() override {
+        discard_plan();
+        inserts_ = pending_;
+        for (const auto& [key, e] : identity_) {
+            if (e->state != object_state::persistent) continue;
+            if (e->remove_requested) {
+                deletes_.push_back(e);
+                continue;
+            }
+            auto changed = changed_columns(e->object, *e->snapshot);
+            if (!changed.empty()) updates_.push_back({e, std::move(changed)});
+        }
+    }
+
+    void write_inserts(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (entry<T>* e : inserts_) {
+            const bool generate = generated_key<T> && is_default_key(e->object);
+            rendered_query query{insert_sql<T>(d, !generate), {}};
+            for_each_field<T>([&](auto i) {
+                if (generate && i.value == primary_key_index<T>) return;
+                query.parameters.push_back(member_value<T, i.value>(e->object));
+            });
+            ++stats.inserts;
+            if (generate) {
+                std::optional<key_type> key;
+                db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
+                if (!key) throw database_error("relata: INSERT ... RETURNING returned no row; SQL: " + query.sql, query.sql, "", 0);
+                generated_keys_.push_back(*key);
+            } else {
+                db.execute(query);
+                generated_keys_.push_back(e->object.*member_pointer<T, primary_key_index<T>>);
+            }
+        }
+    }
+
+    void write_updates(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (const auto& [e, changed] : updates_) {
+            rendered_query query{update_sql<T>(d, changed), {}};
+            for (const std::size_t index : changed) query.parameters.push_back(value_of(e->object, index));
+            query.parameters.push_back(value_of(*e->snapshot, primary_key_index<T>));
+            ++stats.updates;
+            if (db.execute(query) != 1)
+                throw stale_data_error(fmt::format("relata: UPDATE of {} with primary key {} matched no row (deleted or "
+                                                   "changed by someone else); SQL: {}",
+                                                   type_name<T>, describe_key(*e->snapshot), query.sql));
+        }
+    }
+
+    void write_deletes(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        const std::string sql = delete_sql<T>(d);
+        for (entry<T>* e : deletes_) {
+            ++stats.deletes;
+            if (db.execute(rendered_query{sql, {value_of(*e->snapshot, primary_key_index<T>)}}) != 1)
+                throw stale_data_error(fmt::format("relata: DELETE of {} with primary key {} matched no row; SQL: {}",
+                                                   type_name<T>, describe_key(*e->snapshot), sql));
+        }
+    }
+
+    void apply(std::vector<std::function<void()>>& undo) override {
+        for (std::size_t i = 0; i < inserts_.size(); ++i) {
+            entry<T>* e = inserts_[i];
+            const key_type old_key = e->object.*member_pointer<T, primary_key_index<T>>;
+            e->object.*member_pointer<T, primary_key_index<T>> = generated_keys_[i];
+            e->snapshot = e->object;
+            e->state = object_state::persistent;
+            identity_[generated_keys_[i]] = e;
+            undo.emplace_back([this, e, old_key] {
+                identity_.erase((*e->snapshot).*member_pointer<T, primary_key_index<T>>);
+                e->object.*member_pointer<T, primary_key_index<T>> = old_key;
+                e->snapshot.reset();
+                e->state = object_state::pending;
+                e->remove_requested = false;
+                pending_.push_back(e);
+            });
+        }
+        pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                      [&](entry<T>* e) { return e->state != object_state::pending; }),
+                       pending_.end());
+        for (auto& [e, changed] : updates_) {
+            T old_snapshot = *e->snapshot;
+            const key_type old_key = old_snapshot.*member_pointer<T, primary_key_index<T>>;
+            const key_type new_key = e->object.*member_pointer<T, primary_key_index<T>>;
+            e->snapshot = e->object;
+            if (!(old_key == new_key)) {
+                identity_.erase(old_key);
+                identity_[new_key] = e;
+            }
+            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key] {
+                if (!(old_key == new_key)) {
+                    identity_.erase(new_key);
+                    identity_[old_key] = e;
+                }
+                e->snapshot = old_snapshot;
+            });
+        }
+        for (entry<T>* e : deletes_) {
+            e->state = object_state::deleted;
+            e->remove_requested = false;
+            undo.emplace_back([e] {
+                e->state = object_state::persistent;
+                e->remove_requested = true;
+            });
+        }
+        discard_plan();
+    }
+
+    void discard_plan() override {
+        inserts_.clear();
+        updates_.clear();
+        deletes_.clear();
+        generated_keys_.clear();
+    }
+
+    void finish_commit() override {
+        for (auto it = identity_.begin(); it != identity_.end();) {
+            if (it->second->state == object_state::deleted) {
+                it->second->state = object_state::detached;
+                it = identity_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    void revert_to_snapshots() override {
+        for (auto& [key, e] : identity_) {
+            if (e->state == object_state::persistent && e->snapshot) {
+                e->object = *e->snapshot;
+                e->remove_requested = false;
+            }
+        }
+    }
+
+    void clear() override {
+        discard_plan();
+        pending_.clear();
+        identity_.clear();
+        owned_.clear();
+    }
+
+    [[nodiscard]] std::size_t tracked() const noexcept { return identity_.size() + pending_.size(); }
+
+private:
+    static bool is_default_key(const T& object) {
+        return object.*member_pointer<T, primary_key_index<T>> == key_type{};
+    }
+
+    template <class Row>
+    static key_type read_key(const Row& row) {
+        try {
+            return from_cell<key_type>(row.cell(0));
+        } catch (const conversion_error& e) {
+            throw mapping_error(fmt::format("relata: cannot read the generated key of {}: {}", type_name<T>, e.what()));
+        }
+    }
+
+    static value value_of(const T& object, std::size_t index) {
+        value result;
+        for_each_field<T>([&](auto i) {
+            if (i.value == index) result = member_value<T, i.value>(object);
+        });
+        return result;
+    }
+
+    struct planned_update {
+        entry<T>* e;
+        std::vector<std::size_t> changed;
+    };
+
+    std::unordered_map<const T*, std::unique_ptr<entry<T>>> owned_;
+    std::map<key_type, entry<T>*> identity_;
+    std::vector<entry<T>*> pending_;
+    std::vector<entry<T>*> inserts_;
+    std::vector<planned_update> updates_;
+    std::vector<entry<T>*> deletes_;
+    std::vector<key_type> generated_keys_;
+};
+
+}  // namespace detail
+
+/// A unit of work over one connection: tracks objects, keeps one object per row (identity
+/// map), and on flush writes only what changed, in one transaction, in foreign-key order.
+///
+/// Transactions: the first flush that writes begins a transaction (`BEGIN`) and every flush
+/// runs inside a SAVEPOINT, so a failed flush rolls back to it and leaves the database, every
+/// object, its state and its snapshot as they were before the flush; fix the value and flush
+/// or commit again. `commit()` flushes and COMMITs; `rollback()` ROLLBACKs and restores the
+/// Session to the last commit. The destructor rolls back an uncommitted transaction.
+///
+/// A row that a query returns while its object is already tracked yields the tracked object,
+/// unchanged: unflushed changes to it are never overwritten by a query.
+///
+/// Not thread-safe; one Session per thread, over a connection the thread owns.
+template <connection Connection>
+class session {
+public:
+    /// A Session over `db`, which must outlive it.
+    explicit session(Connection& db, session_options options = {}) : db_(db), options_(options) {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    /// Rolls back a transaction this Session began and did not commit; never throws.
+    ~session() {
+        if (in_transaction_ && db_.in_transaction()) {
+            try {
+                db_.rollback();
+            } catch (const error&) {  // NOLINT(bugprone-empty-catch): destructors must not throw
+            }
+        }
+    }
+
+    /// Adds a new object (state pending; no SQL until flush). An object whose integer key is
+    /// 0 gets a database-generated key at flush, written back into it.
+    /// @return a reference to the tracked object (valid until clear() or the Session ends).
+    /// @throws relata::session_error when a non-generated key is already in the identity map.
+    template <model T>
+    T& add(T object) {
+        static_assert(detail::has_primary_key<T>,
+                      "relata: a Session tracks objects by primary key: give the model a member `id` or set "
+                      "relata::mapping<T>::primary_key");
+        return registry_for<T>().add(std::move(object));
+    }
+
+    /// The object with primary key `key`: from the identity map without SQL when tracked,
+    /// otherwise `SELECT ... WHERE "id" = ?`.
+    /// @throws relata::no_result when there is no such row; relata::database_error.
+    template <model T>
+    T& get(const detail::primary_key_type<T>& key) {
+        if (T* found = find<T>(key)) return *found;
+        throw no_result(fmt::format("relata: no {} with primary key {}", detail::type_name<T>,
+                                    detail::describe_key_value(key)));
+    }
+
+    /// Like `get`, but returns nullptr when there is no such row.
+    template <model T>
+    T* find(const detail::primary_key_type<T>& key) {
+        auto& registry = registry_for<T>();
+        if (auto* e = registry.lookup(key)) {
+            if (e->state == object_state::deleted || e->remove_requested) return nullptr;
+            ++statistics_.identity_map_hits;
+            return &e->object;
+        }
+        auto objects = all(select<T>().where(detail::primary_key_equals<T>(key)));
+        return objects.empty() ? nullptr : &objects[0];
+    }
+
+    /// Runs a SELECT and returns tracked objects in row order. Rows already tracked yield the
+    /// tracked object unchanged. Flushes first when autoflush is on.
+    /// @throws relata::database_error, relata::mapping_error.
+    template <model T>
+    result_list<T> all(const select_query<T>& query) {
+        static_assert(detail::has_primary_key<T>,
+                      "relata: a Session tracks objects by primary key; for a model without one use relata::all(db, query)");
+        prepare_query();
+        auto& registry = registry_for<T>();
+        std::vector<T*> objects;
+        ++statistics_.queries;
+        db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) {
+            objects.push_back(&registry.merge_loaded(detail::read_model<T>(row)));
+        });
+        return result_list<T>(std::move(objects));
+    }
+
+    /// The first row of the query (run with LIMIT 1) as a tracked object, or nullptr.
+    template <model T>
+    T* first(const select_query<T>& query) {
+        auto objects = all(query.limit(1));
+        return objects.empty() ? nullptr : &objects[0];
+    }
+
+    /// Exactly one row (the query runs with LIMIT 2 to check).
+    /// @throws relata::no_result for none, relata::multiple_results for more than one.
+    template <model T>
+    T& one(const select_query<T>& query) {
+        auto objects = all(query.limit(2));
+        if (objects.empty()) throw no_result(fmt::format("relata: the query returned no {}", detail::type_name<T>));
+        if (objects.size() > 1)
+            throw multiple_results(fmt::format("relata: the query returned more than one {}", detail::type_name<T>));
+        return objects[0];
+    }
+
+    /// `SELECT COUNT(*)` of the query's rows. Flushes first when autoflush is on.
+    template <model T>
+    std::int64_t count(const select_query<T>& query) {
+        prepare_query();
+        ++statistics_.queries;
+        return relata::count(db_, query);
+    }
+
+    /// Marks a tracked object for deletion: a pending object is simply dropped (detached); a
+    /// persistent one is DELETEd at the next flush.
+    /// @throws relata::session_error when the object is not tracked by this Session.
+    template <model T>
+    void remove(T& object) {
+        registry_for<T>().remove(entry_of(object));
+    }
+
+    /// Stops tracking an object (detached); its pending changes are not written. The object
+    /// stays valid until clear() or the Session ends.
+    /// @throws relata::session_error when the object is not tracked by this Session.
+    template <model T>
+    void expunge(T& object) {
+        registry_for<T>().expunge(entry_of(object));
+    }
+
+    /// The object's state in this Session (detached for objects it never tracked).
+    template <model T>
+    [[nodiscard]] object_state state_of(const T& object) {
+        auto* e = registry_for<T>().find_entry(object);
+        return e ? e->state : object_state::detached;
+    }
+
+    /// True when the next flush would write the object (pending, removed, or changed since
+    /// its snapshot).
+    template <model T>
+    [[nodiscard]] bool is_dirty(const T& object) {
+        auto* e = registry_for<T>().find_entry(object);
+        return e != nullptr && registry_for<T>().is_dirty(*e);
+    }
+
+    /// Writes pending changes: INSERT pending objects (generated keys via RETURNING; SQLite
+    /// 3.35+), UPDATE changed columns of changed objects, DELETE removed ones — parents before
+    /// children for inserts, children before parents for deletes (from mapping foreign_keys).
+    /// Begins a transaction if none is open; the work runs in a SAVEPOINT.
+    /// @throws relata::database_error (e.g. constraint_violation), relata::stale_data_error,
+    /// relata::mapping_error; then the database and the Session are as before the call.
+    void flush() {
+        std::vector<detail::registry_base<Connection>*> ordered = flush_order();
+        bool any = false;
+        for (auto* registry : ordered) any = any || registry->has_changes();
+        if (!any) return;
+        const bool began = !db_.in_transaction();
+        if (began) db_.begin();
+        in_transaction_ = true;
+        try {
+            // A transaction begun here is simply rolled back on failure; inside an older one a
+            // savepoint keeps the earlier work.
+            if (!began) db_.savepoint("relata_flush");
+            for (auto* registry : ordered) registry->plan();
+            for (auto* registry : ordered) registry->write_inserts(db_, statistics_);
+            for (auto* registry : ordered) registry->write_updates(db_, statistics_);
+            for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
+            if (!began) db_.release_savepoint("relata_flush");
+        } catch (...) {
+            for (auto* registry : ordered) registry->discard_plan();
+            try {
+                if (began) {
+                    db_.rollback();
+                    in_transaction_ = false;
+                } else {
+                    db_.rollback_to_savepoint("relata_flush");
+                    db_.release_savepoint("relata_flush");
+                }
+            } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+            }
+            throw;
+        }
+        for (auto* registry : ordered) registry->apply(undo_);
+        ++statistics_.flushes;
+    }
+
+    /// Flushes and COMMITs. On failure the transaction is rolled back and the Session is as it
+    /// was at the last successful commit, with every object's current values kept, so a
+    /// corrected retry writes everything again.
+    /// @throws as flush(), and relata::database_error from COMMIT.
+    void commit() {
+        try {
+            flush();
+            if (db_.in_transaction()) db_.commit();
+        } catch (...) {
+            if (db_.in_transaction()) {
+                try {
+                    db_.rollback();
+                } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+                }
+            }
+            undo_all();
+            in_transaction_ = false;
+            throw;
+        }
+        undo_.clear();
+        in_transaction_ = false;
+        for (auto& [type, registry] : registries_) registry->finish_commit();
+    }
+
+    /// ROLLBACKs the transaction and discards every change since the last commit: persistent
+    /// objects get their committed values back, removed objects are persistent again, objects
+    /// inserted since stay pending (with their key as before the flush).
+    /// @throws relata::database_error from ROLLBACK.
+    void rollback() {
+        const bool open = db_.in_transaction();
+        undo_all();
+        in_transaction_ = false;
+        for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
+        if (open) db_.rollback();
+    }
+
+    /// Forgets every tracked object (references to them become invalid) without SQL.
+    void clear() {
+        for (auto& [type, registry] : registries_) registry->clear();
+        undo_.clear();
+    }
+
+    /// Counters of the Session's work so far.
+    [[nodiscard]] const session_statistics& statistics() const noexcept { return statistics_; }
+
+    /// The connection.
+    [[nodiscard]] Connection& connection() noexcept { return db_; }
+
+private:
+    void prepare_query() {
+        if (options_.autoflush) flush();
+    }
+
+    void undo_all() {
+        for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+        undo_.clear();
+    }
+
+    template <model T>
+    detail::registry<Connection, T>& registry_for() {
+        auto& slot = registries_[std::type_index(typeid(T))];
+        if (!slot) {
+            slot = std::make_unique<detail::registry<Connection, T>>();
+            order_dirty_ = true;
+        }
+        return static_cast<detail::registry<Connection, T>&>(*slot);
+    }
+
+    template <model T>
+    detail::entry<T>& entry_of(T& object) {
+        auto* e = registry_for<T>().find_entry(object);
+        if (!e)
+            throw session_error(fmt::format("relata: this {} is not tracked by the session (add() it, or use the "
+                                            "reference the session returned)",
+                                            detail::type_name<T>));
+        return *e;
+    }
+
+    std::vector<detail::registry_base<Connection>*> flush_order() {
+        if (order_dirty_) {
+            std::vector<std::type_index> types;
+            std::vector<std::vector<std::type_index>> references;
+            std::vector<detail::registry_base<Connection>*> registries;
+            for (auto& [type, registry] : registries_) {
+                types.push_back(type);
+                references.push_back(registry->references());
+                registries.push_back(registry.get());
+            }
+            order_.clear();
+            for (const std::size_t i : detail::dependency_order(types, references)) order_.push_back(registries[i]);
+            order_dirty_ = false;
+        }
+        return order_;
+    }
+
+    Connection& db_;
+    session_options options_;
+    std::map<std::type_index, std::unique_ptr<detail::registry_base<Connection>>> registries_;
+    std::vector<detail::registry_base<Connection>*> order_;
+    bool order_dirty_ = false;
+    bool in_transaction_ = false;
+    std::vector<std::function<void()>> undo_;
+    session_statistics statistics_;
+};
+
+}  // namespace relata

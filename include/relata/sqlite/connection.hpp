@@ -1,0 +1,350 @@
+#pragma once
+/// @file
+/// The SQLite backend: `relata::sqlite::connect` and `relata::sqlite::connection`.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "relata/connection.hpp"
+#include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
+#include "relata/sql/dialect.hpp"
+#include "relata/sql/render.hpp"
+#include "relata/types.hpp"
+
+namespace relata::sqlite {
+
+/// Options for `relata::sqlite::connect`.
+struct options {
+    /// `PRAGMA foreign_keys = ON` (SQLite's default is OFF).
+    bool foreign_keys = true;
+    /// How long a statement waits for another connection's lock before failing with
+    /// `relata::transaction_conflict` (`sqlite3_busy_timeout`), in milliseconds.
+    std::chrono::milliseconds busy_timeout{5000};
+    /// `PRAGMA journal_mode = WAL`: readers do not block the writer (ignored for `:memory:`).
+    bool write_ahead_log = false;
+    /// Open read-only (`SQLITE_OPEN_READONLY`); otherwise read-write, creating the file if needed.
+    bool read_only = false;
+    /// How default table and column names are derived (e.g. `relata::naming::pascal_case` for
+    /// the Chinook database).
+    relata::naming naming = relata::naming::standard;
+};
+
+namespace detail {
+
+struct database_closer {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct statement_finalizer {
+    void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
+};
+using database_handle = std::unique_ptr<sqlite3, database_closer>;
+using statement_handle = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
+
+/// Builds the exception for a failed SQLite call: constraint codes become
+/// relata::constraint_violation, SQLITE_BUSY/LOCKED relata::transaction_conflict.
+[[noreturn]] inline void throw_error(sqlite3* db, int code, std::string_view sql) {
+    const int extended = db ? sqlite3_extended_errcode(db) : code;
+    const std::string message = fmt::format("relata: SQLite error {} ({}): {}{}{}", extended, sqlite3_errstr(extended),
+                                            db ? sqlite3_errmsg(db) : "", sql.empty() ? "" : "; SQL: ", sql);
+    const int primary = extended & 0xff;
+    if (primary == SQLITE_CONSTRAINT) {
+        constraint_kind kind = constraint_kind::other;
+        switch (extended) {
+            case SQLITE_CONSTRAINT_UNIQUE:
+            case SQLITE_CONSTRAINT_PRIMARYKEY: kind = constraint_kind::unique; break;
+            case SQLITE_CONSTRAINT_FOREIGNKEY: kind = constraint_kind::foreign_key; break;
+            case SQLITE_CONSTRAINT_NOTNULL: kind = constraint_kind::not_null; break;
+            case SQLITE_CONSTRAINT_CHECK: kind = constraint_kind::check; break;
+            default: break;
+        }
+        throw constraint_violation(kind, message, std::string(sql), "", extended);
+    }
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        throw transaction_conflict(message, std::string(sql), "", extended);
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) throw connection_error(message);
+    throw database_error(message, std::string(sql), "", extended);
+}
+
+}  // namespace detail
+
+/// A row of a result, valid inside a `for_each_row` callback.
+class row {
+public:
+    explicit row(sqlite3_stmt* statement) noexcept : statement_(statement) {}
+
+    /// Number of result columns.
+    [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(sqlite3_column_count(statement_)); }
+
+    /// The value of column `index` (0-based) as SQLite stores it: NULL, integer, real, text or
+    /// blob. Borrowed: valid until the callback returns.
+    [[nodiscard]] relata::cell cell(std::size_t index) const noexcept {
+        const int i = static_cast<int>(index);
+        switch (sqlite3_column_type(statement_, i)) {
+            case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(statement_, i));
+            case SQLITE_FLOAT: return sqlite3_column_double(statement_, i);
+            case SQLITE_TEXT: {
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, i));
+                return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(statement_, i)));
+            }
+            case SQLITE_BLOB: {
+                const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(statement_, i));
+                return std::span<const std::byte>(data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, i)));
+            }
+            default: return std::monostate{};
+        }
+    }
+
+    /// The name of column `index` as the query spells it.
+    [[nodiscard]] std::string_view column_name(std::size_t index) const noexcept {
+        const char* name = sqlite3_column_name(statement_, static_cast<int>(index));
+        return name ? std::string_view(name) : std::string_view();
+    }
+
+private:
+    sqlite3_stmt* statement_;
+};
+
+/// An open SQLite database. Owns the `sqlite3*` handle and a cache of prepared statements
+/// keyed by SQL text. Not thread-safe: use one connection per thread. Movable, not copyable.
+class connection {
+public:
+    /// Called with the SQL text of every statement before it runs.
+    using sql_logger = std::function<void(std::string_view sql)>;
+
+    /// Opens `path` (`":memory:"` for a private in-memory database) with `opts`.
+    /// @throws relata::connection_error when the file cannot be opened.
+    connection(const std::string& path, const options& opts = {})
+        : dialect_(sqlite_dialect.with_naming(opts.naming)) {
+        sqlite3* raw = nullptr;
+        const int flags = opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+        db_.reset(raw);  // owned even when opening failed, as sqlite3_open_v2 requires
+        if (rc != SQLITE_OK) {
+            throw connection_error(fmt::format("relata: cannot open SQLite database '{}': {} ({})", path,
+                                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc), rc));
+        }
+        sqlite3_extended_result_codes(db_.get(), 1);
+        sqlite3_busy_timeout(db_.get(), static_cast<int>(opts.busy_timeout.count()));
+        if (opts.foreign_keys) execute_script("PRAGMA foreign_keys = ON");
+        if (opts.write_ahead_log && path != ":memory:") execute_script("PRAGMA journal_mode = WAL");
+    }
+
+    /// The SQLite dialect with this connection's naming convention.
+    [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
+
+    /// Runs a statement with its parameters. @return rows changed (`sqlite3_changes64`).
+    /// @throws relata::database_error (or a subclass) carrying the SQL and extended code.
+    std::int64_t execute(const rendered_query& query) {
+        run(query, [](const row&) {});
+        return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
+    }
+
+    /// Runs hand-written SQL with `?` placeholders bound to `arguments`:
+    /// `db.execute("DELETE FROM post WHERE votes < ?", 0)`. @return rows changed.
+    template <class... Arguments>
+    std::int64_t execute(std::string_view sql, const Arguments&... arguments) {
+        return execute(rendered_query{std::string(sql), {relata::detail::argument_value(arguments)...}});
+    }
+
+    /// Runs a query and calls `callback(const relata::sqlite::row&)` for each row.
+    /// @throws relata::database_error; exceptions from the callback propagate.
+    template <class Callback>
+    void for_each_row(const rendered_query& query, Callback&& callback) {
+        run(query, callback);
+    }
+
+    /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
+    /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`.
+    /// @throws relata::mapping_error when the column count differs from T's member count or
+    /// a value does not fit; relata::database_error.
+    template <model T, class... Arguments>
+    [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
+        std::vector<T> rows;
+        const rendered_query q{std::string(sql), {relata::detail::argument_value(arguments)...}};
+        run(q, [&](const row& r) {
+            relata::detail::check_column_count<T>(r, q.sql);
+            rows.push_back(relata::detail::read_model<T>(r));
+        });
+        return rows;
+    }
+
+    /// Runs one or more `;`-separated statements without parameters (`sqlite3_exec`), e.g. a
+    /// schema script. Counts as one statement.
+    /// @throws relata::database_error.
+    void execute_script(std::string_view sql) {
+        log(sql);
+        ++statement_count_;
+        const std::string text(sql);
+        const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, sql);
+    }
+
+    /// `BEGIN`. @throws relata::database_error when a transaction is already open.
+    void begin() { execute_script("BEGIN"); }
+    /// `COMMIT`. @throws relata::database_error (e.g. deferred foreign key failures).
+    void commit() { execute_script("COMMIT"); }
+    /// `ROLLBACK`.
+    void rollback() { execute_script("ROLLBACK"); }
+    /// True inside BEGIN ... COMMIT/ROLLBACK (`!sqlite3_get_autocommit`).
+    [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
+    /// `SAVEPOINT "name"`.
+    void savepoint(std::string_view name) { execute_script(savepoint_sql("SAVEPOINT ", name)); }
+    /// `RELEASE SAVEPOINT "name"`.
+    void release_savepoint(std::string_view name) { execute_script(savepoint_sql("RELEASE SAVEPOINT ", name)); }
+    /// `ROLLBACK TO SAVEPOINT "name"`.
+    void rollback_to_savepoint(std::string_view name) { execute_script(savepoint_sql("ROLLBACK TO SAVEPOINT ", name)); }
+
+    /// Statements executed on this connection so far (queries, writes, BEGIN/COMMIT, scripts).
+    [[nodiscard]] std::uint64_t statement_count() const noexcept { return statement_count_; }
+
+    /// Installs a callback that receives the SQL text of every statement before it runs
+    /// (an empty function turns logging off).
+    void on_sql(sql_logger logger) { logger_ = std::move(logger); }
+
+    /// Number of prepared statements currently cached.
+    [[nodiscard]] std::size_t cached_statement_count() const noexcept { return cache_.size(); }
+
+    /// The raw handle, for SQLite features relata does not wrap. Do not close it.
+    [[nodiscard]] sqlite3* native_handle() const noexcept { return db_.get(); }
+
+private:
+    struct cached_statement {
+        detail::statement_handle handle;
+        bool in_use = false;
+    };
+
+    void log(std::string_view sql) {
+        if (logger_) logger_(sql);
+    }
+
+    std::string savepoint_sql(std::string_view verb, std::string_view name) const {
+        std::string sql(verb);
+        dialect_.append_identifier(sql, name);
+        return sql;
+    }
+
+    detail::statement_handle prepare(const std::string& sql) {
+        sqlite3_stmt* raw = nullptr;
+        const int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                          &raw, nullptr);
+        detail::statement_handle handle(raw);
+        if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, sql);
+        return handle;
+    }
+
+    void bind(sqlite3_stmt* statement, const rendered_query& query) {
+        const auto expected = static_cast<std::size_t>(sqlite3_bind_parameter_count(statement));
+        if (expected != query.parameters.size())
+            throw database_error(fmt::format("relata: the statement has {} placeholders but {} values were given; SQL: {}",
+                                             expected, query.parameters.size(), query.sql),
+                                 query.sql, "", SQLITE_RANGE);
+        int index = 0;
+        for (const value& v : query.parameters) {
+            ++index;
+            int rc = SQLITE_OK;
+            std::visit(
+                [&](const auto& x) {
+                    using X = std::decay_t<decltype(x)>;
+                    if constexpr (std::is_same_v<X, std::monostate>) {
+                        rc = sqlite3_bind_null(statement, index);
+                    } else if constexpr (std::is_same_v<X, std::int64_t>) {
+                        rc = sqlite3_bind_int64(statement, index, x);
+                    } else if constexpr (std::is_same_v<X, bool>) {
+                        rc = sqlite3_bind_int64(statement, index, x ? 1 : 0);
+                    } else if constexpr (std::is_same_v<X, double>) {
+                        rc = sqlite3_bind_double(statement, index, x);
+                    } else if constexpr (std::is_same_v<X, std::string>) {
+                        // SQLITE_STATIC: `query` outlives the statement's execution.
+                        rc = sqlite3_bind_text64(statement, index, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8);
+                    } else if constexpr (std::is_same_v<X, blob>) {
+                        // A null data pointer would bind NULL, so an empty blob binds a zero-length blob.
+                        rc = x.empty() ? sqlite3_bind_zeroblob(statement, index, 0)
+                                       : sqlite3_bind_blob64(statement, index, x.data(), x.size(), SQLITE_STATIC);
+                    } else if constexpr (std::is_same_v<X, timestamp>) {
+                        const auto micros = x.time_since_epoch().count() % 1'000'000;
+                        const int digits = micros == 0 ? 0 : micros % 1000 == 0 ? 3 : 6;
+                        const std::string text = relata::detail::format_iso_timestamp(x, digits);
+                        rc = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+                    } else if constexpr (std::is_same_v<X, date>) {
+                        const std::string text = relata::detail::format_iso_date(x);
+                        rc = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+                    }
+                },
+                v);
+            if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, query.sql);
+        }
+    }
+
+    template <class Callback>
+    void run(const rendered_query& query, Callback&& callback) {
+        log(query.sql);
+        ++statement_count_;
+        // A statement already stepping (a query run from inside a row callback) cannot be
+        // reset, so that nested use gets a fresh, uncached statement.
+        detail::statement_handle fresh;
+        cached_statement* cached = nullptr;
+        sqlite3_stmt* statement = nullptr;
+        if (auto found = cache_.find(query.sql); found != cache_.end() && !found->second.in_use) {
+            cached = &found->second;
+            statement = cached->handle.get();
+        } else if (found == cache_.end()) {
+            auto [inserted, ok] = cache_.emplace(query.sql, cached_statement{prepare(query.sql), false});
+            cached = &inserted->second;
+            statement = cached->handle.get();
+        } else {
+            fresh = prepare(query.sql);
+            statement = fresh.get();
+        }
+        struct reset_guard {
+            sqlite3_stmt* statement;
+            cached_statement* cached;
+            ~reset_guard() {
+                sqlite3_reset(statement);
+                sqlite3_clear_bindings(statement);
+                if (cached) cached->in_use = false;
+            }
+        } guard{statement, cached};
+        if (cached) cached->in_use = true;
+        bind(statement, query);
+        const row current(statement);
+        while (true) {
+            const int rc = sqlite3_step(statement);
+            if (rc == SQLITE_ROW) {
+                callback(current);
+                continue;
+            }
+            if (rc == SQLITE_DONE) break;
+            detail::throw_error(db_.get(), rc, query.sql);
+        }
+    }
+
+    detail::database_handle db_;
+    dialect dialect_;
+    std::unordered_map<std::string, cached_statement> cache_;
+    std::uint64_t statement_count_ = 0;
+    sql_logger logger_;
+};
+
+/// Opens a SQLite database: `relata::sqlite::connect("blog.db")`, `connect(":memory:")`.
+/// Foreign keys are enforced and a 5 s busy timeout is set unless `opts` says otherwise.
+/// @throws relata::connection_error when the file cannot be opened.
+[[nodiscard]] inline connection connect(const std::string& path, const options& opts = {}) {
+    return connection(path, opts);
+}
+
+}  // namespace relata::sqlite

@@ -1,0 +1,456 @@
+#pragma once
+/// @file
+/// C++ types <-> database values. `relata::value` is an owned parameter value,
+/// `relata::cell` a borrowed value read from a row, and `relata::value_traits<T>` converts a
+/// member type to and from them. Users add their own types by specializing value_traits with a
+/// `storage_type` (one of the built-in types) and two conversion functions.
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "relata/error.hpp"
+
+namespace relata {
+
+/// Binary data: stored as BLOB (SQLite) or BYTEA (PostgreSQL).
+using blob = std::vector<std::byte>;
+
+/// A point in time with microsecond precision, the finest both engines store.
+using timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+/// A calendar date as a count of days since 1970-01-01.
+using date = std::chrono::sys_days;
+
+/// The database type of a column, mapped to a type name by the dialect
+/// (SQLite: INTEGER, REAL, TEXT, BLOB; PostgreSQL: SMALLINT ... DATE).
+enum class sql_type {
+    smallint,          ///< int8/int16, uint8      — PostgreSQL SMALLINT
+    integer,           ///< int32, uint16          — PostgreSQL INTEGER
+    bigint,            ///< int64, uint32, uint64  — PostgreSQL BIGINT
+    boolean,           ///< bool                   — PostgreSQL BOOLEAN
+    real,              ///< float                  — PostgreSQL REAL
+    double_precision,  ///< double                 — PostgreSQL DOUBLE PRECISION
+    text,              ///< std::string            — TEXT
+    blob,              ///< relata::blob           — SQLite BLOB, PostgreSQL BYTEA
+    timestamp,         ///< std::chrono::sys_time  — SQLite ISO-8601 TEXT, PostgreSQL TIMESTAMPTZ
+    date,              ///< year_month_day         — SQLite ISO-8601 TEXT, PostgreSQL DATE
+};
+
+/// An owned value bound as a statement parameter. `std::monostate` is NULL.
+using value = std::variant<std::monostate, std::int64_t, double, std::string, blob, bool, timestamp, date>;
+
+/// A borrowed value read from a result row; valid until the row advances.
+/// `std::monostate` is NULL. Backends produce the alternative that matches the stored value
+/// (SQLite has no timestamp or date storage class: those arrive as text).
+using cell = std::variant<std::monostate, std::int64_t, double, std::string_view, std::span<const std::byte>,
+                          bool, timestamp, date>;
+
+/// Thrown by value_traits conversions; the caller adds model and column and rethrows as
+/// `relata::mapping_error`.
+class conversion_error : public mapping_error {
+public:
+    using mapping_error::mapping_error;
+};
+
+/// Converts a member type to and from database values. Specialize for your own types:
+/// @code
+/// template <> struct relata::value_traits<money> {
+///     using storage_type = std::int64_t;                                   // a built-in type
+///     static std::int64_t to_storage(const money& m) { return m.cents; }
+///     static money from_storage(std::int64_t cents) { return money{cents}; }
+/// };
+/// @endcode
+/// Built-in specializations cover integers (range-checked), bool, float, double, std::string,
+/// relata::blob, enums (as their underlying integer), std::optional<T> (NULL),
+/// std::chrono::sys_time<D> for D of seconds, milliseconds or microseconds, and
+/// std::chrono::year_month_day.
+template <class T, class Enable = void>
+struct value_traits;
+
+namespace detail {
+
+/// Describes a cell for error messages, e.g. `text 'abc'` or `NULL`.
+inline std::string describe_cell(const cell& c) {
+    struct visitor {
+        std::string operator()(std::monostate) const { return "NULL"; }
+        std::string operator()(std::int64_t v) const { return fmt::format("integer {}", v); }
+        std::string operator()(double v) const { return fmt::format("real {}", v); }
+        std::string operator()(std::string_view v) const {
+            return v.size() > 64 ? fmt::format("text '{}...'", v.substr(0, 64)) : fmt::format("text '{}'", v);
+        }
+        std::string operator()(std::span<const std::byte> v) const { return fmt::format("blob of {} bytes", v.size()); }
+        std::string operator()(bool v) const { return fmt::format("boolean {}", v); }
+        std::string operator()(timestamp v) const {
+            return fmt::format("timestamp {} us since 1970", v.time_since_epoch().count());
+        }
+        std::string operator()(date v) const { return fmt::format("date {} days since 1970", v.time_since_epoch().count()); }
+    };
+    return std::visit(visitor{}, c);
+}
+
+[[noreturn]] inline void conversion_failed(const cell& c, std::string_view target) {
+    throw conversion_error(fmt::format("cannot convert {} to {}", describe_cell(c), target));
+}
+
+inline std::int64_t cell_to_int64(const cell& c, std::string_view target) {
+    if (const auto* i = std::get_if<std::int64_t>(&c)) return *i;
+    if (const auto* b = std::get_if<bool>(&c)) return *b ? 1 : 0;
+    if (const auto* d = std::get_if<double>(&c)) {
+        // SQLite may hand back 3.0 for a NUMERIC column; accept integral doubles only.
+        if (std::isfinite(*d) && std::trunc(*d) == *d && *d >= -9.2233720368547758e18 && *d < 9.2233720368547758e18)
+            return static_cast<std::int64_t>(*d);
+    }
+    conversion_failed(c, target);
+}
+
+inline double cell_to_double(const cell& c, std::string_view target) {
+    if (const auto* d = std::get_if<double>(&c)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&c)) return static_cast<double>(*i);
+    if (const auto* s = std::get_if<std::string_view>(&c)) {
+        // PostgreSQL NUMERIC arrives as text; parse it exactly as strtod would.
+        std::string text(*s);
+        char* end = nullptr;
+        const double parsed = std::strtod(text.c_str(), &end);
+        if (!text.empty() && end == text.c_str() + text.size()) return parsed;
+    }
+    conversion_failed(c, target);
+}
+
+// ---- ISO-8601 text for SQLite (and for error messages) ----
+
+inline bool parse_digits(std::string_view text, std::size_t& pos, std::size_t count, int& out) {
+    if (pos + count > text.size()) return false;
+    int v = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const char c = text[pos + i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    pos += count;
+    out = v;
+    return true;
+}
+
+inline std::optional<date> parse_iso_date(std::string_view text, std::size_t& pos) {
+    int y = 0, m = 0, d = 0;
+    if (!parse_digits(text, pos, 4, y) || pos >= text.size() || text[pos++] != '-' || !parse_digits(text, pos, 2, m) ||
+        pos >= text.size() || text[pos++] != '-' || !parse_digits(text, pos, 2, d))
+        return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return date{ymd};
+}
+
+/// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][Z|+HH:MM|-HH:MM]`.
+inline std::optional<timestamp> parse_iso_timestamp(std::string_view text) {
+    std::size_t pos = 0;
+    const auto day = parse_iso_date(text, pos);
+    if (!day) return std::nullopt;
+    timestamp result{*day};
+    if (pos == text.size()) return result;
+    if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
+    ++pos;
+    int h = 0, mi = 0, s = 0;
+    if (!parse_digits(text, pos, 2, h) || pos >= text.size() || text[pos++] != ':' || !parse_digits(text, pos, 2, mi))
+        return std::nullopt;
+    if (pos < text.size() && text[pos] == ':') {
+        ++pos;
+        if (!parse_digits(text, pos, 2, s)) return std::nullopt;
+    }
+    if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+    std::int64_t micros = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            if (digits < 6) micros = micros * 10 + (text[pos] - '0');
+            ++digits;
+            ++pos;
+        }
+        if (digits == 0) return std::nullopt;
+        for (int i = digits; i < 6; ++i) micros *= 10;
+    }
+    std::chrono::minutes offset{0};
+    if (pos < text.size()) {
+        if (text[pos] == 'Z') {
+            ++pos;
+        } else if (text[pos] == '+' || text[pos] == '-') {
+            const int sign = text[pos] == '-' ? -1 : 1;
+            ++pos;
+            int oh = 0, om = 0;
+            if (!parse_digits(text, pos, 2, oh)) return std::nullopt;
+            if (pos < text.size() && text[pos] == ':') ++pos;
+            if (pos < text.size() && !parse_digits(text, pos, 2, om)) return std::nullopt;
+            offset = std::chrono::minutes{sign * (oh * 60 + om)};
+        }
+    }
+    if (pos != text.size()) return std::nullopt;
+    result += std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
+              std::chrono::microseconds{micros};
+    return result - offset;
+}
+
+/// Formats `YYYY-MM-DD HH:MM:SS` plus `.fff` or `.ffffff` when `fraction_digits` is 3 or 6.
+inline std::string format_iso_timestamp(timestamp t, int fraction_digits) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd{day};
+    const auto micros = (t - day).count();
+    const auto seconds_of_day = micros / 1'000'000;
+    const auto fraction = micros % 1'000'000;
+    std::string out = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
+                                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                                  seconds_of_day / 3600, seconds_of_day / 60 % 60, seconds_of_day % 60);
+    if (fraction_digits == 3) out += fmt::format(".{:03}", fraction / 1000);
+    if (fraction_digits == 6) out += fmt::format(".{:06}", fraction);
+    return out;
+}
+
+inline std::string format_iso_date(date d) {
+    const std::chrono::year_month_day ymd{d};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day()));
+}
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class D>
+inline constexpr bool is_supported_duration =
+    std::is_same_v<D, std::chrono::seconds> || std::is_same_v<D, std::chrono::milliseconds> ||
+    std::is_same_v<D, std::chrono::microseconds>;
+
+}  // namespace detail
+
+/// Signed and unsigned integers other than bool. Written as 64-bit integers; read with a range
+/// check (a value that does not fit throws relata::mapping_error). uint64 values above INT64_MAX
+/// cannot be stored and throw when written.
+template <class T>
+struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+    static constexpr sql_type type = sizeof(T) == 1 || (sizeof(T) == 2 && std::is_signed_v<T>) ? sql_type::smallint
+                                     : sizeof(T) < 4 || (sizeof(T) == 4 && std::is_signed_v<T>) ? sql_type::integer
+                                                                                                : sql_type::bigint;
+    static value to_value(T v) {
+        if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+            if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                throw conversion_error(fmt::format("unsigned value {} does not fit a 64-bit signed database integer", v));
+        }
+        return static_cast<std::int64_t>(v);
+    }
+    static T from_cell(const cell& c) {
+        const std::int64_t v = detail::cell_to_int64(c, "an integer");
+        if (!std::in_range<T>(v))
+            throw conversion_error(fmt::format("integer {} is out of range for a {}-bit {} integer", v, sizeof(T) * 8,
+                                               std::is_signed_v<T> ? "signed" : "unsigned"));
+        return static_cast<T>(v);
+    }
+};
+
+/// bool: SQLite INTEGER 0/1, PostgreSQL BOOLEAN. Reading any integer other than 0 or 1 throws.
+template <>
+struct value_traits<bool> {
+    static constexpr sql_type type = sql_type::boolean;
+    static value to_value(bool v) { return v; }
+    static bool from_cell(const cell& c) {
+        if (const auto* b = std::get_if<bool>(&c)) return *b;
+        const std::int64_t v = detail::cell_to_int64(c, "a boolean");
+        if (v != 0 && v != 1) throw conversion_error(fmt::format("integer {} is not a boolean (0 or 1)", v));
+        return v == 1;
+    }
+};
+
+/// double: bound as a binary IEEE double on both engines, so it round-trips bit for bit.
+template <>
+struct value_traits<double> {
+    static constexpr sql_type type = sql_type::double_precision;
+    static value to_value(double v) { return v; }
+    static double from_cell(const cell& c) { return detail::cell_to_double(c, "a double"); }
+};
+
+/// float: written as a double (exact), read back with a range check.
+template <>
+struct value_traits<float> {
+    static constexpr sql_type type = sql_type::real;
+    static value to_value(float v) { return static_cast<double>(v); }
+    static float from_cell(const cell& c) {
+        const double v = detail::cell_to_double(c, "a float");
+        if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
+            throw conversion_error(fmt::format("real {} is out of range for a float", v));
+        return static_cast<float>(v);
+    }
+};
+
+/// std::string: TEXT, every byte kept (embedded NUL bytes included).
+template <>
+struct value_traits<std::string> {
+    static constexpr sql_type type = sql_type::text;
+    static value to_value(const std::string& v) { return v; }
+    static std::string from_cell(const cell& c) {
+        if (const auto* s = std::get_if<std::string_view>(&c)) return std::string(*s);
+        detail::conversion_failed(c, "text");
+    }
+};
+
+/// relata::blob (std::vector<std::byte>): BLOB / BYTEA.
+template <>
+struct value_traits<blob> {
+    static constexpr sql_type type = sql_type::blob;
+    static value to_value(const blob& v) { return v; }
+    static blob from_cell(const cell& c) {
+        if (const auto* b = std::get_if<std::span<const std::byte>>(&c)) return blob(b->begin(), b->end());
+        detail::conversion_failed(c, "a blob");
+    }
+};
+
+/// Enumerations, stored as their underlying integer (range-checked on read; the value is not
+/// checked against the enumerators).
+template <class T>
+struct value_traits<T, std::enable_if_t<std::is_enum_v<T>>> {
+    using underlying = std::underlying_type_t<T>;
+    static constexpr sql_type type = value_traits<underlying>::type;
+    static value to_value(T v) { return value_traits<underlying>::to_value(static_cast<underlying>(v)); }
+    static T from_cell(const cell& c) { return static_cast<T>(value_traits<underlying>::from_cell(c)); }
+};
+
+/// std::chrono::sys_time<D> for D = seconds, milliseconds or microseconds.
+/// SQLite: ISO-8601 text in UTC, `YYYY-MM-DD HH:MM:SS[.fff|.ffffff]` (the precision of D), the
+/// form SQLite's own date functions and the Chinook data use. PostgreSQL: TIMESTAMPTZ.
+/// Reading a finer value into a coarser D rounds toward the past (std::chrono::floor).
+template <class D>
+struct value_traits<std::chrono::sys_time<D>, std::enable_if_t<detail::is_supported_duration<D>>> {
+    static constexpr sql_type type = sql_type::timestamp;
+    static value to_value(std::chrono::sys_time<D> v) { return std::chrono::time_point_cast<std::chrono::microseconds>(v); }
+    static std::chrono::sys_time<D> from_cell(const cell& c) {
+        if (const auto* t = std::get_if<timestamp>(&c)) return std::chrono::floor<D>(*t);
+        if (const auto* d = std::get_if<date>(&c)) return std::chrono::sys_time<D>(*d);
+        if (const auto* s = std::get_if<std::string_view>(&c)) {
+            if (auto parsed = detail::parse_iso_timestamp(*s)) return std::chrono::floor<D>(*parsed);
+            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 timestamp (YYYY-MM-DD HH:MM:SS)", *s));
+        }
+        detail::conversion_failed(c, "a timestamp");
+    }
+};
+
+/// std::chrono::year_month_day: SQLite ISO-8601 text `YYYY-MM-DD`; PostgreSQL DATE.
+/// Writing an invalid date (e.g. 2023-02-30) throws relata::mapping_error.
+template <>
+struct value_traits<std::chrono::year_month_day> {
+    static constexpr sql_type type = sql_type::date;
+    static value to_value(std::chrono::year_month_day v) {
+        if (!v.ok())
+            throw conversion_error(fmt::format("{:04}-{:02}-{:02} is not a valid date", static_cast<int>(v.year()),
+                                               static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
+        return date{v};
+    }
+    static std::chrono::year_month_day from_cell(const cell& c) {
+        if (const auto* d = std::get_if<date>(&c)) return std::chrono::year_month_day{*d};
+        if (const auto* s = std::get_if<std::string_view>(&c)) {
+            std::size_t pos = 0;
+            if (auto parsed = detail::parse_iso_date(*s, pos); parsed && pos == s->size())
+                return std::chrono::year_month_day{*parsed};
+            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
+        }
+        detail::conversion_failed(c, "a date");
+    }
+};
+
+namespace detail {
+
+template <class T>
+concept builtin_value = requires(const T& v, const cell& c) {
+    { value_traits<T>::type } -> std::convertible_to<sql_type>;
+    { value_traits<T>::to_value(v) } -> std::same_as<value>;
+    { value_traits<T>::from_cell(c) } -> std::same_as<T>;
+};
+
+template <class T>
+concept user_value = requires(const T& v) {
+    typename value_traits<T>::storage_type;
+    requires builtin_value<typename value_traits<T>::storage_type>;
+    value_traits<T>::to_storage(v);
+    { value_traits<T>::from_storage(std::declval<typename value_traits<T>::storage_type>()) } -> std::same_as<T>;
+};
+
+template <class T>
+struct unwrap_optional {
+    using type = T;
+};
+template <class T>
+struct unwrap_optional<std::optional<T>> {
+    using type = T;
+};
+
+}  // namespace detail
+
+/// A type relata can store in a column: a built-in, a user type with value_traits, or an
+/// std::optional of either (NULL <-> std::nullopt).
+template <class T>
+concept storable = detail::builtin_value<typename detail::unwrap_optional<T>::type> ||
+                   detail::user_value<typename detail::unwrap_optional<T>::type>;
+
+namespace detail {
+
+/// The database type of a storable type (optional unwrapped, user types via storage_type).
+template <storable T>
+constexpr sql_type sql_type_of() {
+    using inner = typename unwrap_optional<T>::type;
+    if constexpr (builtin_value<inner>) return value_traits<inner>::type;
+    else return value_traits<typename value_traits<inner>::storage_type>::type;
+}
+
+/// True when T is std::optional<...>, i.e. the column is nullable.
+template <class T>
+inline constexpr bool is_nullable = is_optional<T>::value;
+
+/// C++ value -> parameter. Throws conversion_error for values the database cannot hold.
+template <storable T>
+value to_value(const T& v) {
+    if constexpr (is_optional<T>::value) {
+        if (!v) return std::monostate{};
+        return to_value(*v);
+    } else if constexpr (builtin_value<T>) {
+        return value_traits<T>::to_value(v);
+    } else {
+        using storage = typename value_traits<T>::storage_type;
+        return value_traits<storage>::to_value(static_cast<storage>(value_traits<T>::to_storage(v)));
+    }
+}
+
+/// Cell -> C++ value. Throws conversion_error for NULL into a non-optional type and for
+/// values that do not fit.
+template <storable T>
+T from_cell(const cell& c) {
+    if constexpr (is_optional<T>::value) {
+        if (std::holds_alternative<std::monostate>(c)) return std::nullopt;
+        return from_cell<typename T::value_type>(c);
+    } else {
+        if (std::holds_alternative<std::monostate>(c))
+            throw conversion_error("NULL cannot be stored in a non-optional member (declare it std::optional)");
+        if constexpr (builtin_value<T>) {
+            return value_traits<T>::from_cell(c);
+        } else {
+            using storage = typename value_traits<T>::storage_type;
+            return value_traits<T>::from_storage(value_traits<storage>::from_cell(c));
+        }
+    }
+}
+
+}  // namespace detail
+}  // namespace relata
