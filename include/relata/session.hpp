@@ -37,6 +37,7 @@
 #include "relata/connection.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/execute.hpp"
 #include "relata/query/select.hpp"
 #include "relata/schema.hpp"
 #include "relata/sql/render.hpp"
@@ -248,7 +249,7 @@ public:
     void expunge(entry<T>& e) {
         pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
         if (e.state == object_state::persistent || e.state == object_state::deleted) {
-            const auto found = identity_.find(e.snapshot->*member_pointer<T, primary_key_index<T>>);
+            const auto found = identity_.find((*e.snapshot).*member_pointer<T, primary_key_index<T>>);
             if (found != identity_.end() && found->second == &e) identity_.erase(found);
         }
         e.state = object_state::detached;

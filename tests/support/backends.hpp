@@ -1,0 +1,114 @@
+#pragma once
+// One behaviour suite, two databases. Every tests/behaviour/*.cpp is compiled once per enabled
+// backend with RELATA_TEST_BACKEND_SQLITE or RELATA_TEST_BACKEND_POSTGRES defined, and written
+// as plain code against `relata_test::database`:
+//
+//   RELATA_BACKEND_TEST("a session inserts", "[session]") {
+//       relata_test::database test;     // fresh database (SQLite) or schema (PostgreSQL)
+//       auto& db = test.db;
+//       ...
+//   }
+//
+// registers "a session inserts (sqlite)" tagged [sqlite] (or the postgres twin); CTest runs the
+// executable once per tag. PostgreSQL comes from $RELATA_TEST_POSTGRES, else the conninfo file
+// named by $RELATA_TEST_POSTGRES_FILE (written by the CTest fixture). With neither, the run
+// exits 77 (CTest: skipped) unless RELATA_REQUIRE_POSTGRES=1, when it fails.
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "catch.hpp"
+
+#include <relata/relata.hpp>
+
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+#include <relata/sqlite.hpp>
+#define RELATA_TEST_BACKEND_NAME "sqlite"
+#elif defined(RELATA_TEST_BACKEND_POSTGRES)
+#include <relata/postgres.hpp>
+#define RELATA_TEST_BACKEND_NAME "postgres"
+#else
+#error "relata tests: compile behaviour tests with RELATA_TEST_BACKEND_SQLITE or RELATA_TEST_BACKEND_POSTGRES"
+#endif
+
+namespace relata_test {
+
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+/// The backend under test.
+inline constexpr relata::engine engine = relata::engine::sqlite;
+using connection = relata::sqlite::connection;
+
+/// A private in-memory SQLite database.
+struct database {
+    explicit database(relata::naming naming = relata::naming::standard)
+        : db(relata::sqlite::connect(":memory:", {.naming = naming})) {}
+    connection db;
+};
+#else
+inline constexpr relata::engine engine = relata::engine::postgresql;
+using connection = relata::postgres::connection;
+
+/// The conninfo of the test server; exits 77 (skipped) when there is none and it is not required.
+inline const std::string& postgres_conninfo() {
+    static const std::string conninfo = [] {
+        if (const char* direct = std::getenv("RELATA_TEST_POSTGRES"); direct && *direct) return std::string(direct);
+        std::string reason = "neither RELATA_TEST_POSTGRES nor RELATA_TEST_POSTGRES_FILE is set";
+        if (const char* file = std::getenv("RELATA_TEST_POSTGRES_FILE"); file && *file) {
+            std::ifstream in(file);
+            std::string line;
+            if (in && std::getline(in, line) && !line.empty()) return line;
+            reason = fmt::format("{} is missing or empty (the postgres fixture started no server)", file);
+        }
+        const char* required = std::getenv("RELATA_REQUIRE_POSTGRES");
+        if (required && std::string(required) == "1") {
+            std::cerr << "relata tests: PostgreSQL is required (RELATA_REQUIRE_POSTGRES=1) but " << reason << '\n';
+            std::exit(1);
+        }
+        std::cerr << "relata tests: skipping PostgreSQL tests: " << reason << '\n';
+        std::exit(77);
+    }();
+    return conninfo;
+}
+
+/// A fresh schema on the test server, first on the search_path; dropped afterwards.
+struct database {
+    explicit database(relata::naming naming = relata::naming::standard)
+        : schema(next_schema()), db(relata::postgres::connect(postgres_conninfo(), {.naming = naming})) {
+        db.execute_script(fmt::format("DROP SCHEMA IF EXISTS \"{0}\" CASCADE; CREATE SCHEMA \"{0}\"; SET search_path TO \"{0}\"", schema));
+    }
+    ~database() {
+        const std::string drop = fmt::format("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema);
+        try {
+            if (db.in_transaction()) db.rollback();
+            db.execute_script(drop);
+        } catch (const relata::error&) {
+            try {  // the test may have lost its connection on purpose
+                auto cleanup = relata::postgres::connect(postgres_conninfo());
+                cleanup.execute_script(drop);
+            } catch (const relata::error&) {  // a leftover schema in a throwaway cluster is harmless
+            }
+        }
+    }
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    static std::string next_schema() {
+        static std::atomic<int> counter{0};
+        return fmt::format("relata_test_{}_{}", static_cast<long>(::getpid()), ++counter);
+    }
+
+    std::string schema;
+    connection db;
+};
+#endif
+
+}  // namespace relata_test
+
+/// A behaviour test for the backend this translation unit is compiled for.
+#define RELATA_BACKEND_TEST(name, tags) TEST_CASE(name " (" RELATA_TEST_BACKEND_NAME ")", tags "[" RELATA_TEST_BACKEND_NAME "]")
