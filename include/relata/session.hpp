@@ -309,9 +309,10 @@ public:
 
     void write_updates(Connection& db, session_statistics& stats) override {
         const dialect& d = db.sql_dialect();
-        for (const auto& [e, changed] : updates_) {
-            rendered_query query{update_sql<T>(d, changed), {}};
-            for (const std::size_t index : changed) query.parameters.push_back(value_of(e->object, index));
+        for (const planned_update& planned : updates_) {
+            entry<T>* e = planned.e;
+            rendered_query query{update_sql<T>(d, planned.changed), {}};
+            for (const std::size_t index : planned.changed) query.parameters.push_back(value_of(e->object, index));
             query.parameters.push_back(value_of(*e->snapshot, primary_key_index<T>));
             ++stats.updates;
             if (db.execute(query) != 1)
@@ -352,7 +353,8 @@ public:
         pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                       [&](entry<T>* e) { return e->state != object_state::pending; }),
                        pending_.end());
-        for (auto& [e, changed] : updates_) {
+        for (const planned_update& planned : updates_) {
+            entry<T>* e = planned.e;
             T old_snapshot = *e->snapshot;
             const key_type old_key = old_snapshot.*member_pointer<T, primary_key_index<T>>;
             const key_type new_key = e->object.*member_pointer<T, primary_key_index<T>>;

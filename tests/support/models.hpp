@@ -42,6 +42,13 @@ struct Country {
 };
 RELATA_MODEL(Country, code, name)
 
+/// A result row of a hand-written aggregate query (not a table).
+struct NameTotal {
+    std::string name;
+    std::int64_t total = 0;
+};
+RELATA_MODEL(NameTotal, name, total)
+
 }  // namespace test_models
 
 template <>
