@@ -1,0 +1,336 @@
+// relata example: the Chinook sample database (a digital media store) mapped with plain structs.
+//
+// Usage: relata_example_chinook <sqlite-db-path> [album_id] [track_id]
+//   album_id  the album whose longest track is printed (default 1, AC/DC's
+//             "For Those About To Rock We Salute You")
+//   track_id  the track whose price is raised by 0.10 (default 1). This writes to the database:
+//             every run raises the price again.
+// Load the database first: sqlite3 chinook.db < ../shared/data/chinook/Chinook_Sqlite.sql
+//
+// Output, one fact per line, a tab before each figure (cmake/chinook_check.sh checks it):
+//   model_rows <Model>\t<rows>                  rows read into each mapped struct
+//   genre_tracks <genre>\t<tracks>              top 5 genres by track count, ties by name
+//   customer_total <first> <last>\t<total>      top 5 customers by invoice total, ties by id
+//   longest_track <name>\t<milliseconds>        on the chosen album, ties by track id
+//   price_change <track id>\t<old>\t<new>       the new price as a fresh Session reads it
+//
+// The same structs map both spellings of Chinook: the SQLite script names tables and columns
+// in PascalCase (`InvoiceLine`, `UnitPrice`), the PostgreSQL script in snake_case
+// (`invoice_line`, `unit_price`). Nothing below spells a table or column name per member;
+// the connection's naming convention derives them from the C++ names.
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include <relata/relata.hpp>
+#include <relata/sqlite.hpp>
+
+namespace chinook {
+
+struct Artist {
+    std::int64_t artist_id = 0;
+    std::optional<std::string> name;
+};
+struct Album {
+    std::int64_t album_id = 0;
+    std::string title;
+    std::int64_t artist_id = 0;
+};
+struct Genre {
+    std::int64_t genre_id = 0;
+    std::optional<std::string> name;
+};
+struct MediaType {
+    std::int64_t media_type_id = 0;
+    std::optional<std::string> name;
+};
+struct Track {
+    std::int64_t track_id = 0;
+    std::string name;
+    std::optional<std::int64_t> album_id;
+    std::int64_t media_type_id = 0;
+    std::optional<std::int64_t> genre_id;
+    std::optional<std::string> composer;
+    std::int64_t milliseconds = 0;
+    std::optional<std::int64_t> bytes;
+    double unit_price = 0;  // NUMERIC(10,2)
+};
+struct Employee {
+    std::int64_t employee_id = 0;
+    std::string last_name;
+    std::string first_name;
+    std::optional<std::string> title;
+    std::optional<std::int64_t> reports_to;
+    std::optional<std::chrono::sys_seconds> birth_date;  // DATETIME text in SQLite
+    std::optional<std::chrono::sys_seconds> hire_date;
+    std::optional<std::string> address;
+    std::optional<std::string> city;
+    std::optional<std::string> state;
+    std::optional<std::string> country;
+    std::optional<std::string> postal_code;
+    std::optional<std::string> phone;
+    std::optional<std::string> fax;
+    std::optional<std::string> email;
+};
+struct Customer {
+    std::int64_t customer_id = 0;
+    std::string first_name;
+    std::string last_name;
+    std::optional<std::string> company;
+    std::optional<std::string> address;
+    std::optional<std::string> city;
+    std::optional<std::string> state;
+    std::optional<std::string> country;
+    std::optional<std::string> postal_code;
+    std::optional<std::string> phone;
+    std::optional<std::string> fax;
+    std::string email;
+    std::optional<std::int64_t> support_rep_id;
+};
+struct Invoice {
+    std::int64_t invoice_id = 0;
+    std::int64_t customer_id = 0;
+    std::chrono::sys_seconds invoice_date{};
+    std::optional<std::string> billing_address;
+    std::optional<std::string> billing_city;
+    std::optional<std::string> billing_state;
+    std::optional<std::string> billing_country;
+    std::optional<std::string> billing_postal_code;
+    double total = 0;  // NUMERIC(10,2)
+};
+struct InvoiceLine {
+    std::int64_t invoice_line_id = 0;
+    std::int64_t invoice_id = 0;
+    std::int64_t track_id = 0;
+    double unit_price = 0;
+    std::int64_t quantity = 0;
+};
+
+RELATA_MODEL(Artist, artist_id, name)
+RELATA_MODEL(Album, album_id, title, artist_id)
+RELATA_MODEL(Genre, genre_id, name)
+RELATA_MODEL(MediaType, media_type_id, name)
+RELATA_MODEL(Track, track_id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price)
+RELATA_MODEL(Employee, employee_id, last_name, first_name, title, reports_to, birth_date, hire_date, address, city,
+             state, country, postal_code, phone, fax, email)
+RELATA_MODEL(Customer, customer_id, first_name, last_name, company, address, city, state, country, postal_code, phone,
+             fax, email, support_rep_id)
+RELATA_MODEL(Invoice, invoice_id, customer_id, invoice_date, billing_address, billing_city, billing_state,
+             billing_country, billing_postal_code, total)
+RELATA_MODEL(InvoiceLine, invoice_line_id, invoice_id, track_id, unit_price, quantity)
+
+// Rows of the two aggregate queries: not tables, just the shape of a result.
+struct GenreTracks {
+    std::optional<std::string> genre;  // Genre.Name is nullable
+    std::int64_t tracks = 0;
+};
+struct CustomerTotal {
+    std::string first_name;
+    std::string last_name;
+    double total = 0;
+};
+RELATA_MODEL(GenreTracks, genre, tracks)
+RELATA_MODEL(CustomerTotal, first_name, last_name, total)
+
+}  // namespace chinook
+
+// Keys are `<table>_id` rather than `id`, and Chinook's keys come with the data: the PostgreSQL
+// script declares them plain INT, with no identity, so relata must not leave them to the database.
+template <>
+struct relata::mapping<chinook::Artist> {
+    static constexpr auto primary_key = &chinook::Artist::artist_id;
+    static constexpr bool generated_key = false;
+};
+template <>
+struct relata::mapping<chinook::Album> {
+    static constexpr auto primary_key = &chinook::Album::album_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::Album::artist_id, &chinook::Artist::artist_id)};
+};
+template <>
+struct relata::mapping<chinook::Genre> {
+    static constexpr auto primary_key = &chinook::Genre::genre_id;
+    static constexpr bool generated_key = false;
+};
+template <>
+struct relata::mapping<chinook::MediaType> {
+    static constexpr auto primary_key = &chinook::MediaType::media_type_id;
+    static constexpr bool generated_key = false;
+};
+template <>
+struct relata::mapping<chinook::Track> {
+    static constexpr auto primary_key = &chinook::Track::track_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::Track::album_id, &chinook::Album::album_id),
+                   relata::references(&chinook::Track::media_type_id, &chinook::MediaType::media_type_id),
+                   relata::references(&chinook::Track::genre_id, &chinook::Genre::genre_id)};
+};
+template <>
+struct relata::mapping<chinook::Employee> {
+    static constexpr auto primary_key = &chinook::Employee::employee_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::Employee::reports_to, &chinook::Employee::employee_id)};
+};
+template <>
+struct relata::mapping<chinook::Customer> {
+    static constexpr auto primary_key = &chinook::Customer::customer_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::Customer::support_rep_id, &chinook::Employee::employee_id)};
+};
+template <>
+struct relata::mapping<chinook::Invoice> {
+    static constexpr auto primary_key = &chinook::Invoice::invoice_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::Invoice::customer_id, &chinook::Customer::customer_id)};
+};
+template <>
+struct relata::mapping<chinook::InvoiceLine> {
+    static constexpr auto primary_key = &chinook::InvoiceLine::invoice_line_id;
+    static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::InvoiceLine::invoice_id, &chinook::Invoice::invoice_id),
+                   relata::references(&chinook::InvoiceLine::track_id, &chinook::Track::track_id)};
+};
+
+namespace {
+
+// The hand-written aggregates, once per Chinook script: Chinook_Sqlite.sql (PascalCase names,
+// `?` placeholders) and Chinook_PostgreSql.sql (snake_case names, `$1`). Both take the row limit
+// as their only parameter.
+struct aggregate_sql {
+    std::string_view genre_tracks;
+    std::string_view customer_totals;
+};
+
+constexpr aggregate_sql sqlite_chinook_sql{
+    .genre_tracks = R"(SELECT g."Name", COUNT(*) AS tracks
+FROM "Track" t JOIN "Genre" g ON g."GenreId" = t."GenreId"
+GROUP BY g."GenreId", g."Name"
+ORDER BY tracks DESC, g."Name"
+LIMIT ?)",
+    // Rounded before ordering, so float noise in SUM cannot reorder equal totals.
+    .customer_totals = R"(SELECT c."FirstName", c."LastName", SUM(i."Total") AS total
+FROM "Customer" c JOIN "Invoice" i ON i."CustomerId" = c."CustomerId"
+GROUP BY c."CustomerId", c."FirstName", c."LastName"
+ORDER BY ROUND(SUM(i."Total"), 2) DESC, c."CustomerId"
+LIMIT ?)",
+};
+
+constexpr aggregate_sql postgres_chinook_sql{
+    .genre_tracks = R"(SELECT g.name, COUNT(*) AS tracks
+FROM track t JOIN genre g ON g.genre_id = t.genre_id
+GROUP BY g.genre_id, g.name
+ORDER BY tracks DESC, g.name
+LIMIT $1)",
+    .customer_totals = R"(SELECT c.first_name, c.last_name, SUM(i.total) AS total
+FROM customer c JOIN invoice i ON i.customer_id = c.customer_id
+GROUP BY c.customer_id, c.first_name, c.last_name
+ORDER BY ROUND(SUM(i.total), 2) DESC, c.customer_id
+LIMIT $1)",
+};
+
+const aggregate_sql& aggregates_for(const relata::dialect& dialect) {
+    return dialect.engine == relata::engine::postgresql ? postgres_chinook_sql : sqlite_chinook_sql;
+}
+
+constexpr std::int64_t top = 5;
+
+// Reads every row of a table into its struct: a NULL in a non-optional member or a malformed
+// DATETIME would throw relata::mapping_error here.
+template <relata::model Model, class Connection>
+void print_model_rows(Connection& db, std::string_view model_name) {
+    fmt::print("model_rows {}\t{}\n", model_name, relata::all(db, relata::select<Model>()).size());
+}
+
+// Everything the example does, on any relata connection.
+template <relata::connection Connection>
+int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
+    print_model_rows<chinook::Artist>(db, "Artist");
+    print_model_rows<chinook::Album>(db, "Album");
+    print_model_rows<chinook::Genre>(db, "Genre");
+    print_model_rows<chinook::MediaType>(db, "MediaType");
+    print_model_rows<chinook::Track>(db, "Track");
+    print_model_rows<chinook::Employee>(db, "Employee");
+    print_model_rows<chinook::Customer>(db, "Customer");
+    print_model_rows<chinook::Invoice>(db, "Invoice");
+    print_model_rows<chinook::InvoiceLine>(db, "InvoiceLine");
+
+    const aggregate_sql& sql = aggregates_for(db.sql_dialect());
+    for (const auto& row : db.template query<chinook::GenreTracks>(sql.genre_tracks, top))
+        fmt::print("genre_tracks {}\t{}\n", row.genre.value_or(""), row.tracks);
+    for (const auto& row : db.template query<chinook::CustomerTotal>(sql.customer_totals, top))
+        fmt::print("customer_total {} {}\t{:.2f}\n", row.first_name, row.last_name, row.total);
+
+    {
+        relata::session session{db};
+        constexpr auto t = relata::columns<chinook::Track>;
+        // SELECT "TrackId", ... FROM "Track" WHERE "AlbumId" = ? ORDER BY "Milliseconds" DESC, "TrackId" ASC LIMIT ?
+        const auto longest = relata::select<chinook::Track>()
+                                 .where(t.album_id == album_id)
+                                 .order_by(t.milliseconds.desc(), t.track_id)
+                                 .limit(1);
+        const chinook::Track* track = session.first(longest);
+        if (track == nullptr) {
+            fmt::print(stderr, "relata_example_chinook: album {} has no tracks\n", album_id);
+            return 1;
+        }
+        fmt::print("longest_track {}\t{}\n", track->name, track->milliseconds);
+    }
+
+    double old_price = 0;
+    {
+        relata::session session{db};
+        chinook::Track& track = session.template get<chinook::Track>(track_id);  // SELECT ... WHERE "TrackId" = ?
+        old_price = track.unit_price;
+        track.unit_price = std::round((old_price + 0.10) * 100.0) / 100.0;  // whole cents
+        session.commit();  // BEGIN; UPDATE "Track" SET "UnitPrice" = ? WHERE "TrackId" = ?; COMMIT
+    }
+    relata::session fresh{db};  // an empty identity map: the price comes from the database
+    const double new_price = fresh.template get<chinook::Track>(track_id).unit_price;
+    fmt::print("price_change {}\t{:.2f}\t{:.2f}\n", track_id, old_price, new_price);
+    return 0;
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || value <= 0) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argc > 4) {
+        fmt::print(stderr, "usage: relata_example_chinook <sqlite-db-path> [album_id (1)] [track_id (1)]\n");
+        return 2;
+    }
+    const std::optional<std::int64_t> album_id = argc > 2 ? parse_id(argv[2]) : 1;
+    const std::optional<std::int64_t> track_id = argc > 3 ? parse_id(argv[3]) : 1;
+    if (!album_id || !track_id) {
+        fmt::print(stderr, "relata_example_chinook: album_id and track_id must be positive integers\n");
+        return 2;
+    }
+    try {
+        // PascalCase names, as Chinook_Sqlite.sql spells them. The PostgreSQL database would
+        // be opened with relata::naming::snake_case and passed to the same run().
+        auto db = relata::sqlite::connect(argv[1], {.naming = relata::naming::pascal_case});
+        return run(db, *album_id, *track_id);
+    } catch (const relata::error& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return 1;
+    }
+}
