@@ -39,7 +39,13 @@ template <connection Connection, model T>
 [[nodiscard]] std::int64_t count(Connection& db, const count_query<T>& query) {
     std::int64_t result = 0;
     db.for_each_row(to_sql(query, db.sql_dialect()),
-                    [&](const auto& row) { result = detail::from_cell<std::int64_t>(row.cell(0)); });
+                    [&](const auto& row) {
+        try {
+            result = detail::from_cell<std::int64_t>(row.cell(0));
+        } catch (const conversion_error& e) {
+            throw mapping_error(std::string("relata: cannot read COUNT(*): ") + e.what());
+        }
+    });
     return result;
 }
 

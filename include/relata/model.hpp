@@ -61,6 +61,6 @@
             static_assert(::relata::detail::always_false<RelataModel>,                                    \
                           "relata: RELATA_MODEL(" #Type ", ...) lists '" #member                          \
                           "', which is not a data member of " #Type);                                     \
-            return 0;                                                                                     \
+            return static_cast<int RelataModel::*>(nullptr);                                              \
         }                                                                                                 \
     }(static_cast<const Type*>(nullptr))

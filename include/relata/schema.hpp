@@ -87,7 +87,7 @@ template <model T>
         writer.text(" ");
         if constexpr (detail::generated_key<T>) {
             if (i.value == detail::primary_key_index<T>) {
-                writer.text(d.generated_key_definition());
+                writer.text(d.generated_key_definition(detail::sql_type_of<member_type>()));
                 return;
             }
         }

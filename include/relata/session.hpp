@@ -496,7 +496,8 @@ public:
         static_assert(detail::has_primary_key<T>,
                       "relata: a Session tracks objects by primary key: give the model a member `id` or set "
                       "relata::mapping<T>::primary_key");
-        return registry_for<T>().add(std::move(object));
+        if constexpr (detail::has_primary_key<T>) return registry_for<T>().add(std::move(object));
+        else return object;
     }
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,

@@ -195,8 +195,12 @@ inline std::optional<timestamp> parse_iso_timestamp(std::string_view text) {
             ++pos;
             int oh = 0, om = 0;
             if (!parse_digits(text, pos, 2, oh)) return std::nullopt;
-            if (pos < text.size() && text[pos] == ':') ++pos;
-            if (pos < text.size() && !parse_digits(text, pos, 2, om)) return std::nullopt;
+            if (pos < text.size() && text[pos] == ':') {
+                ++pos;
+                if (!parse_digits(text, pos, 2, om)) return std::nullopt;  // "+02:" has no minutes
+            } else if (pos < text.size() && !parse_digits(text, pos, 2, om)) {
+                return std::nullopt;
+            }
             offset = std::chrono::minutes{sign * (oh * 60 + om)};
         }
     }

@@ -163,3 +163,22 @@ RELATA_BACKEND_TEST("keywords as table and column names", "[query][schema]") {
     REQUIRE(ordered.size() == 2);
     CHECK(ordered[0].order == "second");
 }
+
+RELATA_BACKEND_TEST("table and column names for hand-written SQL follow the naming convention", "[query]") {
+    relata_test::database test(relata::naming::pascal_case);
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    CHECK(relata::table_name<Author>(db.sql_dialect()) == "Author");
+    CHECK(relata::column_name(db.sql_dialect(), &Author::email) == "Email");
+    relata::session session{db};
+    session.add(Author{.name = "Ada", .email = "ada@example.com"});
+    session.commit();
+    const std::string sql = fmt::format("SELECT \"{}\", COUNT(*) FROM \"{}\" GROUP BY \"{}\"",
+                                        relata::column_name(db.sql_dialect(), &Author::name),
+                                        relata::table_name<Author>(db.sql_dialect()),
+                                        relata::column_name(db.sql_dialect(), &Author::name));
+    const auto rows = db.query<test_models::NameTotal>(sql);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].name == "Ada");
+    CHECK(rows[0].total == 1);
+}

@@ -101,13 +101,26 @@ constexpr bool comparable() {
     else return std::is_same_v<C, V>;
 }
 
+template <class Column, class Value>
+relata::value comparison_value_unchecked(const Value& v);
+
 /// The parameter for `value` compared with a column of type Column.
+/// @throws relata::mapping_error when the value cannot be stored (e.g. uint64 above INT64_MAX).
 template <class Column, class Value>
 relata::value comparison_value(const Value& v) {
+    try {
+        return comparison_value_unchecked<Column>(v);
+    } catch (const conversion_error& e) {
+        throw mapping_error(std::string("relata: cannot use the value in a condition: ") + e.what());
+    }
+}
+
+template <class Column, class Value>
+relata::value comparison_value_unchecked(const Value& v) {
     using V = std::remove_cvref_t<Value>;
     if constexpr (is_optional<V>::value) {
         if (!v) return std::monostate{};
-        return comparison_value<Column>(*v);
+        return comparison_value_unchecked<Column>(*v);
     } else if constexpr (std::is_same_v<remove_optional_t<Column>, std::string>) {
         return std::string(std::string_view(v));
     } else if constexpr (is_sys_time<V>) {
@@ -149,6 +162,10 @@ public:
     /// Wraps an expression node (used by the column operators).
     explicit condition(detail::node_ptr node) : node_(std::move(node)) {}
 
+    /// A condition that matches no row (`1 = 0`): the neutral start for OR-building in a loop,
+    /// `auto any = condition<T>::none(); for (...) any = any || c.name == n;`.
+    [[nodiscard]] static condition none() { return condition(detail::make_node(detail::node_kind::always_false, {})); }
+
     /// True when no predicate has been added.
     [[nodiscard]] bool empty() const noexcept { return node_ == nullptr; }
     /// The expression tree (null when empty).
@@ -160,9 +177,12 @@ public:
         if (b.empty()) return a;
         return condition(detail::make_node(detail::node_kind::logical_and, {a.node_, b.node_}));
     }
-    /// `a OR b`; an empty side (which matches everything) makes the result empty.
+    /// `a OR b`; an empty side (which matches everything) makes the result empty, and a
+    /// `none()` side yields the other side.
     friend condition operator||(const condition& a, const condition& b) {
         if (a.empty() || b.empty()) return condition{};
+        if (a.node_->kind == detail::node_kind::always_false) return b;
+        if (b.node_->kind == detail::node_kind::always_false) return a;
         return condition(detail::make_node(detail::node_kind::logical_or, {a.node_, b.node_}));
     }
     /// `NOT (a)`; the negation of an empty condition matches no row.

@@ -10,7 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
 #include "relata/query/expression.hpp"
 #include "relata/query/select.hpp"
 #include "relata/sql/dialect.hpp"
@@ -150,6 +153,26 @@ void write_order_limit(sql_writer& writer, const select_query<T>& query, bool wi
 
 }  // namespace detail
 
+/// The table name of `T` under `d`'s naming convention, unquoted: for hand-written SQL.
+/// `relata::table_name<Track>(db.sql_dialect())` is `"Track"` with `naming::pascal_case`,
+/// `"track"` with the standard convention.
+template <model T>
+[[nodiscard]] std::string_view table_name(const dialect& d) {
+    return detail::table_name_of<T>(d.naming);
+}
+
+/// The column name of `member` under `d`'s naming convention, unquoted: for hand-written SQL.
+/// `relata::column_name(db.sql_dialect(), &Track::unit_price)` is `"UnitPrice"` with
+/// `naming::pascal_case`, `"unit_price"` with the standard convention.
+/// @throws relata::error when `member` is not listed in RELATA_MODEL.
+template <model T, class Value>
+[[nodiscard]] std::string_view column_name(const dialect& d, Value T::*member) {
+    const std::size_t index = detail::index_of_member<T>(member);
+    if (index == detail::npos)
+        throw error(fmt::format("relata: the member is not listed in RELATA_MODEL({}, ...)", detail::type_name<T>));
+    return detail::column_name_of<T>(d.naming, index);
+}
+
 /// Renders a SELECT.
 /// @code
 /// to_sql(select<Post>().where(p.votes > 10).limit(5), sqlite_dialect)
@@ -195,7 +218,8 @@ template <model T>
 namespace relata::detail {
 
 /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)`, leaving out a generated key when
-/// `with_key` is false and then adding ` RETURNING "id"`. Parameters are not included.
+/// `with_key` is false and then adding ` RETURNING "id"` (`INSERT INTO "t" DEFAULT VALUES
+/// RETURNING "id"` when no other column is left). Parameters are not included.
 template <model T>
 std::string insert_sql(const dialect& d, bool with_key) {
     sql_writer writer(d);
@@ -208,13 +232,21 @@ std::string insert_sql(const dialect& d, bool with_key) {
         if (written++ > 0) writer.text(", ");
         writer.column<T>(i.value);
     });
-    writer.text(") VALUES (");
-    std::string sql = std::move(writer).take().sql;
-    for (std::size_t n = 1; n <= written; ++n) {
-        if (n > 1) sql += ", ";
-        d.append_placeholder(sql, n);
+    std::string sql;
+    if (written == 0) {
+        // A model with only a generated key: `()` is not valid SQL on either engine.
+        sql = std::move(writer).take().sql;
+        sql.resize(sql.size() - 2);  // drop " ("
+        sql += " DEFAULT VALUES";
+    } else {
+        writer.text(") VALUES (");
+        sql = std::move(writer).take().sql;
+        for (std::size_t n = 1; n <= written; ++n) {
+            if (n > 1) sql += ", ";
+            d.append_placeholder(sql, n);
+        }
+        sql += ")";
     }
-    sql += ")";
     if (!with_key) {
         sql += " RETURNING ";
         d.append_identifier(sql, column_name_of<T>(d.naming, primary_key_index<T>));
@@ -257,7 +289,10 @@ std::string delete_sql(const dialect& d) {
 /// The condition `"id" = ?` on T's primary key.
 template <model T>
 condition<T> primary_key_equals(const primary_key_type<T>& key) {
-    return condition<T>(make_node(node_kind::comparison, {make_column_node<T>(primary_key_index<T>), make_parameter(to_value(key))}, "="));
+    return condition<T>(make_node(node_kind::comparison,
+                                  {make_column_node<T>(primary_key_index<T>),
+                                   make_parameter(comparison_value<primary_key_type<T>>(key))},
+                                  "="));
 }
 
 }  // namespace relata::detail

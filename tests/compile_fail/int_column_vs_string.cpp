@@ -1,0 +1,35 @@
+// expect: relata: the value's type cannot be compared with the column's type
+// An integer column compared with a string does not compile.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <relata/relata.hpp>
+
+namespace blog {
+struct Author {
+    std::int64_t id = 0;
+    std::string name;
+};
+struct Post {
+    std::int64_t id = 0;
+    std::int64_t author_id = 0;
+    std::string title;
+    int votes = 0;
+};
+RELATA_MODEL(Author, id, name)
+RELATA_MODEL(Post, id, author_id, title, votes)
+}  // namespace blog
+
+int main() {
+    constexpr auto p = relata::columns<blog::Post>;
+    constexpr auto a = relata::columns<blog::Author>;
+#ifndef RELATA_COMPILE_FAIL_CONTROL
+    (void)(p.votes > "ten");
+#else
+    (void)(p.votes > 10);
+#endif
+    (void)p;
+    (void)a;
+    return 0;
+}
