@@ -172,10 +172,11 @@ template <class Argument>
 value argument_value(const Argument& argument) {
     using A = std::remove_cvref_t<Argument>;
     try {
-        if constexpr (std::is_convertible_v<const A&, std::string_view> && !std::is_same_v<A, std::string>)
-            return std::string(std::string_view(argument));
-        else if constexpr (std::is_same_v<A, std::nullptr_t>)
+        // nullptr first: it also converts to const char*, and a string_view of it is undefined.
+        if constexpr (std::is_same_v<A, std::nullptr_t>)
             return std::monostate{};
+        else if constexpr (std::is_convertible_v<const A&, std::string_view> && !std::is_same_v<A, std::string>)
+            return std::string(std::string_view(argument));
         else if constexpr (std::is_same_v<A, value>)
             return argument;
         else

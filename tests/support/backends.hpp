@@ -38,8 +38,10 @@
 #endif
 
 namespace relata_test {
-
+// Both backends' translation units link into one executable: each backend's definitions live
+// in their own inline namespace so the two `database` classes do not collide (ODR).
 #if defined(RELATA_TEST_BACKEND_SQLITE)
+inline namespace sqlite_tests {
 /// The backend under test.
 inline constexpr relata::engine engine = relata::engine::sqlite;
 using connection = relata::sqlite::connection;
@@ -50,7 +52,9 @@ struct database {
         : db(relata::sqlite::connect(":memory:", {.naming = naming})) {}
     connection db;
 };
+}  // namespace sqlite_tests
 #else
+inline namespace postgres_tests {
 inline constexpr relata::engine engine = relata::engine::postgresql;
 using connection = relata::postgres::connection;
 
@@ -83,6 +87,7 @@ struct database {
         db.execute_script(fmt::format("DROP SCHEMA IF EXISTS \"{0}\" CASCADE; CREATE SCHEMA \"{0}\"; SET search_path TO \"{0}\"", schema));
     }
     ~database() {
+        db.on_sql({});  // a test's SQL recorder may already be gone
         const std::string drop = fmt::format("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema);
         try {
             if (db.in_transaction()) db.rollback();
@@ -106,6 +111,7 @@ struct database {
     std::string schema;
     connection db;
 };
+}  // namespace postgres_tests
 #endif
 
 }  // namespace relata_test

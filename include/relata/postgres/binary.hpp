@@ -159,8 +159,10 @@ inline std::string timestamp_text(timestamp t) {
     std::visit(
         [&](const auto& x) {
             using X = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<X, std::string>) shown = std::string_view(x);
-            else if constexpr (std::is_same_v<X, blob>) shown = std::span<const std::byte>(x);
+            if constexpr (std::is_same_v<X, std::string>) {
+                if (x.find('\0') == std::string::npos) shown = std::string_view(x);
+                else shown = std::string_view("with a NUL byte");  // keep the message a C string
+            } else if constexpr (std::is_same_v<X, blob>) shown = std::span<const std::byte>(x);
             else shown = x;
         },
         v);
@@ -234,6 +236,7 @@ inline void encode_parameter(const value& v, Oid type, std::size_t number, std::
                 } else if (!is_typed) w.text("{}", x ? "true" : "false");
                 else fail();
             } else if constexpr (std::is_same_v<X, std::string>) {
+                if (!std::in_range<int>(x.size())) fail("larger than libpq's 2 GB limit");
                 if (type == oid::bytea) {
                     w.borrowed(x.data(), x.size(), 1);
                 } else {
@@ -243,6 +246,7 @@ inline void encode_parameter(const value& v, Oid type, std::size_t number, std::
                 }
             } else if constexpr (std::is_same_v<X, blob>) {
                 if (type != oid::bytea) fail("a blob is sent only as bytea");
+                if (!std::in_range<int>(x.size())) fail("larger than libpq's 2 GB limit");
                 // A null pointer would send NULL, so an empty blob points at a static empty string.
                 w.borrowed(x.empty() ? "" : reinterpret_cast<const char*>(x.data()), x.size(), 1);
             } else if constexpr (std::is_same_v<X, timestamp>) {
@@ -262,7 +266,9 @@ inline void encode_parameter(const value& v, Oid type, std::size_t number, std::
                     if (!std::in_range<std::int32_t>(days - epoch_offset_days)) fail("out of range for date");
                     w.binary(static_cast<std::uint32_t>(static_cast<std::int32_t>(days - epoch_offset_days)));
                 } else if (is_time) {
-                    write_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(x.time_since_epoch()).count());
+                    // |days| beyond this overflows int64 microseconds (PostgreSQL's range is narrower still).
+                    if (days > 106'751'991 || days < -106'751'991) fail("out of range for a PostgreSQL timestamp");
+                    write_timestamp(days * 86'400'000'000LL);
                 } else if (!is_typed) w.text("{}", relata::detail::format_iso_date(x));
                 else fail();
             }
