@@ -1,13 +1,18 @@
 // relata example: the Chinook sample database (a digital media store) mapped with plain structs.
 //
-// Usage: relata_example_chinook <sqlite-db-path> [album_id] [track_id]
+// Usage: relata_example_chinook <database> [album_id] [track_id]
+//   database  a SQLite file, or a PostgreSQL conninfo: a `postgresql://` or `postgres://` URI,
+//             or key=value pairs (`host=/tmp dbname=chinook`; anything containing `=`)
 //   album_id  the album whose longest track is printed (default 1, AC/DC's
 //             "For Those About To Rock We Salute You")
 //   track_id  the track whose price is raised by 0.10 (default 1). This writes to the database:
 //             every run raises the price again.
 // Load the database first: sqlite3 chinook.db < ../shared/data/chinook/Chinook_Sqlite.sql
+// or, for PostgreSQL, psql -d postgres -f ../shared/data/chinook/Chinook_PostgreSql.sql (which
+// drops and recreates a database named chinook).
 //
-// Output, one fact per line, a tab before each figure (cmake/chinook_check.sh checks it):
+// Output, one fact per line, a tab before each figure, the same on both engines
+// (cmake/chinook_check.sh and cmake/chinook_postgres_check.sh check it):
 //   model_rows <Model>\t<rows>                  rows read into each mapped struct
 //   genre_tracks <genre>\t<tracks>              top 5 genres by track count, ties by name
 //   customer_total <first> <last>\t<total>      top 5 customers by invoice total, ties by id
@@ -17,10 +22,12 @@
 // The same structs map both spellings of Chinook: the SQLite script names tables and columns
 // in PascalCase (`InvoiceLine`, `UnitPrice`), the PostgreSQL script in snake_case
 // (`invoice_line`, `unit_price`). Nothing below spells a table or column name per member;
-// the connection's naming convention derives them from the C++ names.
+// the connection's naming convention derives them from the C++ names, so choosing the
+// connection in main() is the only line that differs between the engines.
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +39,9 @@
 
 #include <relata/relata.hpp>
 #include <relata/sqlite.hpp>
+#if defined(RELATA_EXAMPLE_WITH_POSTGRES)
+#include <relata/postgres.hpp>
+#endif
 
 namespace chinook {
 
@@ -207,43 +217,68 @@ struct relata::mapping<chinook::InvoiceLine> {
 
 namespace {
 
-// The hand-written aggregates, once per Chinook script: Chinook_Sqlite.sql (PascalCase names,
-// `?` placeholders) and Chinook_PostgreSql.sql (snake_case names, `$1`). Both take the row limit
-// as their only parameter.
-struct aggregate_sql {
-    std::string_view genre_tracks;
-    std::string_view customer_totals;
+// The two hand-written aggregates, spelled once for both Chinook scripts: every table and
+// column name comes from the models under the connection's naming convention, quoted by its
+// dialect, and the row limit is the dialect's first placeholder (`?` on SQLite, `$1` on
+// PostgreSQL). On SQLite with naming::pascal_case the first one reads
+//   SELECT g."Name", COUNT(*) AS tracks FROM "Track" t JOIN "Genre" g ON g."GenreId" = t."GenreId" ...
+class sql_names {
+public:
+    explicit sql_names(const relata::dialect& dialect) : dialect_(dialect) {}
+
+    template <relata::model T>
+    [[nodiscard]] std::string table() const {
+        return quoted(relata::table_name<T>(dialect_));
+    }
+    template <relata::model T, class Value>
+    [[nodiscard]] std::string operator()(Value T::*member) const {
+        return quoted(relata::column_name(dialect_, member));
+    }
+    [[nodiscard]] std::string placeholder(std::size_t number) const {
+        std::string out;
+        dialect_.append_placeholder(out, number);
+        return out;
+    }
+
+private:
+    [[nodiscard]] std::string quoted(std::string_view name) const {
+        std::string out;
+        dialect_.append_identifier(out, name);
+        return out;
+    }
+    const relata::dialect& dialect_;
 };
 
-constexpr aggregate_sql sqlite_chinook_sql{
-    .genre_tracks = R"(SELECT g."Name", COUNT(*) AS tracks
-FROM "Track" t JOIN "Genre" g ON g."GenreId" = t."GenreId"
-GROUP BY g."GenreId", g."Name"
-ORDER BY tracks DESC, g."Name"
-LIMIT ?)",
-    // Rounded before ordering, so float noise in SUM cannot reorder equal totals.
-    .customer_totals = R"(SELECT c."FirstName", c."LastName", SUM(i."Total") AS total
-FROM "Customer" c JOIN "Invoice" i ON i."CustomerId" = c."CustomerId"
-GROUP BY c."CustomerId", c."FirstName", c."LastName"
-ORDER BY ROUND(SUM(i."Total"), 2) DESC, c."CustomerId"
-LIMIT ?)",
-};
+// Tracks per genre, most first, ties by genre name. Parameter: the row limit.
+std::string genre_tracks_sql(const relata::dialect& dialect) {
+    using chinook::Genre, chinook::Track;
+    const sql_names n{dialect};
+    return fmt::format(
+        "SELECT g.{name}, COUNT(*) AS tracks\n"
+        "FROM {track} t JOIN {genre} g ON g.{genre_id} = t.{track_genre_id}\n"
+        "GROUP BY g.{genre_id}, g.{name}\n"
+        "ORDER BY tracks DESC, g.{name}\n"
+        "LIMIT {limit}",
+        fmt::arg("track", n.table<Track>()), fmt::arg("genre", n.table<Genre>()),
+        fmt::arg("name", n(&Genre::name)), fmt::arg("genre_id", n(&Genre::genre_id)),
+        fmt::arg("track_genre_id", n(&Track::genre_id)), fmt::arg("limit", n.placeholder(1)));
+}
 
-constexpr aggregate_sql postgres_chinook_sql{
-    .genre_tracks = R"(SELECT g.name, COUNT(*) AS tracks
-FROM track t JOIN genre g ON g.genre_id = t.genre_id
-GROUP BY g.genre_id, g.name
-ORDER BY tracks DESC, g.name
-LIMIT $1)",
-    .customer_totals = R"(SELECT c.first_name, c.last_name, SUM(i.total) AS total
-FROM customer c JOIN invoice i ON i.customer_id = c.customer_id
-GROUP BY c.customer_id, c.first_name, c.last_name
-ORDER BY ROUND(SUM(i.total), 2) DESC, c.customer_id
-LIMIT $1)",
-};
-
-const aggregate_sql& aggregates_for(const relata::dialect& dialect) {
-    return dialect.engine == relata::engine::postgresql ? postgres_chinook_sql : sqlite_chinook_sql;
+// Invoice totals per customer, highest first, ties by customer id. Rounded before ordering,
+// so float noise in SUM (SQLite's REAL) cannot reorder equal totals. Parameter: the row limit.
+std::string customer_totals_sql(const relata::dialect& dialect) {
+    using chinook::Customer, chinook::Invoice;
+    const sql_names n{dialect};
+    return fmt::format(
+        "SELECT c.{first_name}, c.{last_name}, SUM(i.{total}) AS total\n"
+        "FROM {customer} c JOIN {invoice} i ON i.{invoice_customer_id} = c.{customer_id}\n"
+        "GROUP BY c.{customer_id}, c.{first_name}, c.{last_name}\n"
+        "ORDER BY ROUND(SUM(i.{total}), 2) DESC, c.{customer_id}\n"
+        "LIMIT {limit}",
+        fmt::arg("customer", n.table<Customer>()), fmt::arg("invoice", n.table<Invoice>()),
+        fmt::arg("first_name", n(&Customer::first_name)), fmt::arg("last_name", n(&Customer::last_name)),
+        fmt::arg("customer_id", n(&Customer::customer_id)), fmt::arg("total", n(&Invoice::total)),
+        fmt::arg("invoice_customer_id", n(&Invoice::customer_id)), fmt::arg("limit", n.placeholder(1)));
 }
 
 constexpr std::int64_t top = 5;
@@ -268,10 +303,11 @@ int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
     print_model_rows<chinook::Invoice>(db, "Invoice");
     print_model_rows<chinook::InvoiceLine>(db, "InvoiceLine");
 
-    const aggregate_sql& sql = aggregates_for(db.sql_dialect());
-    for (const auto& row : db.template query<chinook::GenreTracks>(sql.genre_tracks, top))
+    const std::string genre_tracks = genre_tracks_sql(db.sql_dialect());
+    for (const auto& row : db.template query<chinook::GenreTracks>(genre_tracks, top))
         fmt::print("genre_tracks {}\t{}\n", row.genre.value_or(""), row.tracks);
-    for (const auto& row : db.template query<chinook::CustomerTotal>(sql.customer_totals, top))
+    const std::string customer_totals = customer_totals_sql(db.sql_dialect());
+    for (const auto& row : db.template query<chinook::CustomerTotal>(customer_totals, top))
         fmt::print("customer_total {} {}\t{:.2f}\n", row.first_name, row.last_name, row.total);
 
     {
@@ -311,11 +347,18 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
     return value;
 }
 
+// A PostgreSQL conninfo rather than a SQLite path: a URI, or key=value pairs.
+bool is_postgres_conninfo(std::string_view target) {
+    return target.starts_with("postgresql://") || target.starts_with("postgres://") ||
+           target.find('=') != std::string_view::npos;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2 || argc > 4) {
-        fmt::print(stderr, "usage: relata_example_chinook <sqlite-db-path> [album_id (1)] [track_id (1)]\n");
+        fmt::print(stderr,
+                   "usage: relata_example_chinook <sqlite-path|postgres-conninfo> [album_id (1)] [track_id (1)]\n");
         return 2;
     }
     const std::optional<std::int64_t> album_id = argc > 2 ? parse_id(argv[2]) : 1;
@@ -324,10 +367,20 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "relata_example_chinook: album_id and track_id must be positive integers\n");
         return 2;
     }
+    const std::string target = argv[1];
     try {
-        // PascalCase names, as Chinook_Sqlite.sql spells them. The PostgreSQL database would
-        // be opened with relata::naming::snake_case and passed to the same run().
-        auto db = relata::sqlite::connect(argv[1], {.naming = relata::naming::pascal_case});
+        if (is_postgres_conninfo(target)) {
+#if defined(RELATA_EXAMPLE_WITH_POSTGRES)
+            // Chinook_PostgreSql.sql spells tables and columns in snake_case (`invoice_line`).
+            auto db = relata::postgres::connect(target, {.naming = relata::naming::snake_case});
+            return run(db, *album_id, *track_id);
+#else
+            fmt::print(stderr, "relata_example_chinook: built without PostgreSQL (RELATA_WITH_POSTGRES=OFF)\n");
+            return 2;
+#endif
+        }
+        // Chinook_Sqlite.sql spells them in PascalCase (`InvoiceLine`).
+        auto db = relata::sqlite::connect(target, {.naming = relata::naming::pascal_case});
         return run(db, *album_id, *track_id);
     } catch (const relata::error& e) {
         fmt::print(stderr, "{}\n", e.what());

@@ -103,6 +103,13 @@ struct database {
     database(const database&) = delete;
     database& operator=(const database&) = delete;
 
+    /// A second connection to the same schema (for concurrency tests).
+    [[nodiscard]] connection open_another() const {
+        auto other = relata::postgres::connect(postgres_conninfo());
+        other.execute_script(fmt::format("SET search_path TO \"{}\"", schema));
+        return other;
+    }
+
     static std::string next_schema() {
         static std::atomic<int> counter{0};
         return fmt::format("relata_test_{}_{}", static_cast<long>(::getpid()), ++counter);

@@ -49,6 +49,13 @@ struct NameTotal {
 };
 RELATA_MODEL(NameTotal, name, total)
 
+/// A number with a label, for reading numeric expressions.
+struct Measure {
+    double value = 0;
+    std::string label;
+};
+RELATA_MODEL(Measure, value, label)
+
 }  // namespace test_models
 
 template <>
