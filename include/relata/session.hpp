@@ -182,8 +182,8 @@ class registry_base {
 public:
     virtual ~registry_base() = default;
     [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
-    [[nodiscard]] virtual bool has_changes() const = 0;
-    virtual void plan() = 0;
+    /// Collects the statements the next flush needs; false when there are none.
+    virtual bool plan() = 0;
     virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
     virtual void write_updates(Connection& db, session_statistics& stats) = 0;
     virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
@@ -264,14 +264,7 @@ public:
 
     [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
 
-    [[nodiscard]] bool has_changes() const override {
-        if (!pending_.empty()) return true;
-        for (const auto& [key, e] : identity_)
-            if (is_dirty(*e)) return true;
-        return false;
-    }
-
-    void plan() override {
+    bool plan() override {
         discard_plan();
         inserts_ = pending_;
         for (const auto& [key, e] : identity_) {
@@ -283,6 +276,7 @@ public:
             auto changed = changed_columns(e->object, *e->snapshot);
             if (!changed.empty()) updates_.push_back({e, std::move(changed)});
         }
+        return !inserts_.empty() || !updates_.empty() || !deletes_.empty();
     }
 
     void write_inserts(Connection& db, session_statistics& stats) override {
@@ -606,7 +600,7 @@ public:
     void flush() {
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
-        for (auto* registry : ordered) any = any || registry->has_changes();
+        for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry
         if (!any) return;
         const bool began = !db_.in_transaction();
         if (began) db_.begin();
@@ -615,7 +609,6 @@ public:
             // A transaction begun here is simply rolled back on failure; inside an older one a
             // savepoint keeps the earlier work.
             if (!began) db_.savepoint("relata_flush");
-            for (auto* registry : ordered) registry->plan();
             for (auto* registry : ordered) registry->write_inserts(db_, statistics_);
             for (auto* registry : ordered) registry->write_updates(db_, statistics_);
             for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
