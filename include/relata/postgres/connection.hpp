@@ -22,6 +22,7 @@
 #include <libpq-fe.h>
 
 #include "relata/connection.hpp"
+#include "relata/detail/connection_base.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/postgres/binary.hpp"
@@ -247,10 +248,9 @@ private:
 /// declared parameter types, so the server infers each parameter's type from its context; the
 /// inferred types (`PQdescribePrepared`) decide how each `relata::value` is sent, whatever
 /// the values of the first execution were.
-class connection {
+class connection : public relata::detail::connection_base<connection> {
 public:
-    /// Called with the SQL text of every statement before it runs.
-    using sql_logger = std::function<void(std::string_view sql)>;
+    using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
 
     /// Connects with `conninfo` — key/value (`"host=localhost dbname=blog user=app"`) or URI
     /// (`"postgresql://app@localhost/blog"`) — then runs
@@ -258,7 +258,7 @@ public:
     /// values read and write as UTC.
     /// @throws relata::connection_error when the server cannot be reached or refuses.
     explicit connection(const std::string& conninfo, const options& opts = {})
-        : dialect_(postgres_dialect.with_naming(opts.naming)),
+        : connection_base(postgres_dialect.with_naming(opts.naming)),
           notices_(std::make_unique<detail::notice_sink>(detail::notice_sink{opts.notice_handler})),
           conn_(PQconnectdb(conninfo.c_str())) {
         if (!conn_) throw connection_error("relata: cannot connect to PostgreSQL: libpq is out of memory");
@@ -275,9 +275,6 @@ public:
                                    "(integer_datetimes = off); relata needs PostgreSQL 10 or newer");
     }
 
-    /// The PostgreSQL dialect (`$1` placeholders) with this connection's naming convention.
-    [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
-
     /// Runs a statement with its parameters. @return rows affected (`PQcmdTuples`; 0 for
     /// statements that report none, e.g. CREATE TABLE).
     /// @throws relata::database_error (or a subclass) carrying the SQL and SQLSTATE;
@@ -288,14 +285,6 @@ public:
         std::int64_t count = 0;
         std::from_chars(affected.data(), affected.data() + affected.size(), count);
         return count;
-    }
-
-    /// Runs hand-written SQL with `$n` placeholders bound to `arguments`:
-    /// `db.execute("DELETE FROM post WHERE votes < $1", 0)`. @return rows affected.
-    /// @throws as `execute(const rendered_query&)`.
-    template <class... Arguments>
-    std::int64_t execute(std::string_view sql, const Arguments&... arguments) {
-        return execute(rendered_query{std::string(sql), {relata::detail::argument_value(arguments)...}});
     }
 
     /// Runs a query and calls `callback(const relata::postgres::row&)` for each row. The whole
@@ -311,21 +300,6 @@ public:
             current.row_ = i;
             callback(std::as_const(current));
         }
-    }
-
-    /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
-    /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = $1", "USA")`.
-    /// @throws relata::mapping_error when the column count differs from T's member count or
-    /// a value does not fit; relata::database_error.
-    template <model T, class... Arguments>
-    [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
-        std::vector<T> rows;
-        const rendered_query q{std::string(sql), {relata::detail::argument_value(arguments)...}};
-        for_each_row(q, [&](const row& r) {
-            relata::detail::check_column_count<T>(r, q.sql);
-            rows.push_back(relata::detail::read_model<T>(r));
-        });
-        return rows;
     }
 
     /// Runs one or more `;`-separated statements without parameters (`PQexec`, the simple
@@ -357,29 +331,13 @@ public:
         const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     }
-    /// `SAVEPOINT "name"` (inside a transaction).
-    void savepoint(std::string_view name) { execute_script(savepoint_sql("SAVEPOINT ", name)); }
-    /// `RELEASE SAVEPOINT "name"`.
-    void release_savepoint(std::string_view name) { execute_script(savepoint_sql("RELEASE SAVEPOINT ", name)); }
-    /// `ROLLBACK TO SAVEPOINT "name"` (also recovers a transaction after a failed statement).
-    void rollback_to_savepoint(std::string_view name) { execute_script(savepoint_sql("ROLLBACK TO SAVEPOINT ", name)); }
-
-    /// Statements executed on this connection so far (queries, writes, BEGIN/COMMIT, scripts;
-    /// not the session setup run by the constructor).
-    [[nodiscard]] std::uint64_t statement_count() const noexcept { return statement_count_; }
-
-    /// Installs a callback that receives the SQL text of every statement before it runs
-    /// (an empty function turns logging off).
-    void on_sql(sql_logger logger) { logger_ = std::move(logger); }
-
-    /// Number of prepared statements currently cached.
-    [[nodiscard]] std::size_t cached_statement_count() const noexcept { return cache_.size(); }
-
     /// The raw handle, for libpq features relata does not wrap (COPY, LISTEN/NOTIFY).
     /// Do not close it.
     [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
 
 private:
+    friend connection_base;  // reads cache_
+
     // Why a cached statement must be prepared again before its next use.
     enum class staleness {
         none,
@@ -392,16 +350,6 @@ private:
         std::vector<Oid> parameter_types;  // as the server inferred them
         staleness stale = staleness::none;
     };
-
-    void log(std::string_view sql) {
-        if (logger_) logger_(sql);
-    }
-
-    std::string savepoint_sql(std::string_view verb, std::string_view name) const {
-        std::string sql(verb);
-        dialect_.append_identifier(sql, name);
-        return sql;
-    }
 
     static bool succeeded(const PGresult* result) noexcept {
         const ExecStatusType status = PQresultStatus(result);
@@ -536,13 +484,10 @@ private:
         }
     }
 
-    dialect dialect_;
     std::unique_ptr<detail::notice_sink> notices_;  // declared before conn_: outlives it
     detail::connection_handle conn_;
     std::unordered_map<std::string, prepared_statement> cache_;
     std::uint64_t statement_names_ = 0;
-    std::uint64_t statement_count_ = 0;
-    sql_logger logger_;
     // Scratch space for binding, reused by every execution (the result is complete before a
     // row callback can start another statement).
     std::string scratch_;

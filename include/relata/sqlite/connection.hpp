@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -14,12 +13,12 @@
 #include <unordered_map>
 #include <utility>
 #include <variant>
-#include <vector>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 #include "relata/connection.hpp"
+#include "relata/detail/connection_base.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
@@ -121,15 +120,14 @@ private:
 
 /// An open SQLite database. Owns the `sqlite3*` handle and a cache of prepared statements
 /// keyed by SQL text. Not thread-safe: use one connection per thread. Movable, not copyable.
-class connection {
+class connection : public relata::detail::connection_base<connection> {
 public:
-    /// Called with the SQL text of every statement before it runs.
-    using sql_logger = std::function<void(std::string_view sql)>;
+    using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
 
     /// Opens `path` (`":memory:"` for a private in-memory database) with `opts`.
     /// @throws relata::connection_error when the file cannot be opened.
     connection(const std::string& path, const options& opts = {})
-        : dialect_(sqlite_dialect.with_naming(opts.naming)) {
+        : connection_base(sqlite_dialect.with_naming(opts.naming)) {
         sqlite3* raw = nullptr;
         const int flags = opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
@@ -144,9 +142,6 @@ public:
         if (opts.write_ahead_log && path != ":memory:") execute_script("PRAGMA journal_mode = WAL");
     }
 
-    /// The SQLite dialect with this connection's naming convention.
-    [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
-
     /// Runs a statement with its parameters. @return rows changed (`sqlite3_changes64`).
     /// @throws relata::database_error (or a subclass) carrying the SQL and extended code.
     std::int64_t execute(const rendered_query& query) {
@@ -154,33 +149,11 @@ public:
         return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
     }
 
-    /// Runs hand-written SQL with `?` placeholders bound to `arguments`:
-    /// `db.execute("DELETE FROM post WHERE votes < ?", 0)`. @return rows changed.
-    template <class... Arguments>
-    std::int64_t execute(std::string_view sql, const Arguments&... arguments) {
-        return execute(rendered_query{std::string(sql), {relata::detail::argument_value(arguments)...}});
-    }
-
     /// Runs a query and calls `callback(const relata::sqlite::row&)` for each row.
     /// @throws relata::database_error; exceptions from the callback propagate.
     template <class Callback>
     void for_each_row(const rendered_query& query, Callback&& callback) {
         run(query, callback);
-    }
-
-    /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
-    /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`.
-    /// @throws relata::mapping_error when the column count differs from T's member count or
-    /// a value does not fit; relata::database_error.
-    template <model T, class... Arguments>
-    [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
-        std::vector<T> rows;
-        const rendered_query q{std::string(sql), {relata::detail::argument_value(arguments)...}};
-        run(q, [&](const row& r) {
-            relata::detail::check_column_count<T>(r, q.sql);
-            rows.push_back(relata::detail::read_model<T>(r));
-        });
-        return rows;
     }
 
     /// Runs one or more `;`-separated statements without parameters (`sqlite3_exec`), e.g. a
@@ -202,41 +175,16 @@ public:
     void rollback() { execute_script("ROLLBACK"); }
     /// True inside BEGIN ... COMMIT/ROLLBACK (`!sqlite3_get_autocommit`).
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
-    /// `SAVEPOINT "name"`.
-    void savepoint(std::string_view name) { execute_script(savepoint_sql("SAVEPOINT ", name)); }
-    /// `RELEASE SAVEPOINT "name"`.
-    void release_savepoint(std::string_view name) { execute_script(savepoint_sql("RELEASE SAVEPOINT ", name)); }
-    /// `ROLLBACK TO SAVEPOINT "name"`.
-    void rollback_to_savepoint(std::string_view name) { execute_script(savepoint_sql("ROLLBACK TO SAVEPOINT ", name)); }
-
-    /// Statements executed on this connection so far (queries, writes, BEGIN/COMMIT, scripts).
-    [[nodiscard]] std::uint64_t statement_count() const noexcept { return statement_count_; }
-
-    /// Installs a callback that receives the SQL text of every statement before it runs
-    /// (an empty function turns logging off).
-    void on_sql(sql_logger logger) { logger_ = std::move(logger); }
-
-    /// Number of prepared statements currently cached.
-    [[nodiscard]] std::size_t cached_statement_count() const noexcept { return cache_.size(); }
-
     /// The raw handle, for SQLite features relata does not wrap. Do not close it.
     [[nodiscard]] sqlite3* native_handle() const noexcept { return db_.get(); }
 
 private:
+    friend connection_base;  // reads cache_
+
     struct cached_statement {
         detail::statement_handle handle;
         bool in_use = false;
     };
-
-    void log(std::string_view sql) {
-        if (logger_) logger_(sql);
-    }
-
-    std::string savepoint_sql(std::string_view verb, std::string_view name) const {
-        std::string sql(verb);
-        dialect_.append_identifier(sql, name);
-        return sql;
-    }
 
     detail::statement_handle prepare(const std::string& sql) {
         sqlite3_stmt* raw = nullptr;
@@ -334,11 +282,11 @@ private:
     }
 
     detail::database_handle db_;
-    dialect dialect_;
-    std::unordered_map<std::string, cached_statement> cache_;
-    std::uint64_t statement_count_ = 0;
-    sql_logger logger_;
+    std::unordered_map<std::string, cached_statement> cache_;  // declared after db_: finalized before it closes
 };
+
+static_assert(relata::result_row<row>, "relata: relata::sqlite::row must satisfy relata::result_row");
+static_assert(relata::connection<connection>, "relata: relata::sqlite::connection must satisfy relata::connection");
 
 /// Opens a SQLite database: `relata::sqlite::connect("blog.db")`, `connect(":memory:")`.
 /// Foreign keys are enforced and a 5 s busy timeout is set unless `opts` says otherwise.

@@ -1,0 +1,110 @@
+#pragma once
+/// @file
+/// What the backend connections share, whatever the engine: `relata::detail::connection_base`.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "relata/connection.hpp"
+#include "relata/detail/reflection.hpp"
+#include "relata/sql/dialect.hpp"
+#include "relata/sql/render.hpp"
+#include "relata/types.hpp"
+
+namespace relata::detail {
+
+// The engine-independent half of `relata::sqlite::connection` and
+// `relata::postgres::connection` (CRTP): hand-written SQL, savepoints, logging and counters,
+// written once against Derived's `execute(const rendered_query&)`, `for_each_row`,
+// `execute_script` and statement cache `cache_`. Derived befriends this class (for `cache_`)
+// and says `using connection_base::execute;`, else its `execute(const rendered_query&)` hides
+// the `execute(sql, arguments...)` below.
+template <class Derived>
+class connection_base {
+public:
+    /// Called with the SQL text of every statement before it runs.
+    using sql_logger = std::function<void(std::string_view sql)>;
+
+    /// The engine's dialect (`relata::sqlite_dialect`, or `relata::postgres_dialect` with `$1`
+    /// placeholders) with this connection's naming convention.
+    [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
+
+    /// Runs hand-written SQL with the engine's placeholders bound to `arguments`:
+    /// `db.execute("DELETE FROM post WHERE votes < ?", 0)` on SQLite,
+    /// `db.execute("DELETE FROM post WHERE votes < $1", 0)` on PostgreSQL.
+    /// @return rows changed (SQLite) or affected (PostgreSQL), as `execute(const rendered_query&)`.
+    /// @throws as `execute(const rendered_query&)`.
+    template <class... Arguments>
+    std::int64_t execute(std::string_view sql, const Arguments&... arguments) {
+        return self().execute(rendered_query{std::string(sql), {argument_value(arguments)...}});
+    }
+
+    /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
+    /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`
+    /// on SQLite, `... WHERE country = $1", "USA")` on PostgreSQL.
+    /// @throws relata::mapping_error when the column count differs from T's member count or
+    /// a value does not fit; relata::database_error.
+    template <model T, class... Arguments>
+    [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
+        std::vector<T> rows;
+        const rendered_query q{std::string(sql), {argument_value(arguments)...}};
+        self().for_each_row(q, [&](const auto& r) {
+            check_column_count<T>(r, q.sql);
+            rows.push_back(read_model<T>(r));
+        });
+        return rows;
+    }
+
+    /// `SAVEPOINT "name"` (on PostgreSQL, inside a transaction).
+    void savepoint(std::string_view name) { self().execute_script(savepoint_sql("SAVEPOINT ", name)); }
+    /// `RELEASE SAVEPOINT "name"`.
+    void release_savepoint(std::string_view name) { self().execute_script(savepoint_sql("RELEASE SAVEPOINT ", name)); }
+    /// `ROLLBACK TO SAVEPOINT "name"` (on PostgreSQL, also recovers a transaction after a failed
+    /// statement).
+    void rollback_to_savepoint(std::string_view name) {
+        self().execute_script(savepoint_sql("ROLLBACK TO SAVEPOINT ", name));
+    }
+
+    /// Statements executed on this connection so far (queries, writes, BEGIN/COMMIT, scripts;
+    /// on PostgreSQL not the session setup run by the constructor).
+    [[nodiscard]] std::uint64_t statement_count() const noexcept { return statement_count_; }
+
+    /// Installs a callback that receives the SQL text of every statement before it runs
+    /// (an empty function turns logging off).
+    void on_sql(sql_logger logger) { logger_ = std::move(logger); }
+
+    /// Number of prepared statements currently cached.
+    [[nodiscard]] std::size_t cached_statement_count() const noexcept { return self().cache_.size(); }
+
+protected:
+    explicit connection_base(const dialect& sql_dialect) : dialect_(sql_dialect) {}
+    // Only as part of a Derived: no slicing copies, no deletion through this type.
+    connection_base(connection_base&&) = default;
+    connection_base& operator=(connection_base&&) = default;
+    ~connection_base() = default;
+
+    void log(std::string_view sql) {
+        if (logger_) logger_(sql);
+    }
+
+    dialect dialect_;
+    std::uint64_t statement_count_ = 0;
+    sql_logger logger_;
+
+private:
+    Derived& self() noexcept { return static_cast<Derived&>(*this); }
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+
+    std::string savepoint_sql(std::string_view verb, std::string_view name) const {
+        std::string sql(verb);
+        dialect_.append_identifier(sql, name);
+        return sql;
+    }
+};
+
+}  // namespace relata::detail
