@@ -173,6 +173,7 @@ struct entry {
     std::optional<T> snapshot;
     object_state state = object_state::pending;
     bool remove_requested = false;
+    std::uint64_t sequence = 0;  // add order, so an undone flush restores the pending order
 };
 
 /// The per-model part of a Session, behind a virtual interface so the Session can hold every
@@ -205,7 +206,8 @@ public:
                 throw session_error(fmt::format("relata: a {} with primary key {} is already in the session",
                                                 type_name<T>, describe_key(object)));
         }
-        auto owned = std::make_unique<entry<T>>(entry<T>{std::move(object), std::nullopt, object_state::pending, false});
+        auto owned = std::make_unique<entry<T>>(
+            entry<T>{std::move(object), std::nullopt, object_state::pending, false, ++sequence_});
         entry<T>* e = owned.get();
         owned_.emplace(&e->object, std::move(owned));
         pending_.push_back(e);
@@ -227,7 +229,8 @@ public:
     T& merge_loaded(T&& loaded) {
         const key_type& key = loaded.*member_pointer<T, primary_key_index<T>>;
         if (entry<T>* existing = lookup(key)) return existing->object;
-        auto owned = std::make_unique<entry<T>>(entry<T>{loaded, std::move(loaded), object_state::persistent, false});
+        auto owned =
+            std::make_unique<entry<T>>(entry<T>{loaded, std::move(loaded), object_state::persistent, false, ++sequence_});
         entry<T>* e = owned.get();
         identity_.emplace(e->object.*member_pointer<T, primary_key_index<T>>, e);
         owned_.emplace(&e->object, std::move(owned));
@@ -248,10 +251,8 @@ public:
 
     void expunge(entry<T>& e) {
         pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
-        if (e.state == object_state::persistent || e.state == object_state::deleted) {
-            const auto found = identity_.find((*e.snapshot).*member_pointer<T, primary_key_index<T>>);
-            if (found != identity_.end() && found->second == &e) identity_.erase(found);
-        }
+        deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), &e), deleted_.end());
+        if (e.state == object_state::persistent) unmap(e, (*e.snapshot).*member_pointer<T, primary_key_index<T>>);
         e.state = object_state::detached;
         e.remove_requested = false;
     }
@@ -281,6 +282,20 @@ public:
 
     void write_inserts(Connection& db, session_statistics& stats) override {
         const dialect& d = db.sql_dialect();
+        // A row deleted and a new object inserted with the same key in one flush (a retry after
+        // a failed commit, SQLite reusing a rowid): that DELETE must run before the INSERT.
+        std::vector<entry<T>*> early_deletes;
+        for (entry<T>* e : deletes_) {
+            const key_type& key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            for (entry<T>* inserted : inserts_)
+                if (!(generated_key<T> && is_default_key(inserted->object)) &&
+                    inserted->object.*member_pointer<T, primary_key_index<T>> == key) {
+                    early_deletes.push_back(e);
+                    break;
+                }
+        }
+        write_delete_statements(db, stats, early_deletes);
+        for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
         for (entry<T>* e : inserts_) {
             const bool generate = generated_key<T> && is_default_key(e->object);
             rendered_query query{insert_sql<T>(d, !generate), {}};
@@ -317,9 +332,17 @@ public:
     }
 
     void write_deletes(Connection& db, session_statistics& stats) override {
+        std::vector<entry<T>*> remaining;
+        for (entry<T>* e : deletes_)
+            if (std::find(written_deletes_.begin(), written_deletes_.end(), e) == written_deletes_.end())
+                remaining.push_back(e);
+        write_delete_statements(db, stats, remaining);
+    }
+
+    void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
         const dialect& d = db.sql_dialect();
         const std::string sql = delete_sql<T>(d);
-        for (entry<T>* e : deletes_) {
+        for (entry<T>* e : entries) {
             ++stats.deletes;
             if (db.execute(rendered_query{sql, {value_of(*e->snapshot, primary_key_index<T>)}}) != 1)
                 throw stale_data_error(fmt::format("relata: DELETE of {} with primary key {} matched no row; SQL: {}",
@@ -327,21 +350,26 @@ public:
         }
     }
 
+    // Every change below is undone (in reverse order) when the transaction does not commit.
+    // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override {
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
-            const key_type old_key = e->object.*member_pointer<T, primary_key_index<T>>;
             e->object.*member_pointer<T, primary_key_index<T>> = generated_keys_[i];
             e->snapshot = e->object;
             e->state = object_state::persistent;
             identity_[generated_keys_[i]] = e;
-            undo.emplace_back([this, e, old_key] {
-                identity_.erase((*e->snapshot).*member_pointer<T, primary_key_index<T>>);
-                e->object.*member_pointer<T, primary_key_index<T>> = old_key;
+            // The generated key stays in the object: objects that copied it (foreign keys) stay
+            // right, and the retry inserts it explicitly.
+            undo.emplace_back([this, e, key = generated_keys_[i]] {
+                if (e->state == object_state::detached) return;
+                unmap(*e, key);
                 e->snapshot.reset();
                 e->state = object_state::pending;
                 e->remove_requested = false;
-                pending_.push_back(e);
+                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+                pending_.insert(at, e);
             });
         }
         pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
@@ -354,29 +382,39 @@ public:
             const key_type new_key = e->object.*member_pointer<T, primary_key_index<T>>;
             e->snapshot = e->object;
             if (!(old_key == new_key)) {
-                identity_.erase(old_key);
+                unmap(*e, old_key);
                 identity_[new_key] = e;
             }
             undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key] {
+                if (e->state == object_state::detached) return;
                 if (!(old_key == new_key)) {
-                    identity_.erase(new_key);
+                    unmap(*e, new_key);
                     identity_[old_key] = e;
                 }
                 e->snapshot = old_snapshot;
             });
         }
         for (entry<T>* e : deletes_) {
+            // Out of the identity map at once: the key may be taken by a new row (SQLite reuses
+            // rowids, a natural key may move) before the commit detaches this object.
+            const key_type key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            unmap(*e, key);
             e->state = object_state::deleted;
             e->remove_requested = false;
-            undo.emplace_back([e] {
+            deleted_.push_back(e);
+            undo.emplace_back([this, e, key] {
+                deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
+                if (e->state == object_state::detached) return;
                 e->state = object_state::persistent;
                 e->remove_requested = true;
+                identity_[key] = e;
             });
         }
         discard_plan();
     }
 
     void discard_plan() override {
+        written_deletes_.clear();
         inserts_.clear();
         updates_.clear();
         deletes_.clear();
@@ -384,14 +422,8 @@ public:
     }
 
     void finish_commit() override {
-        for (auto it = identity_.begin(); it != identity_.end();) {
-            if (it->second->state == object_state::deleted) {
-                it->second->state = object_state::detached;
-                it = identity_.erase(it);
-            } else {
-                ++it;
-            }
-        }
+        for (entry<T>* e : deleted_) e->state = object_state::detached;
+        deleted_.clear();
     }
 
     void revert_to_snapshots() override {
@@ -406,6 +438,7 @@ public:
     void clear() override {
         discard_plan();
         pending_.clear();
+        deleted_.clear();
         identity_.clear();
         owned_.clear();
     }
@@ -413,6 +446,12 @@ public:
     [[nodiscard]] std::size_t tracked() const noexcept { return identity_.size() + pending_.size(); }
 
 private:
+    /// Removes `key` from the identity map if it maps to `e` (another entry may own it now).
+    void unmap(const entry<T>& e, const key_type& key) {
+        const auto found = identity_.find(key);
+        if (found != identity_.end() && found->second == &e) identity_.erase(found);
+    }
+
     static bool is_default_key(const T& object) {
         return object.*member_pointer<T, primary_key_index<T>> == key_type{};
     }
@@ -441,10 +480,13 @@ private:
 
     std::unordered_map<const T*, std::unique_ptr<entry<T>>> owned_;
     std::map<key_type, entry<T>*> identity_;
-    std::vector<entry<T>*> pending_;
+    std::vector<entry<T>*> pending_;  // in add order
+    std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
+    std::uint64_t sequence_ = 0;
     std::vector<entry<T>*> inserts_;
     std::vector<planned_update> updates_;
     std::vector<entry<T>*> deletes_;
+    std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
     std::vector<key_type> generated_keys_;
 };
 
@@ -473,7 +515,7 @@ public:
 
     /// Rolls back a transaction this Session began and did not commit; never throws.
     ~session() {
-        if (in_transaction_ && db_.in_transaction()) {
+        if (owns_transaction_ && db_.in_transaction()) {
             try {
                 db_.rollback();
             } catch (const error&) {  // NOLINT(bugprone-empty-catch): destructors must not throw
@@ -593,18 +635,27 @@ public:
 
     /// Writes pending changes: INSERT pending objects (generated keys via RETURNING; SQLite
     /// 3.35+), UPDATE changed columns of changed objects, DELETE removed ones — parents before
-    /// children for inserts, children before parents for deletes (from mapping foreign_keys).
-    /// Begins a transaction if none is open; the work runs in a SAVEPOINT.
+    /// children for inserts, children before parents for deletes (from mapping foreign_keys;
+    /// rows of one model that reference each other are not ordered). Begins a transaction if
+    /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.
     /// @throws relata::database_error (e.g. constraint_violation), relata::stale_data_error,
-    /// relata::mapping_error; then the database and the Session are as before the call.
+    /// relata::mapping_error; then the database and the Session are as before the call. If the
+    /// engine itself ended the whole transaction (SQLite `RAISE(ROLLBACK)`, `ON CONFLICT
+    /// ROLLBACK`, I/O errors), earlier flushes are gone too and the Session is restored to the
+    /// last commit to match. relata::session_error when the transaction this Session began was
+    /// ended behind its back (e.g. a ROLLBACK run directly on the connection); the Session is
+    /// then restored to the last commit, and a new flush or commit writes everything again.
     void flush() {
+        check_transaction_alive();
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
         for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry
         if (!any) return;
         const bool began = !db_.in_transaction();
-        if (began) db_.begin();
-        in_transaction_ = true;
+        if (began) {
+            db_.begin();
+            owns_transaction_ = true;
+        }
         try {
             // A transaction begun here is simply rolled back on failure; inside an older one a
             // savepoint keeps the earlier work.
@@ -616,14 +667,20 @@ public:
         } catch (...) {
             for (auto* registry : ordered) registry->discard_plan();
             try {
-                if (began) {
+                if (began && db_.in_transaction()) {
                     db_.rollback();
-                    in_transaction_ = false;
-                } else {
+                } else if (!began && db_.in_transaction()) {
                     db_.rollback_to_savepoint("relata_flush");
                     db_.release_savepoint("relata_flush");
                 }
             } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+            }
+            if (began) {
+                owns_transaction_ = false;
+            } else if (!db_.in_transaction()) {
+                // The engine rolled back the whole transaction: earlier flushes are gone too.
+                undo_all();
+                owns_transaction_ = false;
             }
             throw;
         }
@@ -631,38 +688,43 @@ public:
         ++statistics_.flushes;
     }
 
-    /// Flushes and COMMITs. On failure the transaction is rolled back and the Session is as it
-    /// was at the last successful commit, with every object's current values kept, so a
-    /// corrected retry writes everything again.
+    /// Flushes and COMMITs the transaction the Session began. On failure that transaction is
+    /// rolled back and the Session is as it was at the last successful commit, with every
+    /// object's current values kept (and keys generated meanwhile kept, so objects that copied
+    /// them stay right), so a corrected retry writes everything again. Inside a transaction the
+    /// caller began, commit() only flushes: COMMIT is the caller's.
     /// @throws as flush(), and relata::database_error from COMMIT.
     void commit() {
         try {
             flush();
-            if (db_.in_transaction()) db_.commit();
+            if (owns_transaction_) db_.commit();
         } catch (...) {
-            if (db_.in_transaction()) {
-                try {
-                    db_.rollback();
-                } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+            if (owns_transaction_) {
+                if (db_.in_transaction()) {
+                    try {
+                        db_.rollback();
+                    } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+                    }
                 }
+                undo_all();
+                owns_transaction_ = false;
             }
-            undo_all();
-            in_transaction_ = false;
             throw;
         }
         undo_.clear();
-        in_transaction_ = false;
+        owns_transaction_ = false;
         for (auto& [type, registry] : registries_) registry->finish_commit();
     }
 
-    /// ROLLBACKs the transaction and discards every change since the last commit: persistent
-    /// objects get their committed values back, removed objects are persistent again, objects
-    /// inserted since stay pending (with their key as before the flush).
+    /// ROLLBACKs the connection's open transaction (also one the caller began) and discards
+    /// every change since the last commit: persistent objects get their committed values back,
+    /// removed objects are persistent again, objects inserted since are pending again (keeping
+    /// a key generated meanwhile, which the next flush inserts explicitly).
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
         const bool open = db_.in_transaction();
         undo_all();
-        in_transaction_ = false;
+        owns_transaction_ = false;
         for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
         if (open) db_.rollback();
     }
@@ -682,6 +744,16 @@ public:
 private:
     void prepare_query() {
         if (options_.autoflush) flush();
+    }
+
+    /// Detects a transaction this Session began that the connection no longer has.
+    void check_transaction_alive() {
+        if (!owns_transaction_ || db_.in_transaction()) return;
+        undo_all();
+        owns_transaction_ = false;
+        throw session_error(
+            "relata: the transaction this session began was ended outside it (e.g. a ROLLBACK on the connection); "
+            "the session was restored to its last commit and will write its changes again");
     }
 
     void undo_all() {
@@ -731,7 +803,7 @@ private:
     std::map<std::type_index, std::unique_ptr<detail::registry_base<Connection>>> registries_;
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
-    bool in_transaction_ = false;
+    bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
 };

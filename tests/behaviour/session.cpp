@@ -280,12 +280,14 @@ RELATA_BACKEND_TEST("rollback discards changes since the last commit", "[session
     CHECK(grace.id > 0);
     session.rollback();
 
+    const auto grace_id = grace.id;
     CHECK(ada.name == "Ada");                                   // committed value restored
     CHECK(session.state_of(grace) == relata::object_state::pending);  // inserted, then rolled back
-    CHECK(grace.id == 0);
+    CHECK(grace.id == grace_id);                                // the generated key is kept...
     CHECK(count_rows(db, "author") == 1);
-    session.commit();  // the pending object is inserted again
+    session.commit();  // ...and inserted explicitly with the pending object
     CHECK(count_rows(db, "author") == 2);
+    CHECK(session.get<Author>(grace_id).name == "Grace");
 }
 
 RELATA_BACKEND_TEST("expunge and clear stop tracking", "[session]") {
@@ -350,4 +352,122 @@ RELATA_BACKEND_TEST("an update of a row deleted behind the session's back is sta
     ada.name = "Ada L.";
     REQUIRE_THROWS_AS(session.commit(), relata::stale_data_error);
     CHECK(session.is_dirty(ada));
+}
+
+RELATA_BACKEND_TEST("a retry after a failed commit keeps keys that other objects copied", "[session][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author, Post>(db);
+    relata::session session{db};
+    session.add(Author{.name = "Taken", .email = std::nullopt});
+    session.commit();
+
+    auto& ada = session.add(Author{.name = "Ada", .email = std::nullopt});
+    session.flush();  // the documented pattern: flush to get the key, then reference it
+    auto& post = session.add(Post{.author_id = ada.id, .title = "hello", .votes = 1});
+    auto& clash = session.add(Author{.name = "Taken", .email = std::nullopt});
+    REQUIRE_THROWS_AS(session.commit(), relata::constraint_violation);
+    CHECK(session.state_of(ada) == relata::object_state::pending);
+    CHECK(post.author_id == ada.id);
+    clash.name = "Grace";
+    session.commit();
+    relata::session look{db};
+    CHECK(look.get<Post>(post.id).author_id == ada.id);
+    CHECK(look.get<Author>(ada.id).name == "Ada");
+}
+
+RELATA_BACKEND_TEST("a deleted row's key taken by a new object before commit", "[session][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    relata::session session{db};
+    auto& old = session.add(Author{.name = "Old", .email = std::nullopt});
+    session.add(Author{.name = "Taken", .email = std::nullopt});
+    session.commit();
+    const auto key = old.id;
+
+    session.remove(old);
+    session.flush();
+    // The new object takes the deleted row's key (as SQLite does itself when the deleted row
+    // had the highest rowid).
+    auto& replacement = session.add(Author{.id = key, .name = "New", .email = std::nullopt});
+    auto& clash = session.add(Author{.name = "Taken", .email = std::nullopt});
+    REQUIRE_THROWS_AS(session.commit(), relata::constraint_violation);
+    CHECK(session.state_of(old) == relata::object_state::persistent);
+    CHECK(session.state_of(replacement) == relata::object_state::pending);
+
+    clash.name = "Other";
+    session.commit();  // the retry deletes the old row again and inserts the new one
+    CHECK(session.state_of(old) == relata::object_state::detached);
+    CHECK(&session.get<Author>(key) == &replacement);
+    relata::session look{db};
+    CHECK(look.get<Author>(key).name == "New");
+    CHECK(look.count(relata::select<Author>()) == 3);
+}
+
+RELATA_BACKEND_TEST("an object expunged after its flush stays detached through a rollback", "[session]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    relata::session session{db};
+    auto& ada = session.add(Author{.name = "Ada", .email = std::nullopt});
+    session.flush();
+    session.expunge(ada);
+    session.rollback();
+    CHECK(session.state_of(ada) == relata::object_state::detached);
+    session.commit();
+    CHECK(count_rows(db, "author") == 0);
+}
+
+RELATA_BACKEND_TEST("a session inside the caller's transaction leaves COMMIT and ROLLBACK to the caller", "[session]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    {
+        relata::transaction tx{db};
+        {
+            relata::session session{db};
+            session.add(Author{.name = "Ada", .email = std::nullopt});
+            session.commit();  // flushes only
+            CHECK(db.in_transaction());
+        }  // the session's end does not roll back the caller's transaction
+        CHECK(db.in_transaction());
+        tx.commit();
+    }
+    CHECK(count_rows(db, "author") == 1);
+}
+
+RELATA_BACKEND_TEST("a transaction ended behind the session's back is detected", "[session][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    relata::session session{db};
+    auto& ada = session.add(Author{.name = "Ada", .email = std::nullopt});
+    session.flush();
+    db.rollback();  // not through the session
+    REQUIRE_THROWS_AS(session.commit(), relata::session_error);
+    CHECK(session.state_of(ada) == relata::object_state::pending);
+    session.commit();
+    CHECK(count_rows(db, "author") == 1);
+}
+
+RELATA_BACKEND_TEST("sqlite: a trigger that rolls back the whole transaction is not mistaken for success", "[session][failure]") {
+    if (relata_test::engine != relata::engine::sqlite) return;  // RAISE(ROLLBACK) is SQLite's
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    db.execute_script(
+        "CREATE TRIGGER \"no_mallory\" BEFORE INSERT ON \"author\" WHEN NEW.\"name\" = 'Mallory' "
+        "BEGIN SELECT RAISE(ROLLBACK, 'no Mallory'); END");
+    relata::session session{db};
+    auto& ada = session.add(Author{.name = "Ada", .email = std::nullopt});
+    session.flush();
+    auto& mallory = session.add(Author{.name = "Mallory", .email = std::nullopt});
+    REQUIRE_THROWS_AS(session.flush(), relata::database_error);
+    CHECK_FALSE(db.in_transaction());
+    // Ada's INSERT was rolled back with the transaction: she is pending again, not "persistent".
+    CHECK(session.state_of(ada) == relata::object_state::pending);
+    mallory.name = "Grace";
+    session.commit();
+    CHECK(count_rows(db, "author") == 2);
 }
