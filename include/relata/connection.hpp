@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -136,13 +137,15 @@ T read_model(const Row& row, std::size_t first = 0) {
     T object{};
     for_each_field<T>([&](auto i) {
         using member_type = field_type<T, i.value>;
-        const cell c = row.cell(first + i.value);
         try {
-            object.*member_pointer<T, i.value> = from_cell<member_type>(c);
-        } catch (const conversion_error& e) {
+            // Reading the cell may throw too (PostgreSQL: an unsupported type, ±infinity).
+            object.*member_pointer<T, i.value> = from_cell<member_type>(row.cell(first + i.value));
+        } catch (const mapping_error& e) {  // conversion_error included
+            std::string_view why = e.what();
+            if (why.starts_with("relata: ")) why.remove_prefix(8);
             throw mapping_error(fmt::format("relata: cannot read {}::{} from column \"{}\": {}", type_name<T>,
                                             std::get<i.value>(description<T>.fields).member_name,
-                                            row.column_name(first + i.value), e.what()));
+                                            row.column_name(first + i.value), why));
         }
     });
     return object;
@@ -173,14 +176,18 @@ value argument_value(const Argument& argument) {
     using A = std::remove_cvref_t<Argument>;
     try {
         // nullptr first: it also converts to const char*, and a string_view of it is undefined.
-        if constexpr (std::is_same_v<A, std::nullptr_t>)
+        if constexpr (std::is_same_v<A, std::nullptr_t>) {
             return std::monostate{};
-        else if constexpr (std::is_convertible_v<const A&, std::string_view> && !std::is_same_v<A, std::string>)
+        } else if constexpr (std::is_convertible_v<const A&, std::string_view> && !std::is_same_v<A, std::string>) {
+            if constexpr (std::is_pointer_v<A>) {
+                if (argument == nullptr) return std::monostate{};  // a null `const char*` is NULL, like nullptr
+            }
             return std::string(std::string_view(argument));
-        else if constexpr (std::is_same_v<A, value>)
+        } else if constexpr (std::is_same_v<A, value>) {
             return argument;
-        else
+        } else {
             return to_value(argument);
+        }
     } catch (const conversion_error& e) {
         throw mapping_error(fmt::format("relata: cannot bind argument: {}", e.what()));
     }

@@ -5,9 +5,9 @@
 /// member type to and from them. Users add their own types by specializing value_traits with a
 /// `storage_type` (one of the built-in types) and two conversion functions.
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -122,11 +123,13 @@ inline double cell_to_double(const cell& c, std::string_view target) {
     if (const auto* d = std::get_if<double>(&c)) return *d;
     if (const auto* i = std::get_if<std::int64_t>(&c)) return static_cast<double>(*i);
     if (const auto* s = std::get_if<std::string_view>(&c)) {
-        // PostgreSQL NUMERIC arrives as text; parse it exactly as strtod would.
-        std::string text(*s);
-        char* end = nullptr;
-        const double parsed = std::strtod(text.c_str(), &end);
-        if (!text.empty() && end == text.c_str() + text.size()) return parsed;
+        // PostgreSQL NUMERIC arrives as text. from_chars, unlike strtod, ignores the C locale
+        // (whose decimal point may be ',') and rounds to nearest.
+        double parsed = 0;
+        const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), parsed);
+        if (ec == std::errc{} && end == s->data() + s->size()) return parsed;
+        if (ec == std::errc::result_out_of_range)
+            throw conversion_error(fmt::format("text '{}' is out of range for {}", *s, target));
     }
     conversion_failed(c, target);
 }
@@ -248,9 +251,11 @@ inline constexpr bool is_supported_duration =
 /// cannot be stored and throw when written.
 template <class T>
 struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+    /// PostgreSQL SMALLINT, INTEGER or BIGINT, the narrowest that holds every T (SQLite: INTEGER).
     static constexpr sql_type type = sizeof(T) == 1 || (sizeof(T) == 2 && std::is_signed_v<T>) ? sql_type::smallint
                                      : sizeof(T) < 4 || (sizeof(T) == 4 && std::is_signed_v<T>) ? sql_type::integer
                                                                                                 : sql_type::bigint;
+    /// The value as a 64-bit integer. @throws relata::conversion_error for a uint64 above INT64_MAX.
     static value to_value(T v) {
         if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
@@ -258,6 +263,7 @@ struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v
         }
         return static_cast<std::int64_t>(v);
     }
+    /// The integer read back. @throws relata::conversion_error when it does not fit T.
     static T from_cell(const cell& c) {
         const std::int64_t v = detail::cell_to_int64(c, "an integer");
         if (!std::in_range<T>(v))
@@ -270,8 +276,11 @@ struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v
 /// bool: SQLite INTEGER 0/1, PostgreSQL BOOLEAN. Reading any integer other than 0 or 1 throws.
 template <>
 struct value_traits<bool> {
+    /// PostgreSQL BOOLEAN (SQLite: INTEGER).
     static constexpr sql_type type = sql_type::boolean;
+    /// The value as a boolean parameter (SQLite binds 0 or 1).
     static value to_value(bool v) { return v; }
+    /// The boolean read back. @throws relata::conversion_error for an integer other than 0 or 1.
     static bool from_cell(const cell& c) {
         if (const auto* b = std::get_if<bool>(&c)) return *b;
         const std::int64_t v = detail::cell_to_int64(c, "a boolean");
@@ -281,18 +290,26 @@ struct value_traits<bool> {
 };
 
 /// double: bound as a binary IEEE double on both engines, so it round-trips bit for bit.
+/// NaN is stored on PostgreSQL; SQLite cannot store it (it would bind NULL), so writing NaN
+/// there throws relata::mapping_error. Infinities work on both.
 template <>
 struct value_traits<double> {
+    /// DOUBLE PRECISION (SQLite: REAL).
     static constexpr sql_type type = sql_type::double_precision;
+    /// The value, unchanged.
     static value to_value(double v) { return v; }
+    /// The double read back; NUMERIC text is parsed. @throws relata::conversion_error for other types.
     static double from_cell(const cell& c) { return detail::cell_to_double(c, "a double"); }
 };
 
-/// float: written as a double (exact), read back with a range check.
+/// float: written as a double (exact), read back with a range check. NaN as for double.
 template <>
 struct value_traits<float> {
+    /// PostgreSQL REAL (SQLite: REAL).
     static constexpr sql_type type = sql_type::real;
+    /// The value widened to a double (exact).
     static value to_value(float v) { return static_cast<double>(v); }
+    /// The float read back. @throws relata::conversion_error when it is out of float's range.
     static float from_cell(const cell& c) {
         const double v = detail::cell_to_double(c, "a float");
         if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
@@ -304,8 +321,11 @@ struct value_traits<float> {
 /// std::string: TEXT, every byte kept (embedded NUL bytes included).
 template <>
 struct value_traits<std::string> {
+    /// TEXT.
     static constexpr sql_type type = sql_type::text;
+    /// A copy of the string.
     static value to_value(const std::string& v) { return v; }
+    /// A copy of the text read back. @throws relata::conversion_error when the cell is not text.
     static std::string from_cell(const cell& c) {
         if (const auto* s = std::get_if<std::string_view>(&c)) return std::string(*s);
         detail::conversion_failed(c, "text");
@@ -315,8 +335,11 @@ struct value_traits<std::string> {
 /// relata::blob (std::vector<std::byte>): BLOB / BYTEA.
 template <>
 struct value_traits<blob> {
+    /// SQLite BLOB, PostgreSQL BYTEA.
     static constexpr sql_type type = sql_type::blob;
+    /// A copy of the bytes.
     static value to_value(const blob& v) { return v; }
+    /// A copy of the bytes read back. @throws relata::conversion_error when the cell is not a blob.
     static blob from_cell(const cell& c) {
         if (const auto* b = std::get_if<std::span<const std::byte>>(&c)) return blob(b->begin(), b->end());
         detail::conversion_failed(c, "a blob");
@@ -327,9 +350,13 @@ struct value_traits<blob> {
 /// checked against the enumerators).
 template <class T>
 struct value_traits<T, std::enable_if_t<std::is_enum_v<T>>> {
+    /// The enumeration's underlying integer type.
     using underlying = std::underlying_type_t<T>;
+    /// The database type of the underlying integer.
     static constexpr sql_type type = value_traits<underlying>::type;
+    /// The underlying integer value.
     static value to_value(T v) { return value_traits<underlying>::to_value(static_cast<underlying>(v)); }
+    /// The underlying integer read back (range-checked) and cast to T.
     static T from_cell(const cell& c) { return static_cast<T>(value_traits<underlying>::from_cell(c)); }
 };
 
@@ -339,8 +366,11 @@ struct value_traits<T, std::enable_if_t<std::is_enum_v<T>>> {
 /// Reading a finer value into a coarser D rounds toward the past (std::chrono::floor).
 template <class D>
 struct value_traits<std::chrono::sys_time<D>, std::enable_if_t<detail::is_supported_duration<D>>> {
+    /// PostgreSQL TIMESTAMPTZ (SQLite: ISO-8601 TEXT).
     static constexpr sql_type type = sql_type::timestamp;
+    /// The time point in microseconds.
     static value to_value(std::chrono::sys_time<D> v) { return std::chrono::time_point_cast<std::chrono::microseconds>(v); }
+    /// The time point read back, floored to D. @throws relata::conversion_error for malformed text.
     static std::chrono::sys_time<D> from_cell(const cell& c) {
         if (const auto* t = std::get_if<timestamp>(&c)) return std::chrono::floor<D>(*t);
         if (const auto* d = std::get_if<date>(&c)) return std::chrono::sys_time<D>(*d);
@@ -356,13 +386,16 @@ struct value_traits<std::chrono::sys_time<D>, std::enable_if_t<detail::is_suppor
 /// Writing an invalid date (e.g. 2023-02-30) throws relata::mapping_error.
 template <>
 struct value_traits<std::chrono::year_month_day> {
+    /// PostgreSQL DATE (SQLite: TEXT `YYYY-MM-DD`).
     static constexpr sql_type type = sql_type::date;
+    /// The date as days since 1970. @throws relata::conversion_error for an invalid date.
     static value to_value(std::chrono::year_month_day v) {
         if (!v.ok())
             throw conversion_error(fmt::format("{:04}-{:02}-{:02} is not a valid date", static_cast<int>(v.year()),
                                                static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
         return date{v};
     }
+    /// The date read back. @throws relata::conversion_error for malformed text.
     static std::chrono::year_month_day from_cell(const cell& c) {
         if (const auto* d = std::get_if<date>(&c)) return std::chrono::year_month_day{*d};
         if (const auto* s = std::get_if<std::string_view>(&c)) {

@@ -161,4 +161,24 @@ TEST_CASE("a value the database cannot hold is rejected while building the condi
     CHECK_FALSE(fits.empty());
 }
 
+TEST_CASE("a null const char* compares as NULL, like std::nullopt", "[conditions]") {
+    const char* none = nullptr;
+    CHECK(sqlite(relata::select<Customer>().where(c.company == none)) == select_customer + R"( WHERE "company" IS NULL)");
+    CHECK(sqlite(relata::select<Customer>().where(c.company != none)) ==
+          select_customer + R"( WHERE "company" IS NOT NULL)");
+    const char* some = "ACME";
+    const auto named = relata::to_sql(relata::select<Customer>().where(c.company == some), relata::sqlite_dialect);
+    CHECK(std::get<std::string>(named.parameters.at(0)) == "ACME");
+}
+
+// An integer column takes integral values only (PostgreSQL would infer an integer parameter and
+// reject 10.5); tests/compile_fail/integer_column_vs_double.cpp shows the diagnostic.
+static_assert(relata::detail::comparable<std::int64_t, int>());
+static_assert(relata::detail::comparable<std::optional<int>, std::uint64_t>());
+static_assert(!relata::detail::comparable<std::int64_t, double>());
+static_assert(!relata::detail::comparable<int, float>());
+static_assert(!relata::detail::comparable<int, bool>());
+static_assert(relata::detail::comparable<double, int>());
+static_assert(relata::detail::comparable<float, double>());
+
 }  // namespace conditions_test

@@ -1,6 +1,8 @@
 // C++ values <-> database values: relata::detail::to_value (parameters) and
 // relata::detail::from_cell (result cells) for every built-in type and a user type.
 #include <chrono>
+#include <clocale>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -142,6 +144,35 @@ TEST_CASE("double", "[types][floating]") {
     CHECK_THROWS_AS(from_cell<double>(text("1.25abc")), relata::mapping_error);
     CHECK_THROWS_AS(from_cell<double>(text("")), relata::mapping_error);
     CHECK_THROWS_AS(from_cell<double>(cell{true}), relata::mapping_error);
+}
+
+TEST_CASE("NUMERIC text parses the same whatever the C locale's decimal point", "[types][floating]") {
+    // strtod would stop at '.' under a locale whose decimal point is ',' (de_DE).
+    struct restore_locale {
+        std::string previous = std::setlocale(LC_NUMERIC, nullptr);
+        ~restore_locale() { std::setlocale(LC_NUMERIC, previous.c_str()); }
+    } restore;
+    const char* comma_locale = nullptr;
+    for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "de_DE", "fr_FR.UTF-8", "fr_FR.utf8", "ru_RU.UTF-8"}) {
+        if (std::setlocale(LC_NUMERIC, name) && *std::localeconv()->decimal_point == ',') {
+            comma_locale = name;
+            break;
+        }
+    }
+    if (!comma_locale) WARN("no locale with a ',' decimal point is installed; checking the C locale only");
+    CHECK(from_cell<double>(text("1.25")) == 1.25);
+    CHECK(from_cell<double>(text("-12345678.5")) == -12345678.5);
+    CHECK(from_cell<float>(text("0.5")) == 0.5f);
+    CHECK_THROWS_AS(from_cell<double>(text("1,25")), relata::mapping_error);
+}
+
+TEST_CASE("NUMERIC text: NaN, infinities and values beyond a double", "[types][floating]") {
+    CHECK(std::isnan(from_cell<double>(text("NaN"))));
+    CHECK(from_cell<double>(text("Infinity")) == std::numeric_limits<double>::infinity());
+    CHECK(from_cell<double>(text("-Infinity")) == -std::numeric_limits<double>::infinity());
+    CHECK(from_cell<double>(text("0.1")) == 0.1);  // correctly rounded
+    CHECK_THROWS_AS(from_cell<double>(text("1" + std::string(400, '0'))), relata::mapping_error);
+    CHECK_THROWS_AS(from_cell<double>(text(" 1")), relata::mapping_error);
 }
 
 TEST_CASE("float", "[types][floating]") {

@@ -253,6 +253,102 @@ constexpr void for_each_in_tuple(const Tuple& tuple, F&& f) {
     std::apply([&](const auto&... element) { (f(element), ...); }, tuple);
 }
 
+/// True when `member` is a data member of T that RELATA_MODEL(T, ...) lists.
+template <model T, class MemberPointer>
+constexpr bool is_listed_member(MemberPointer member) {
+    if constexpr (std::is_same_v<typename member_class<MemberPointer>::type, T>)
+        return index_of_member<T>(member) != npos;
+    else
+        return false;
+}
+
+/// True when every member that mapping<T>::NAME names is listed in RELATA_MODEL (of T, and of
+/// the referenced model for a foreign key's target).
+template <model T>
+constexpr bool column_names_listed() {
+    if constexpr (requires { mapping<T>::column_names; })
+        return std::apply([](const auto&... o) { return (is_listed_member<T>(o.member) && ...); }, mapping<T>::column_names);
+    else
+        return true;
+}
+template <model T>
+constexpr bool unique_members_listed() {
+    if constexpr (requires { mapping<T>::unique; }) {
+        return std::apply(
+            [](const auto&... constraint) {
+                const auto listed = [](const auto& c) {
+                    if constexpr (requires { c.members; })  // relata::unique(&T::a, &T::b)
+                        return std::apply([](const auto&... m) { return (is_listed_member<T>(m) && ...); }, c.members);
+                    else  // a bare member pointer
+                        return is_listed_member<T>(c);
+                };
+                return (listed(constraint) && ...);
+            },
+            mapping<T>::unique);
+    } else {
+        return true;
+    }
+}
+template <model T>
+constexpr bool index_members_listed() {
+    if constexpr (requires { mapping<T>::indexes; }) {
+        return std::apply(
+            [](const auto&... index) {
+                return (std::apply([](const auto&... m) { return (is_listed_member<T>(m) && ...); }, index.members) && ...);
+            },
+            mapping<T>::indexes);
+    } else {
+        return true;
+    }
+}
+template <model T>
+constexpr bool foreign_key_members_listed() {
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        return std::apply([](const auto&... key) { return (is_listed_member<T>(key.member) && ...); },
+                          mapping<T>::foreign_keys);
+    } else {
+        return true;
+    }
+}
+template <model T>
+constexpr bool foreign_key_targets_listed() {
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        return std::apply(
+            [](const auto&... key) {
+                const auto listed = [](const auto& k) {
+                    using target = typename member_class<std::remove_cvref_t<decltype(k.target_member)>>::type;
+                    if constexpr (model<target>) return is_listed_member<target>(k.target_member);
+                    else return false;
+                };
+                return (listed(key) && ...);
+            },
+            mapping<T>::foreign_keys);
+    } else {
+        return true;
+    }
+}
+
+/// Rejects, at compile time, a mapping<T> that names a member RELATA_MODEL does not list (its
+/// column would have no index). Instantiated with T's names, i.e. by anything that renders T.
+template <model T>
+constexpr void check_mapping_members() {
+    static_assert(column_names_listed<T>(),
+                  "relata: mapping<T>::column_names names a member that RELATA_MODEL(T, ...) does not list; "
+                  "add the member to RELATA_MODEL");
+    static_assert(unique_members_listed<T>(),
+                  "relata: mapping<T>::unique names a member that RELATA_MODEL(T, ...) does not list; "
+                  "add the member to RELATA_MODEL");
+    static_assert(index_members_listed<T>(),
+                  "relata: mapping<T>::indexes names a member that RELATA_MODEL(T, ...) does not list; "
+                  "add the member to RELATA_MODEL");
+    static_assert(foreign_key_members_listed<T>(),
+                  "relata: mapping<T>::foreign_keys names a member that RELATA_MODEL(T, ...) does not list; "
+                  "add the member to RELATA_MODEL");
+    static_assert(foreign_key_targets_listed<T>(),
+                  "relata: mapping<T>::foreign_keys references a member that the target's RELATA_MODEL does "
+                  "not list; add it there");
+}
+
 inline std::string to_snake_case(std::string_view name) {
     std::string out;
     out.reserve(name.size() + 4);
@@ -298,6 +394,7 @@ struct model_names {
 
 template <model T>
 model_names<T> compute_names(naming convention) {
+    check_mapping_members<T>();
     model_names<T> names;
     if constexpr (requires { mapping<T>::table; }) {
         names.table = std::string(mapping<T>::table);
@@ -315,8 +412,7 @@ model_names<T> compute_names(naming convention) {
     });
     if constexpr (requires { mapping<T>::column_names; }) {
         for_each_in_tuple(mapping<T>::column_names, [&](const auto& override_) {
-            const std::size_t index = index_of_member<T>(override_.member);
-            if (index != npos) names.columns[index] = override_.name;
+            names.columns[index_of_member<T>(override_.member)] = override_.name;  // listed: checked above
         });
     }
     return names;

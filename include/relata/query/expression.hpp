@@ -89,12 +89,15 @@ inline constexpr bool is_sys_time = false;
 template <class D>
 inline constexpr bool is_sys_time<std::chrono::sys_time<D>> = true;
 
-/// Whether a column holding Column values may be compared with a Value.
+/// Whether a column holding Column values may be compared with a Value. An integer column takes
+/// integral values only: PostgreSQL infers an integer parameter from the column, so a
+/// fractional value would fail there at run time (and compare differently on SQLite).
 template <class Column, class Value>
 constexpr bool comparable() {
     using C = remove_optional_t<Column>;
     using V = remove_optional_t<Value>;
     if constexpr (std::is_same_v<C, bool>) return std::is_same_v<V, bool>;
+    else if constexpr (std::is_integral_v<C>) return std::is_integral_v<V> && !std::is_same_v<V, bool>;
     else if constexpr (std::is_arithmetic_v<C>) return std::is_arithmetic_v<V> && !std::is_same_v<V, bool>;
     else if constexpr (std::is_same_v<C, std::string>) return string_like<V>;
     else if constexpr (is_sys_time<C>) return is_sys_time<V>;
@@ -122,6 +125,9 @@ relata::value comparison_value_unchecked(const Value& v) {
         if (!v) return std::monostate{};
         return comparison_value_unchecked<Column>(*v);
     } else if constexpr (std::is_same_v<remove_optional_t<Column>, std::string>) {
+        if constexpr (std::is_pointer_v<V>) {
+            if (v == nullptr) return std::monostate{};  // a null `const char*` is NULL; its string_view is undefined
+        }
         return std::string(std::string_view(v));
     } else if constexpr (is_sys_time<V>) {
         return timestamp(std::chrono::time_point_cast<std::chrono::microseconds>(v));
@@ -195,11 +201,15 @@ private:
     detail::node_ptr node_;
 };
 
+/// Conditions on two different models cannot be combined (each query selects one model); this
+/// overload exists only to fail with a readable message.
 template <model A, model B>
     requires(!std::is_same_v<A, B>)
 void operator&&(const condition<A>&, const condition<B>&) {
     static_assert(detail::always_false<A>, "relata: cannot combine conditions on two different models");
 }
+/// Conditions on two different models cannot be combined (each query selects one model); this
+/// overload exists only to fail with a readable message.
 template <model A, model B>
     requires(!std::is_same_v<A, B>)
 void operator||(const condition<A>&, const condition<B>&) {
@@ -298,7 +308,7 @@ condition<typename Column::model_type> compare(const Column& col, std::string_vi
     } else {
         static_assert(comparable<typename Column::value_type, V>(),
                       "relata: the value's type cannot be compared with the column's type "
-                      "(e.g. an integer column with a string)");
+                      "(e.g. an integer column with a string or a floating-point value)");
         value parameter = comparison_value<typename Column::value_type>(v);
         // `= NULL` is never true in SQL; an empty optional compares the way users mean it.
         if (std::holds_alternative<std::monostate>(parameter) && (op == "=" || op == "<>"))
@@ -311,7 +321,10 @@ template <class Left, class Right>
 condition<typename Left::model_type> compare_columns(const Left& left, std::string_view op, const Right& right) {
     static_assert(std::is_same_v<typename Left::model_type, typename Right::model_type>,
                   "relata: cannot compare columns of two different models in a single-model condition");
-    static_assert(comparable<typename Left::value_type, typename Right::value_type>(),
+    // Either direction: the server compares two columns itself, so an integer column may meet a
+    // floating-point one (no parameter type to infer).
+    static_assert(comparable<typename Left::value_type, typename Right::value_type>() ||
+                      comparable<typename Right::value_type, typename Left::value_type>(),
                   "relata: the two columns' types cannot be compared");
     return condition<typename Left::model_type>(make_node(node_kind::comparison, {left.node(), right.node()}, op));
 }

@@ -37,6 +37,8 @@ public:
         copy.where_ = where_ && predicate;
         return copy;
     }
+    /// A condition on another model's columns: does not compile (a readable static_assert
+    /// instead of an overload mismatch).
     template <model Other>
         requires(!std::is_same_v<Other, Model>)
     select_query where(const condition<Other>&) const {

@@ -3,6 +3,7 @@
 /// The SQLite backend: `relata::sqlite::connect` and `relata::sqlite::connection`.
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -79,11 +80,34 @@ using statement_handle = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
     throw database_error(message, std::string(sql), "", extended);
 }
 
+/// True when `sql` holds no statement: only whitespace, `;`, `-- ...` and `/* ... */` comments
+/// (an unterminated `/*` comment runs to the end, as in SQLite).
+constexpr bool only_whitespace_and_comments(std::string_view sql) noexcept {
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        const char c = sql[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';') {
+            ++i;
+        } else if (sql.substr(i, 2) == "--") {
+            const std::size_t end = sql.find('\n', i);
+            i = end == std::string_view::npos ? sql.size() : end + 1;
+        } else if (sql.substr(i, 2) == "/*") {
+            const std::size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace detail
 
 /// A row of a result, valid inside a `for_each_row` callback.
 class row {
 public:
+    /// A view of the current row of `statement` (a statement that `sqlite3_step` has just
+    /// moved to a row); reads no data until `cell` is called.
     explicit row(sqlite3_stmt* statement) noexcept : statement_(statement) {}
 
     /// Number of result columns.
@@ -142,15 +166,17 @@ public:
         if (opts.write_ahead_log && path != ":memory:") execute_script("PRAGMA journal_mode = WAL");
     }
 
-    /// Runs a statement with its parameters. @return rows changed (`sqlite3_changes64`).
-    /// @throws relata::database_error (or a subclass) carrying the SQL and extended code.
+    /// Runs one statement with its parameters. @return rows changed (`sqlite3_changes64`).
+    /// @throws relata::database_error (or a subclass) carrying the SQL and extended code, also
+    /// when the SQL holds no statement or more than one (use `execute_script` for several);
+    /// relata::mapping_error for a NaN parameter (SQLite would store NULL).
     std::int64_t execute(const rendered_query& query) {
         run(query, [](const row&) {});
         return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
     }
 
-    /// Runs a query and calls `callback(const relata::sqlite::row&)` for each row.
-    /// @throws relata::database_error; exceptions from the callback propagate.
+    /// Runs one query and calls `callback(const relata::sqlite::row&)` for each row.
+    /// @throws as `execute`; exceptions from the callback propagate.
     template <class Callback>
     void for_each_row(const rendered_query& query, Callback&& callback) {
         run(query, callback);
@@ -186,12 +212,24 @@ private:
         bool in_use = false;
     };
 
+    // Never returns a null handle: SQL without a statement, or with a second one that
+    // sqlite3_prepare_v3 would silently ignore, throws instead.
     detail::statement_handle prepare(const std::string& sql) {
         sqlite3_stmt* raw = nullptr;
+        const char* tail = nullptr;
         const int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                          &raw, nullptr);
+                                          &raw, &tail);
         detail::statement_handle handle(raw);
         if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, sql);
+        if (!handle)
+            throw database_error(fmt::format("relata: the SQL contains no statement; SQL: {}", sql), sql, "", SQLITE_MISUSE);
+        const std::string_view rest = tail ? std::string_view(tail, static_cast<std::size_t>(sql.c_str() + sql.size() - tail))
+                                           : std::string_view();
+        if (!detail::only_whitespace_and_comments(rest))
+            throw database_error(fmt::format("relata: the SQL contains more than one statement (only the first would run); "
+                                             "use execute_script for several statements without parameters; SQL: {}",
+                                             sql),
+                                 sql, "", SQLITE_MISUSE);
         return handle;
     }
 
@@ -215,6 +253,11 @@ private:
                     } else if constexpr (std::is_same_v<X, bool>) {
                         rc = sqlite3_bind_int64(statement, index, x ? 1 : 0);
                     } else if constexpr (std::is_same_v<X, double>) {
+                        // sqlite3_bind_double binds NaN as NULL, which would lose the value silently.
+                        if (std::isnan(x))
+                            throw mapping_error(fmt::format("relata: SQLite cannot store NaN (it would be bound as "
+                                                            "NULL); parameter {}; SQL: {}",
+                                                            index, query.sql));
                         rc = sqlite3_bind_double(statement, index, x);
                     } else if constexpr (std::is_same_v<X, std::string>) {
                         // SQLITE_STATIC: `query` outlives the statement's execution.
