@@ -74,36 +74,54 @@ struct session_options {
 template <model T>
 class result_list {
 public:
-    /// Iterator yielding `T&`.
+    /// Random-access iterator yielding `T&` (the tracked objects).
     class iterator {
     public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        using pointer = T*;
-        using reference = T&;
+        using iterator_category = std::random_access_iterator_tag;  ///< random access
+        using value_type = T;                                       ///< the model
+        using difference_type = std::ptrdiff_t;                     ///< distance between iterators
+        using pointer = T*;                                         ///< pointer to a tracked object
+        using reference = T&;                                       ///< reference to a tracked object
+        /// A singular iterator.
         iterator() = default;
+        /// Wraps a position in the list of tracked-object pointers.
         explicit iterator(typename std::vector<T*>::const_iterator it) : it_(it) {}
+        /// The tracked object.
         reference operator*() const { return **it_; }
+        /// The tracked object's address.
         pointer operator->() const { return *it_; }
+        /// Next object.
         iterator& operator++() { ++it_; return *this; }
+        /// Next object (postfix).
         iterator operator++(int) { auto copy = *this; ++it_; return copy; }
+        /// Previous object.
         iterator& operator--() { --it_; return *this; }
+        /// Previous object (postfix).
         iterator operator--(int) { auto copy = *this; --it_; return copy; }
+        /// Advances by `n`.
         iterator& operator+=(difference_type n) { it_ += n; return *this; }
+        /// Goes back by `n`.
         iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+        /// `i` advanced by `n`.
         friend iterator operator+(iterator i, difference_type n) { return i += n; }
+        /// `i` advanced by `n`.
         friend iterator operator+(difference_type n, iterator i) { return i += n; }
+        /// `i` moved back by `n`.
         friend iterator operator-(iterator i, difference_type n) { return i -= n; }
+        /// Distance from `b` to `a`.
         friend difference_type operator-(const iterator& a, const iterator& b) { return a.it_ - b.it_; }
+        /// The object `n` positions ahead.
         reference operator[](difference_type n) const { return *it_[n]; }
+        /// Same position.
         friend bool operator==(const iterator& a, const iterator& b) { return a.it_ == b.it_; }
+        /// Position order.
         friend auto operator<=>(const iterator& a, const iterator& b) { return a.it_ <=> b.it_; }
 
     private:
         typename std::vector<T*>::const_iterator it_{};
     };
 
+    /// An empty list.
     result_list() = default;
     /// Wraps pointers to tracked objects.
     explicit result_list(std::vector<T*> objects) : objects_(std::move(objects)) {}
