@@ -6,20 +6,7 @@
 
 #include <relata/relata.hpp>
 
-namespace blog {
-struct Author {
-    std::int64_t id = 0;
-    std::string name;
-};
-struct Post {
-    std::int64_t id = 0;
-    std::int64_t author_id = 0;
-    std::string title;
-    int votes = 0;
-};
-RELATA_MODEL(Author, id, name)
-RELATA_MODEL(Post, id, author_id, title, votes)
-}  // namespace blog
+#include "blog_models.hpp"
 
 int main() {
     constexpr auto p = relata::columns<blog::Post>;
