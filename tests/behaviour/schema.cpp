@@ -28,13 +28,11 @@ namespace {
 /// Number of indexes named `name` in the database catalog.
 template <class Connection>
 std::int64_t index_count(Connection& db, const std::string& name) {
-    std::int64_t n = -1;
-    const std::string sql = relata_test::engine == relata::engine::sqlite
-                                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
-                                : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1";
-    db.for_each_row(relata::rendered_query{sql, {name}},
-                    [&](const auto& row) { n = relata::detail::from_cell<std::int64_t>(row.cell(0)); });
-    return n;
+    return relata_test::scalar(db,
+                               relata_test::engine == relata::engine::sqlite
+                                   ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
+                                   : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1",
+                               {name});
 }
 
 }  // namespace

@@ -29,13 +29,7 @@ struct sql_recorder {
 
 template <class Connection>
 std::int64_t count_rows(Connection& db, std::string_view table) {
-    struct count_row {
-        std::int64_t n;
-    };
-    std::int64_t n = -1;
-    db.for_each_row(relata::rendered_query{fmt::format("SELECT COUNT(*) FROM \"{}\"", table), {}},
-                    [&](const auto& row) { n = relata::detail::from_cell<std::int64_t>(row.cell(0)); });
-    return n;
+    return relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
 }
 
 }  // namespace

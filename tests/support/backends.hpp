@@ -19,6 +19,8 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -121,6 +123,17 @@ struct database {
 }  // namespace postgres_tests
 #endif
 
+}  // namespace relata_test
+
+namespace relata_test {
+/// The first column of the first row of `sql` as an integer (-1 when there is no row).
+template <class Connection>
+std::int64_t scalar(Connection& db, std::string sql, std::vector<relata::value> parameters = {}) {
+    std::int64_t n = -1;
+    db.for_each_row(relata::rendered_query{std::move(sql), std::move(parameters)},
+                    [&](const auto& row) { n = relata::detail::from_cell<std::int64_t>(row.cell(0)); });
+    return n;
+}
 }  // namespace relata_test
 
 /// A behaviour test for the backend this translation unit is compiled for.
