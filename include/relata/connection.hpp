@@ -141,11 +141,9 @@ T read_model(const Row& row, std::size_t first = 0) {
             // Reading the cell may throw too (PostgreSQL: an unsupported type, ±infinity).
             object.*member_pointer<T, i.value> = from_cell<member_type>(row.cell(first + i.value));
         } catch (const mapping_error& e) {  // conversion_error included
-            std::string_view why = e.what();
-            if (why.starts_with("relata: ")) why.remove_prefix(8);
-            throw mapping_error(fmt::format("relata: cannot read {}::{} from column \"{}\": {}", type_name<T>,
+            throw mapping_error(fmt::format("cannot read {}::{} from column \"{}\": {}", type_name<T>,
                                             std::get<i.value>(description<T>.fields).member_name,
-                                            row.column_name(first + i.value), why));
+                                            row.column_name(first + i.value), e.reason()));
         }
     });
     return object;
@@ -155,8 +153,8 @@ T read_model(const Row& row, std::size_t first = 0) {
 template <model T, result_row Row>
 void check_column_count(const Row& row, std::string_view sql) {
     if (row.size() != field_count<T>)
-        throw mapping_error(fmt::format("relata: the query returns {} columns but {} maps {}; SQL: {}", row.size(),
-                                        type_name<T>, field_count<T>, sql));
+        throw mapping_error(fmt::format("the query returns {} columns but {} maps {}; SQL: {}", row.size(),
+                                        type_name<T>, field_count<T>, sql_excerpt(sql)));
 }
 
 /// Parameter for a value written to member `index` of T; errors name model and member.
@@ -165,8 +163,8 @@ value member_value(const T& object) {
     try {
         return to_value(object.*member_pointer<T, I>);
     } catch (const conversion_error& e) {
-        throw mapping_error(fmt::format("relata: cannot write {}::{}: {}", type_name<T>,
-                                        std::get<I>(description<T>.fields).member_name, e.what()));
+        throw mapping_error(fmt::format("cannot write {}::{}: {}", type_name<T>,
+                                        std::get<I>(description<T>.fields).member_name, e.reason()));
     }
 }
 
@@ -189,7 +187,7 @@ value argument_value(const Argument& argument) {
             return to_value(argument);
         }
     } catch (const conversion_error& e) {
-        throw mapping_error(fmt::format("relata: cannot bind argument: {}", e.what()));
+        throw mapping_error(fmt::format("cannot bind argument: {}", e.reason()));
     }
 }
 

@@ -1,19 +1,46 @@
 #pragma once
 /// @file
 /// relata's exception hierarchy. Every exception derives from `relata::error`
-/// (itself a `std::runtime_error`) and its `what()` starts with `relata: `.
+/// (itself a `std::runtime_error`); its `what()` is `relata: ` followed by the reason, and
+/// `reason()` gives the reason alone (for wrapping one error's text into another).
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace relata {
 
+namespace detail {
+
+/// At most this many characters of SQL appear in an exception's `what()`; the whole text
+/// stays available through `database_error::sql()`.
+inline constexpr std::size_t sql_excerpt_length = 1000;
+
+/// `sql`, cut to sql_excerpt_length characters with a note of how much was left out.
+inline std::string sql_excerpt(std::string_view sql) {
+    if (sql.size() <= sql_excerpt_length) return std::string(sql);
+    std::string excerpt(sql.substr(0, sql_excerpt_length));
+    excerpt += "... (";
+    excerpt += std::to_string(sql.size() - sql_excerpt_length);
+    excerpt += " more characters; the full text is in sql())";
+    return excerpt;
+}
+
+}  // namespace detail
+
 /// Root of every exception relata throws.
 class error : public std::runtime_error {
 public:
-    /// @param message the full message; callers pass it with the `relata: ` prefix.
-    explicit error(const std::string& message) : std::runtime_error(message) {}
+    /// @param reason what went wrong, without the `relata: ` prefix (which `what()` adds).
+    explicit error(std::string reason) : std::runtime_error("relata: " + reason), reason_(std::move(reason)) {}
+
+    /// The message without the `relata: ` prefix.
+    [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string reason_;
 };
 
 /// Opening a connection failed, or an open connection was lost
@@ -23,17 +50,21 @@ public:
     using error::error;
 };
 
-/// The database rejected a statement. Carries the SQL text and the engine's code:
-/// the SQLSTATE on PostgreSQL (e.g. `"23505"`), the extended result code on SQLite
-/// (e.g. `2067` for `SQLITE_CONSTRAINT_UNIQUE`).
+/// The database rejected a statement, or relata refused to send it. Carries the SQL text and
+/// the engine's code: the SQLSTATE on PostgreSQL (e.g. `"23505"`), the extended result code
+/// on SQLite (e.g. `2067` for `SQLITE_CONSTRAINT_UNIQUE`). `what()` ends with `; SQL: ` and at
+/// most 1,000 characters of the statement; `sql()` has all of it.
 class database_error : public error {
 public:
-    /// @param message  full message (already includes code and SQL)
+    /// @param reason   what went wrong (engine, code and message), without the SQL
     /// @param sql      the statement text that failed (may be empty for connection-level calls)
     /// @param sqlstate the PostgreSQL SQLSTATE, empty on SQLite
     /// @param code     the SQLite extended result code, 0 on PostgreSQL
-    database_error(const std::string& message, std::string sql, std::string sqlstate, int code)
-        : error(message), sql_(std::move(sql)), sqlstate_(std::move(sqlstate)), code_(code) {}
+    database_error(std::string_view reason, std::string sql, std::string sqlstate, int code)
+        : error(sql.empty() ? std::string(reason) : std::string(reason) + "; SQL: " + detail::sql_excerpt(sql)),
+          sql_(std::move(sql)),
+          sqlstate_(std::move(sqlstate)),
+          code_(code) {}
 
     /// The SQL text of the failed statement.
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
@@ -61,9 +92,8 @@ enum class constraint_kind {
 class constraint_violation : public database_error {
 public:
     /// @param kind which constraint family was violated; other parameters as `database_error`.
-    constraint_violation(constraint_kind kind, const std::string& message, std::string sql,
-                         std::string sqlstate, int code)
-        : database_error(message, std::move(sql), std::move(sqlstate), code), kind_(kind) {}
+    constraint_violation(constraint_kind kind, std::string_view reason, std::string sql, std::string sqlstate, int code)
+        : database_error(reason, std::move(sql), std::move(sqlstate), code), kind_(kind) {}
 
     /// Which constraint family was violated.
     [[nodiscard]] constraint_kind kind() const noexcept { return kind_; }
@@ -80,6 +110,15 @@ public:
     using database_error::database_error;
 };
 
+/// A statement needs more bound parameters than the engine accepts in one statement
+/// (PostgreSQL: 65,535; SQLite: `sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)`, 32,766
+/// by default since 3.32). Raised before the statement is sent; split the work (e.g. an
+/// `in()` list) or use `relata::insert_all`, which chunks by itself.
+class parameter_limit_error : public database_error {
+public:
+    using database_error::database_error;
+};
+
 /// A flushed UPDATE or DELETE matched no row: the row was deleted or its key changed by
 /// someone else since this Session loaded it (SQLAlchemy's StaleDataError). The flush is
 /// rolled back.
@@ -92,6 +131,21 @@ public:
 /// non-optional member, an integer out of range, text where a number belongs, a
 /// malformed date. The message names the model, the column and the value.
 class mapping_error : public error {
+public:
+    using error::error;
+};
+
+/// Thrown by `relata::value_traits` conversions (user specializations may throw it too); the
+/// caller adds the model and column and rethrows it as `relata::mapping_error`.
+class conversion_error : public mapping_error {
+public:
+    using mapping_error::mapping_error;
+};
+
+/// A query was built from names chosen at run time (`relata::dynamic_column`, ordering by a
+/// request's `?sort=` field) and one of them is not a mapped column of the model. No SQL is
+/// sent.
+class unknown_column_error : public error {
 public:
     using error::error;
 };

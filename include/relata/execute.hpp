@@ -43,7 +43,7 @@ template <connection Connection, model T>
         try {
             result = detail::from_cell<std::int64_t>(row.cell(0));
         } catch (const conversion_error& e) {
-            throw mapping_error(std::string("relata: cannot read COUNT(*): ") + e.what());
+            throw mapping_error(std::string("cannot read COUNT(*): ") + e.reason());
         }
     });
     return result;

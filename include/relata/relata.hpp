@@ -7,6 +7,7 @@
 #include "relata/connection.hpp"   // IWYU pragma: export
 #include "relata/error.hpp"        // IWYU pragma: export
 #include "relata/execute.hpp"      // IWYU pragma: export
+#include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
 #include "relata/query/expression.hpp"  // IWYU pragma: export
 #include "relata/query/select.hpp"      // IWYU pragma: export

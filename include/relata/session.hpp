@@ -221,7 +221,7 @@ public:
     T& add(T object) {
         if constexpr (!generated_key<T>) {
             if (identity_.contains(object.*member_pointer<T, primary_key_index<T>>))
-                throw session_error(fmt::format("relata: a {} with primary key {} is already in the session",
+                throw session_error(fmt::format("a {} with primary key {} is already in the session",
                                                 type_name<T>, describe_key(object)));
         }
         auto owned = std::make_unique<entry<T>>(
@@ -325,7 +325,7 @@ public:
             if (generate) {
                 std::optional<key_type> key;
                 db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
-                if (!key) throw database_error("relata: INSERT ... RETURNING returned no row; SQL: " + query.sql, query.sql, "", 0);
+                if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
                 generated_keys_.push_back(*key);
             } else {
                 db.execute(query);
@@ -343,9 +343,9 @@ public:
             query.parameters.push_back(value_of(*e->snapshot, primary_key_index<T>));
             ++stats.updates;
             if (db.execute(query) != 1)
-                throw stale_data_error(fmt::format("relata: UPDATE of {} with primary key {} matched no row (deleted or "
+                throw stale_data_error(fmt::format("UPDATE of {} with primary key {} matched no row (deleted or "
                                                    "changed by someone else); SQL: {}",
-                                                   type_name<T>, describe_key(*e->snapshot), query.sql));
+                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
         }
     }
 
@@ -363,8 +363,8 @@ public:
         for (entry<T>* e : entries) {
             ++stats.deletes;
             if (db.execute(rendered_query{sql, {value_of(*e->snapshot, primary_key_index<T>)}}) != 1)
-                throw stale_data_error(fmt::format("relata: DELETE of {} with primary key {} matched no row; SQL: {}",
-                                                   type_name<T>, describe_key(*e->snapshot), sql));
+                throw stale_data_error(fmt::format("DELETE of {} with primary key {} matched no row; SQL: {}",
+                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(sql)));
         }
     }
 
@@ -479,7 +479,7 @@ private:
         try {
             return from_cell<key_type>(row.cell(0));
         } catch (const conversion_error& e) {
-            throw mapping_error(fmt::format("relata: cannot read the generated key of {}: {}", type_name<T>, e.what()));
+            throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
         }
     }
 
@@ -560,7 +560,7 @@ public:
     template <model T>
     T& get(const detail::primary_key_type<T>& key) {
         if (T* found = find<T>(key)) return *found;
-        throw no_result(fmt::format("relata: no {} with primary key {}", detail::type_name<T>,
+        throw no_result(fmt::format("no {} with primary key {}", detail::type_name<T>,
                                     detail::describe_key_value(key)));
     }
 
@@ -606,9 +606,9 @@ public:
     template <model T>
     T& one(const select_query<T>& query) {
         auto objects = all(query.limit(2));
-        if (objects.empty()) throw no_result(fmt::format("relata: the query returned no {}", detail::type_name<T>));
+        if (objects.empty()) throw no_result(fmt::format("the query returned no {}", detail::type_name<T>));
         if (objects.size() > 1)
-            throw multiple_results(fmt::format("relata: the query returned more than one {}", detail::type_name<T>));
+            throw multiple_results(fmt::format("the query returned more than one {}", detail::type_name<T>));
         return objects[0];
     }
 
@@ -770,7 +770,7 @@ private:
         undo_all();
         owns_transaction_ = false;
         throw session_error(
-            "relata: the transaction this session began was ended outside it (e.g. a ROLLBACK on the connection); "
+            "the transaction this session began was ended outside it (e.g. a ROLLBACK on the connection); "
             "the session was restored to its last commit and will write its changes again");
     }
 
@@ -793,7 +793,7 @@ private:
     detail::entry<T>& entry_of(T& object) {
         auto* e = registry_for<T>().find_entry(object);
         if (!e)
-            throw session_error(fmt::format("relata: this {} is not tracked by the session (add() it, or use the "
+            throw session_error(fmt::format("this {} is not tracked by the session (add() it, or use the "
                                             "reference the session returned)",
                                             detail::type_name<T>));
         return *e;

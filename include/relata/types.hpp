@@ -61,13 +61,6 @@ using value = std::variant<std::monostate, std::int64_t, double, std::string, bl
 using cell = std::variant<std::monostate, std::int64_t, double, std::string_view, std::span<const std::byte>,
                           bool, timestamp, date>;
 
-/// Thrown by value_traits conversions; the caller adds model and column and rethrows as
-/// `relata::mapping_error`.
-class conversion_error : public mapping_error {
-public:
-    using mapping_error::mapping_error;
-};
-
 /// Converts a member type to and from database values. Specialize for your own types:
 /// @code
 /// template <> struct relata::value_traits<money> {

@@ -49,7 +49,7 @@ using read_model_test::read_error;
 
 TEST_CASE("a cell the backend cannot read names the model, the member and the column", "[read_model]") {
     const std::string message = read_error(fake_row{
-        "relata: cannot read column \"at\" of PostgreSQL type timestamptz: ±infinity has no relata::timestamp value"});
+        "cannot read column \"at\" of PostgreSQL type timestamptz: ±infinity has no relata::timestamp value"});
     CHECK(message ==
           "relata: cannot read Event::at from column \"at\": cannot read column \"at\" of PostgreSQL type timestamptz: "
           "±infinity has no relata::timestamp value");

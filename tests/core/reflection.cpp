@@ -33,6 +33,20 @@ struct HTTPServer {
 };
 RELATA_MODEL(HTTPServer, id, host)
 
+/// PascalCase members, as a struct written after the SQLite Chinook schema would be.
+struct MediaType {
+    std::int32_t MediaTypeId = 0;
+    std::string Name;
+};
+RELATA_MODEL(MediaType, Name, MediaTypeId)
+
+/// Both spellings present: `id` wins over `<type>_id`.
+struct Genre {
+    std::int64_t genre_id = 0;
+    std::int64_t id = 0;
+};
+RELATA_MODEL(Genre, genre_id, id)
+
 // No member `id`: no primary key.
 struct LogLine {
     std::string text;
@@ -242,6 +256,14 @@ TEST_CASE("the primary key defaults to `id` and can be overridden", "[reflection
         static_assert(relata::detail::has_primary_key<Post>);
         static_assert(relata::detail::primary_key_index<Post> == 0);
         static_assert(std::is_same_v<relata::detail::primary_key_type<Post>, std::int64_t>);
+    }
+    SECTION("no member named id: <snake_case of the type>_id, else <Type>Id") {
+        static_assert(relata::detail::primary_key_index<InvoiceLine> == 0);  // invoice_line_id
+        static_assert(relata::detail::generated_key<InvoiceLine>);
+        static_assert(relata::detail::primary_key_index<MediaType> == 1);    // MediaTypeId
+        static_assert(relata::detail::primary_key_index<Genre> == 1);        // id
+        CHECK(relata::detail::constexpr_snake_case_id<11>("HTTPServer").data() == std::string("http_server_id"));
+        CHECK(relata::detail::constexpr_snake_case_id<11>("InvoiceLine").data() == std::string("invoice_line_id"));
     }
     SECTION("no member named id and no mapping: no primary key") {
         static_assert(!(relata::detail::has_primary_key<LogLine>));

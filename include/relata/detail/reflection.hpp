@@ -1,7 +1,7 @@
 #pragma once
-// Compile-time model metadata behind RELATA_MODEL and relata::mapping<T>.
-// Public names (relata::mapping, relata::naming, relata::model, ...) are documented in
-// <relata/model.hpp>, which is the header users include.
+// Compile-time model metadata behind RELATA_MODEL and relata::mapping<T>: the machinery.
+// The public configuration names (relata::mapping, relata::naming, relata::unique, ...) live in
+// <relata/mapping.hpp>; RELATA_MODEL in <relata/model.hpp>.
 
 #include <array>
 #include <cctype>
@@ -14,92 +14,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "relata/mapping.hpp"
+
 namespace relata {
-
-/// How default table and column names are derived from C++ names. Explicit names from
-/// `relata::mapping<T>` always win. Chosen per connection (see the backends' options) so
-/// one set of structs maps databases that spell names differently.
-enum class naming {
-    /// Table: snake_case of the type name (`InvoiceLine` -> `invoice_line`); columns: member
-    /// names as written.
-    standard,
-    /// Tables and columns in snake_case (`invoiceLine` -> `invoice_line`).
-    snake_case,
-    /// Tables and columns in PascalCase (`invoice_line_id` -> `InvoiceLineId`), as the SQLite
-    /// Chinook database spells them.
-    pascal_case,
-};
-
-/// Optional mapping configuration for a model, specialized by the user outside the struct.
-/// Every member is optional:
-/// @code
-/// template <> struct relata::mapping<blog::Post> {
-///     static constexpr auto table = "posts";                                  // table name
-///     static constexpr auto primary_key = &blog::Post::id;                    // default: member `id`
-///     static constexpr bool generated_key = true;                             // default: integer key
-///     static constexpr auto column_names = std::tuple{relata::column_name(&blog::Post::title, "Title")};
-///     static constexpr auto unique = std::tuple{relata::unique(&blog::Post::title)};
-///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
-///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
-/// };
-/// @endcode
-template <class Model>
-struct mapping {};
-
-/// An explicit column name for one member, for `mapping<T>::column_names`.
-template <class Model, class Value>
-struct column_name_override {
-    Value Model::*member;  ///< the member
-    const char* name;      ///< the column name, used verbatim (quoted)
-};
-
-/// Names the column of `member` explicitly: `relata::column_name(&Track::unit_price, "UnitPrice")`.
-template <class Model, class Value>
-constexpr column_name_override<Model, Value> column_name(Value Model::*member, const char* name) noexcept {
-    return {member, name};
-}
-
-/// A UNIQUE constraint over one or more members, for `mapping<T>::unique`.
-/// DDL: `UNIQUE ("a", "b")` inside CREATE TABLE.
-template <class Model, class... Values>
-struct unique_constraint {
-    std::tuple<Values Model::*...> members;  ///< the constrained members, in order
-};
-
-/// A UNIQUE constraint: `relata::unique(&User::email)` or `relata::unique(&A::x, &A::y)`.
-template <class Model, class... Values>
-constexpr unique_constraint<Model, Values...> unique(Values Model::*... members) noexcept {
-    return {{members...}};
-}
-
-/// A (non-unique) index over one or more members, for `mapping<T>::indexes`.
-/// DDL: `CREATE INDEX IF NOT EXISTS "<table>_<col>_idx" ON "<table>" ("col", ...)`.
-template <class Model, class... Values>
-struct index_definition {
-    std::tuple<Values Model::*...> members;  ///< the indexed members, in order
-};
-
-/// An index: `relata::index(&Post::published_at)`.
-template <class Model, class... Values>
-constexpr index_definition<Model, Values...> index(Values Model::*... members) noexcept {
-    return {{members...}};
-}
-
-/// A foreign key from one member to another model's member, for `mapping<T>::foreign_keys`.
-/// DDL: `FOREIGN KEY ("author_id") REFERENCES "author" ("id")`. The Session also uses it to
-/// order a flush: referenced rows are inserted before and deleted after referencing rows.
-template <class Model, class Value, class Target, class TargetValue>
-struct foreign_key {
-    Value Model::*member;               ///< the referencing member
-    TargetValue Target::*target_member; ///< the referenced member (usually the primary key)
-};
-
-/// A foreign key: `relata::references(&Post::author_id, &Author::id)`.
-template <class Model, class Value, class Target, class TargetValue>
-constexpr foreign_key<Model, Value, Target, TargetValue> references(Value Model::*member,
-                                                                    TargetValue Target::*target) noexcept {
-    return {member, target};
-}
 
 namespace detail {
 
@@ -198,6 +115,49 @@ constexpr std::size_t index_of_member(Value T::*member) {
     return found;
 }
 
+/// The last component of a possibly qualified name (`blog::Post` -> `Post`).
+constexpr std::string_view unqualified(std::string_view name) noexcept {
+    const std::size_t colon = name.rfind(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+constexpr bool ascii_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+constexpr bool ascii_lower_or_digit(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/// `InvoiceLine` -> `invoice_line_id`, NUL-terminated, at compile time (as to_snake_case).
+template <std::size_t N>
+constexpr std::array<char, 2 * N + 4> constexpr_snake_case_id(std::string_view name) noexcept {
+    std::array<char, 2 * N + 4> out{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (ascii_upper(c)) {
+            const bool after_lower = i > 0 && ascii_lower_or_digit(name[i - 1]);
+            const bool acronym_end = i > 0 && ascii_upper(name[i - 1]) && i + 1 < name.size() &&
+                                     name[i + 1] >= 'a' && name[i + 1] <= 'z';
+            if ((after_lower || acronym_end) && n > 0 && out[n - 1] != '_') out[n++] = '_';
+            out[n++] = static_cast<char>(c - 'A' + 'a');
+        } else {
+            out[n++] = c;
+        }
+    }
+    out[n++] = '_';
+    out[n++] = 'i';
+    out[n++] = 'd';
+    return out;
+}
+
+/// `Track` -> `TrackId`, NUL-terminated, at compile time.
+template <std::size_t N>
+constexpr std::array<char, N + 3> constexpr_pascal_case_id(std::string_view name) noexcept {
+    std::array<char, N + 3> out{};
+    std::size_t n = 0;
+    for (const char c : name) out[n++] = c;
+    out[n++] = 'I';
+    out[n++] = 'd';
+    return out;
+}
+
 template <model T>
 constexpr std::size_t find_primary_key_index() {
     if constexpr (requires { mapping<T>::primary_key; }) {
@@ -205,8 +165,17 @@ constexpr std::size_t find_primary_key_index() {
         static_assert(index != npos,
                       "relata: mapping<T>::primary_key names a member that RELATA_MODEL does not list");
         return index;
-    } else {
+    } else if constexpr (index_of_name<T>("id") != npos) {
         return index_of_name<T>("id");
+    } else {
+        // `<snake_case of the type>_id` (Track -> track_id), or `<Type>Id` (TrackId) for
+        // PascalCase members: the key names of typical sample schemas such as Chinook.
+        constexpr std::string_view type = unqualified(description<T>.type_name);
+        constexpr auto snake = constexpr_snake_case_id<type.size()>(type);
+        constexpr std::size_t by_snake = index_of_name<T>(std::string_view(snake.data()));
+        if constexpr (by_snake != npos) return by_snake;
+        constexpr auto pascal = constexpr_pascal_case_id<type.size()>(type);
+        return index_of_name<T>(std::string_view(pascal.data()));
     }
 }
 

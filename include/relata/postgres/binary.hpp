@@ -166,9 +166,9 @@ inline std::string timestamp_text(timestamp t) {
             else shown = x;
         },
         v);
-    throw mapping_error(fmt::format("relata: cannot send {} as parameter ${} of PostgreSQL type {}{}{}; SQL: {}",
+    throw mapping_error(fmt::format("cannot send {} as parameter ${} of PostgreSQL type {}{}{}; SQL: {}",
                                     relata::detail::describe_cell(shown), number, type_description(type),
-                                    why.empty() ? "" : ": ", why, sql));
+                                    why.empty() ? "" : ": ", why, relata::detail::sql_excerpt(sql)));
 }
 
 /// Encodes parameter `number` (1-based) for the type the server inferred for it: binary for

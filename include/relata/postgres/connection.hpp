@@ -76,9 +76,8 @@ inline std::string trimmed(const char* text) {
     std::string text = primary ? std::string(primary) : trimmed(result ? PQresultErrorMessage(result) : nullptr);
     if (text.empty()) text = trimmed(conn ? PQerrorMessage(conn) : nullptr);
     if (text.empty()) text = "unknown error";
-    std::string message = fmt::format("relata: PostgreSQL error{}{}: {}", sqlstate.empty() ? "" : " ", sqlstate, text);
+    std::string message = fmt::format("PostgreSQL error{}{}: {}", sqlstate.empty() ? "" : " ", sqlstate, text);
     if (detail) message += fmt::format(" ({})", detail);
-    if (!sql.empty()) message += fmt::format("; SQL: {}", sql);
 
     if (sqlstate.starts_with("08") || (conn && PQstatus(conn) == CONNECTION_BAD)) throw connection_error(message);
     if (sqlstate.starts_with("23")) {
@@ -131,7 +130,7 @@ public:
     [[nodiscard]] relata::cell cell(std::size_t index) const {
         namespace oid = detail::oid;
         if (index >= columns_)
-            throw mapping_error(fmt::format("relata: column index {} is out of range; the result has {} columns", index,
+            throw mapping_error(fmt::format("column index {} is out of range; the result has {} columns", index,
                                             columns_));
         const int column = static_cast<int>(index);
         if (PQgetisnull(result_, row_, column)) return std::monostate{};
@@ -207,7 +206,7 @@ public:
             }
             default:
                 throw mapping_error(
-                    fmt::format("relata: unsupported PostgreSQL type OID {} for column \"{}\"; cast it in SQL "
+                    fmt::format("unsupported PostgreSQL type OID {} for column \"{}\"; cast it in SQL "
                                 "(e.g. to text)",
                                 type, column_name(index)));
         }
@@ -223,7 +222,7 @@ private:
     friend class connection;
 
     [[noreturn]] void fail(std::size_t index, Oid type, std::string_view why) const {
-        throw mapping_error(fmt::format("relata: cannot read column \"{}\" of PostgreSQL type {}: {}",
+        throw mapping_error(fmt::format("cannot read column \"{}\" of PostgreSQL type {}: {}",
                                         column_name(index), detail::type_description(type), why));
     }
 
@@ -261,17 +260,17 @@ public:
         : connection_base(postgres_dialect.with_naming(opts.naming)),
           notices_(std::make_unique<detail::notice_sink>(detail::notice_sink{opts.notice_handler})),
           conn_(PQconnectdb(conninfo.c_str())) {
-        if (!conn_) throw connection_error("relata: cannot connect to PostgreSQL: libpq is out of memory");
+        if (!conn_) throw connection_error("cannot connect to PostgreSQL: libpq is out of memory");
         if (PQstatus(conn_.get()) == CONNECTION_BAD)
             throw connection_error(
-                fmt::format("relata: cannot connect to PostgreSQL: {}", detail::trimmed(PQerrorMessage(conn_.get()))));
+                fmt::format("cannot connect to PostgreSQL: {}", detail::trimmed(PQerrorMessage(conn_.get()))));
         PQsetNoticeProcessor(conn_.get(), &detail::notice_sink::process, notices_.get());
         constexpr std::string_view setup = "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'";
         check(detail::result_handle(PQexec(conn_.get(), setup.data())), setup);
         // Binary timestamps are int64 microseconds only with integer_datetimes (every server since 10).
         const char* integer_datetimes = PQparameterStatus(conn_.get(), "integer_datetimes");
         if (integer_datetimes && std::string_view(integer_datetimes) != "on")
-            throw connection_error("relata: the PostgreSQL server uses floating-point timestamps "
+            throw connection_error("the PostgreSQL server uses floating-point timestamps "
                                    "(integer_datetimes = off); relata needs PostgreSQL 10 or newer");
     }
 
@@ -319,7 +318,7 @@ public:
     void commit() {
         const detail::result_handle result = simple("COMMIT");
         if (std::string_view(PQcmdStatus(result.get())) == "ROLLBACK")
-            throw database_error("relata: PostgreSQL error 25P02: COMMIT rolled back the transaction because a "
+            throw database_error("PostgreSQL error 25P02: COMMIT rolled back the transaction because a "
                                  "statement in it had failed; SQL: COMMIT",
                                  "COMMIT", "25P02", 0);
     }
@@ -363,9 +362,8 @@ private:
             const ExecStatusType status = PQresultStatus(result.get());
             if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
                 abandon_copy(status);
-                throw database_error(fmt::format("relata: COPY is not supported by execute or for_each_row; use "
-                                                 "native_handle() with libpq's COPY functions; SQL: {}",
-                                                 sql),
+                throw database_error("COPY is not supported by execute or for_each_row; use native_handle() "
+                                     "with libpq's COPY functions",
                                      std::string(sql), "", 0);
             }
         }
@@ -418,8 +416,8 @@ private:
         const std::size_t count = query.parameters.size();
         if (count != statement.parameter_types.size())
             throw database_error(
-                fmt::format("relata: the statement has {} placeholders but {} values were given; SQL: {}",
-                            statement.parameter_types.size(), count, query.sql),
+                fmt::format("the statement has {} placeholders but {} values were given",
+                            statement.parameter_types.size(), count),
                 query.sql, "", 0);
         scratch_.clear();
         encoded_.resize(count);

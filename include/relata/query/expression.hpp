@@ -114,7 +114,7 @@ relata::value comparison_value(const Value& v) {
     try {
         return comparison_value_unchecked<Column>(v);
     } catch (const conversion_error& e) {
-        throw mapping_error(std::string("relata: cannot use the value in a condition: ") + e.what());
+        throw mapping_error(std::string("cannot use the value in a condition: ") + e.reason());
     }
 }
 

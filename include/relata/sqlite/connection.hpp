@@ -59,8 +59,8 @@ using statement_handle = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
 /// relata::constraint_violation, SQLITE_BUSY/LOCKED relata::transaction_conflict.
 [[noreturn]] inline void throw_error(sqlite3* db, int code, std::string_view sql) {
     const int extended = db ? sqlite3_extended_errcode(db) : code;
-    const std::string message = fmt::format("relata: SQLite error {} ({}): {}{}{}", extended, sqlite3_errstr(extended),
-                                            db ? sqlite3_errmsg(db) : "", sql.empty() ? "" : "; SQL: ", sql);
+    const std::string message =
+        fmt::format("SQLite error {} ({}): {}", extended, sqlite3_errstr(extended), db ? sqlite3_errmsg(db) : "");
     const int primary = extended & 0xff;
     if (primary == SQLITE_CONSTRAINT) {
         constraint_kind kind = constraint_kind::other;
@@ -157,7 +157,7 @@ public:
         const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
         db_.reset(raw);  // owned even when opening failed, as sqlite3_open_v2 requires
         if (rc != SQLITE_OK) {
-            throw connection_error(fmt::format("relata: cannot open SQLite database '{}': {} ({})", path,
+            throw connection_error(fmt::format("cannot open SQLite database '{}': {} ({})", path,
                                                raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc), rc));
         }
         sqlite3_extended_result_codes(db_.get(), 1);
@@ -222,13 +222,12 @@ private:
         detail::statement_handle handle(raw);
         if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, sql);
         if (!handle)
-            throw database_error(fmt::format("relata: the SQL contains no statement; SQL: {}", sql), sql, "", SQLITE_MISUSE);
+            throw database_error("the SQL contains no statement", sql, "", SQLITE_MISUSE);
         const std::string_view rest = tail ? std::string_view(tail, static_cast<std::size_t>(sql.c_str() + sql.size() - tail))
                                            : std::string_view();
         if (!detail::only_whitespace_and_comments(rest))
-            throw database_error(fmt::format("relata: the SQL contains more than one statement (only the first would run); "
-                                             "use execute_script for several statements without parameters; SQL: {}",
-                                             sql),
+            throw database_error("the SQL contains more than one statement (only the first would run); "
+                                 "use execute_script for several statements without parameters",
                                  sql, "", SQLITE_MISUSE);
         return handle;
     }
@@ -236,8 +235,8 @@ private:
     void bind(sqlite3_stmt* statement, const rendered_query& query) {
         const auto expected = static_cast<std::size_t>(sqlite3_bind_parameter_count(statement));
         if (expected != query.parameters.size())
-            throw database_error(fmt::format("relata: the statement has {} placeholders but {} values were given; SQL: {}",
-                                             expected, query.parameters.size(), query.sql),
+            throw database_error(fmt::format("the statement has {} placeholders but {} values were given", expected,
+                                             query.parameters.size()),
                                  query.sql, "", SQLITE_RANGE);
         int index = 0;
         for (const value& v : query.parameters) {
@@ -255,9 +254,9 @@ private:
                     } else if constexpr (std::is_same_v<X, double>) {
                         // sqlite3_bind_double binds NaN as NULL, which would lose the value silently.
                         if (std::isnan(x))
-                            throw mapping_error(fmt::format("relata: SQLite cannot store NaN (it would be bound as "
+                            throw mapping_error(fmt::format("SQLite cannot store NaN (it would be bound as "
                                                             "NULL); parameter {}; SQL: {}",
-                                                            index, query.sql));
+                                                            index, relata::detail::sql_excerpt(query.sql)));
                         rc = sqlite3_bind_double(statement, index, x);
                     } else if constexpr (std::is_same_v<X, std::string>) {
                         // SQLITE_STATIC: `query` outlives the statement's execution.

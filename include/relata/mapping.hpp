@@ -1,0 +1,104 @@
+#pragma once
+/// @file
+/// Mapping configuration, written outside the struct: `relata::mapping<T>` (table name,
+/// column names, primary key, unique constraints, indexes, foreign keys) and the
+/// `relata::naming` conventions that derive default names.
+///
+/// @code
+/// template <> struct relata::mapping<blog::Post> {
+///     static constexpr auto table = "posts";
+///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
+///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
+/// };
+/// @endcode
+
+#include <tuple>
+
+namespace relata {
+
+/// How default table and column names are derived from C++ names. Explicit names from
+/// `relata::mapping<T>` always win. Chosen per connection (see the backends' options) so
+/// one set of structs maps databases that spell names differently.
+enum class naming {
+    /// Table: snake_case of the type name (`InvoiceLine` -> `invoice_line`); columns: member
+    /// names as written.
+    standard,
+    /// Tables and columns in snake_case (`invoiceLine` -> `invoice_line`).
+    snake_case,
+    /// Tables and columns in PascalCase (`invoice_line_id` -> `InvoiceLineId`), as the SQLite
+    /// Chinook database spells them.
+    pascal_case,
+};
+
+/// Optional mapping configuration for a model, specialized by the user outside the struct.
+/// Every member is optional:
+/// @code
+/// template <> struct relata::mapping<blog::Post> {
+///     static constexpr auto table = "posts";                                  // table name
+///     static constexpr auto primary_key = &blog::Post::id;                    // default: `id`, else `post_id`
+///     static constexpr bool generated_key = true;                             // default: integer key
+///     static constexpr auto column_names = std::tuple{relata::column_name(&blog::Post::title, "Title")};
+///     static constexpr auto unique = std::tuple{relata::unique(&blog::Post::title)};
+///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
+///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
+/// };
+/// @endcode
+template <class Model>
+struct mapping {};
+
+/// An explicit column name for one member, for `mapping<T>::column_names`.
+template <class Model, class Value>
+struct column_name_override {
+    Value Model::*member;  ///< the member
+    const char* name;      ///< the column name, used verbatim (quoted)
+};
+
+/// Names the column of `member` explicitly: `relata::column_name(&Track::unit_price, "UnitPrice")`.
+template <class Model, class Value>
+constexpr column_name_override<Model, Value> column_name(Value Model::*member, const char* name) noexcept {
+    return {member, name};
+}
+
+/// A UNIQUE constraint over one or more members, for `mapping<T>::unique`.
+/// DDL: `UNIQUE ("a", "b")` inside CREATE TABLE.
+template <class Model, class... Values>
+struct unique_constraint {
+    std::tuple<Values Model::*...> members;  ///< the constrained members, in order
+};
+
+/// A UNIQUE constraint: `relata::unique(&User::email)` or `relata::unique(&A::x, &A::y)`.
+template <class Model, class... Values>
+constexpr unique_constraint<Model, Values...> unique(Values Model::*... members) noexcept {
+    return {{members...}};
+}
+
+/// A (non-unique) index over one or more members, for `mapping<T>::indexes`.
+/// DDL: `CREATE INDEX IF NOT EXISTS "<table>_<col>_idx" ON "<table>" ("col", ...)`.
+template <class Model, class... Values>
+struct index_definition {
+    std::tuple<Values Model::*...> members;  ///< the indexed members, in order
+};
+
+/// An index: `relata::index(&Post::published_at)`.
+template <class Model, class... Values>
+constexpr index_definition<Model, Values...> index(Values Model::*... members) noexcept {
+    return {{members...}};
+}
+
+/// A foreign key from one member to another model's member, for `mapping<T>::foreign_keys`.
+/// DDL: `FOREIGN KEY ("author_id") REFERENCES "author" ("id")`. The Session also uses it to
+/// order a flush: referenced rows are inserted before and deleted after referencing rows.
+template <class Model, class Value, class Target, class TargetValue>
+struct foreign_key {
+    Value Model::*member;               ///< the referencing member
+    TargetValue Target::*target_member; ///< the referenced member (usually the primary key)
+};
+
+/// A foreign key: `relata::references(&Post::author_id, &Author::id)`.
+template <class Model, class Value, class Target, class TargetValue>
+constexpr foreign_key<Model, Value, Target, TargetValue> references(Value Model::*member,
+                                                                    TargetValue Target::*target) noexcept {
+    return {member, target};
+}
+
+}  // namespace relata
