@@ -17,7 +17,7 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
-#include "relata/sql/render.hpp"
+#include "relata/sql/rendered_query.hpp"
 #include "relata/types.hpp"
 
 namespace relata {

@@ -1,58 +1,174 @@
 #pragma once
 /// @file
-/// Running query objects on a connection without a Session: the rows come back as plain
-/// values, untracked. (A Session's `all`/`first` return tracked objects instead.)
+/// Running query objects on a connection without a Session: rows come back as plain values,
+/// untracked (a Session's `all`/`first` return tracked objects instead), and writes return the
+/// number of rows they changed.
+///
+/// @code
+/// std::vector<Post> posts = relata::all(db, relata::select<Post>().where(p.votes > 10));
+/// std::optional<std::int64_t> best = relata::one(db, relata::select(relata::max(p.votes)));
+/// std::int64_t changed = relata::execute(db, relata::update<Post>().set(p.votes, 0));
+/// relata::insert_all(db, posts);   // multi-row INSERTs, chunked under the parameter limit
+/// @endcode
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <ranges>
+#include <type_traits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "relata/connection.hpp"
+#include "relata/error.hpp"
+#include "relata/query/insert.hpp"
 #include "relata/query/select.hpp"
 #include "relata/sql/render.hpp"
 
 namespace relata {
 
-/// Runs a SELECT and returns every row as a T (untracked copies).
+namespace detail {
+
+template <class Q>
+inline constexpr bool returns_rows = is_select_query<Q> || (is_write_query<Q> && !std::is_void_v<typename Q::shape_type>);
+
+template <class Q, result_row Row>
+typename Q::row_type read_row(const Row& row) {
+    return Q::shape_type::read(row);
+}
+
+template <class Q>
+auto limited(const Q& query, std::int64_t rows) {
+    if constexpr (requires { query.limit(rows); }) return query.limit(rows);
+    else return query;
+}
+
+/// The most bound parameters one statement may have on `db`'s engine.
+template <class Connection>
+std::size_t parameter_limit(const Connection& db) {
+    if constexpr (requires { db.max_parameters(); }) return db.max_parameters();
+    else return db.sql_dialect().engine == engine::postgresql ? 65535 : 32766;
+}
+
+}  // namespace detail
+
+/// A query whose rows can be read: a SELECT, or a write with `returning(...)`.
+template <class Q>
+concept row_query = query_object<Q> && detail::returns_rows<Q>;
+
+/// Runs a query and returns every row (models, tuples, values or structs, as the query says).
 /// @throws relata::database_error, relata::mapping_error.
-template <connection Connection, model T>
-[[nodiscard]] std::vector<T> all(Connection& db, const select_query<T>& query) {
-    std::vector<T> rows;
-    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) { rows.push_back(detail::read_model<T>(row)); });
+template <connection Connection, row_query Q>
+[[nodiscard]] std::vector<typename Q::row_type> all(Connection& db, const Q& query) {
+    std::vector<typename Q::row_type> rows;
+    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) { rows.push_back(detail::read_row<Q>(row)); });
     return rows;
 }
 
-/// Runs the SELECT with `LIMIT 1` and returns its row, or std::nullopt when there is none.
+/// Runs the query (a SELECT with `LIMIT 1`) and returns its first row, or std::nullopt.
 /// @throws relata::database_error, relata::mapping_error.
-template <connection Connection, model T>
-[[nodiscard]] std::optional<T> first(Connection& db, const select_query<T>& query) {
-    std::optional<T> result;
-    db.for_each_row(to_sql(query.limit(1), db.sql_dialect()),
-                    [&](const auto& row) { result = detail::read_model<T>(row); });
+template <connection Connection, row_query Q>
+[[nodiscard]] std::optional<typename Q::row_type> first(Connection& db, const Q& query) {
+    std::optional<typename Q::row_type> result;
+    db.for_each_row(to_sql(detail::limited(query, 1), db.sql_dialect()), [&](const auto& row) {
+        if (!result) result = detail::read_row<Q>(row);
+    });
     return result;
+}
+
+/// Runs the query (a SELECT with `LIMIT 2`, to check) and returns its only row.
+/// @throws relata::no_result for none, relata::multiple_results for more than one;
+/// relata::database_error, relata::mapping_error.
+template <connection Connection, row_query Q>
+[[nodiscard]] typename Q::row_type one(Connection& db, const Q& query) {
+    std::optional<typename Q::row_type> result;
+    std::size_t rows = 0;
+    db.for_each_row(to_sql(detail::limited(query, 2), db.sql_dialect()), [&](const auto& row) {
+        if (++rows == 1) result = detail::read_row<Q>(row);
+    });
+    if (rows == 0) throw no_result("the query returned no row");
+    if (rows > 1) throw multiple_results("the query returned more than one row");
+    return std::move(*result);
 }
 
 /// Runs `SELECT COUNT(*)` for a query (see `select_query::count`).
 /// @return the number of rows the query selects.
 /// @throws relata::database_error.
-template <connection Connection, model T>
-[[nodiscard]] std::int64_t count(Connection& db, const count_query<T>& query) {
+template <connection Connection, class Shape>
+[[nodiscard]] std::int64_t count(Connection& db, const count_query<Shape>& query) {
     std::int64_t result = 0;
-    db.for_each_row(to_sql(query, db.sql_dialect()),
-                    [&](const auto& row) {
+    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) {
         try {
             result = detail::from_cell<std::int64_t>(row.cell(0));
         } catch (const conversion_error& e) {
-            throw mapping_error(std::string("cannot read COUNT(*): ") + e.reason());
+            throw mapping_error("cannot read COUNT(*): " + e.reason());
         }
     });
     return result;
 }
 
 /// `count(db, query.count())`.
-template <connection Connection, model T>
-[[nodiscard]] std::int64_t count(Connection& db, const select_query<T>& query) {
+template <connection Connection, class Q>
+    requires detail::is_select_query<Q>
+[[nodiscard]] std::int64_t count(Connection& db, const Q& query) {
     return count(db, query.count());
+}
+
+/// Runs an INSERT, UPDATE or DELETE query object.
+/// @return the number of rows it changed (SQLite `sqlite3_changes64`, PostgreSQL `PQcmdTuples`).
+/// @throws relata::database_error (e.g. constraint_violation), relata::mapping_error.
+template <connection Connection, class Q>
+    requires detail::is_write_query<Q>
+std::int64_t execute(Connection& db, const Q& query) {
+    return db.execute(to_sql(query, db.sql_dialect()));
+}
+
+/// Inserts every object of `objects` with multi-row INSERT statements, as few as the engine's
+/// bound-parameter limit allows (SQLite: `SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default;
+/// PostgreSQL: 65,535), all in one transaction (a SAVEPOINT inside an open one): either every
+/// row is inserted or none. Objects whose generated key is 0 get a key from the database (not
+/// written back into the objects: the order of generated keys is not something either engine
+/// promises for a multi-row INSERT); the others are inserted with their key.
+/// @code
+/// relata::insert_all(db, posts);
+/// // INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
+/// @endcode
+/// @return the number of rows inserted.
+/// @throws relata::database_error (e.g. a constraint_violation: nothing was inserted),
+/// relata::mapping_error.
+template <connection Connection, std::ranges::input_range Range>
+std::int64_t insert_all(Connection& db, const Range& objects) {
+    using T = std::remove_cvref_t<std::ranges::range_value_t<Range>>;
+    static_assert(model<T>, "relata: insert_all() takes a range of RELATA_MODEL objects");
+    std::vector<const T*> with_key;
+    std::vector<const T*> without_key;
+    for (const T& object : objects) (detail::has_default_key(object) ? without_key : with_key).push_back(&object);
+    if (with_key.empty() && without_key.empty()) return 0;
+
+    const std::size_t limit = detail::parameter_limit(db);
+    std::int64_t inserted = 0;
+    transaction<Connection> tx(db);
+    for (const bool key : {true, false}) {
+        const std::vector<const T*>& group = key ? with_key : without_key;
+        if (group.empty()) continue;
+        const std::vector<std::size_t> columns = detail::insert_columns<T>(key);
+        // A model with only a generated key has no columns to bind: one DEFAULT VALUES per row.
+        const std::size_t per_statement = columns.empty() ? 1 : std::max<std::size_t>(1, limit / columns.size());
+        for (std::size_t start = 0; start < group.size(); start += per_statement) {
+            detail::insert_data data;
+            data.target = &detail::source_info_of<T>;
+            data.columns = columns;
+            const std::size_t end = std::min(group.size(), start + per_statement);
+            data.rows.reserve(end - start);
+            for (std::size_t i = start; i < end; ++i) detail::append_row(data, *group[i]);
+            if (columns.empty()) data.rows.clear();
+            inserted += db.execute(to_sql(insert_query<T>(std::move(data)), db.sql_dialect()));
+        }
+    }
+    tx.commit();
+    return inserted;
 }
 
 }  // namespace relata

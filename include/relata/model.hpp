@@ -9,10 +9,10 @@
 /// }
 /// @endcode
 ///
-/// The macro defines two functions found by argument-dependent lookup,
-/// `relata_model_description(const Post*)` (constexpr metadata: type name, member pointers and
-/// names) and `relata_model_columns(const Post*)` (the typed columns behind
-/// `relata::columns<Post>`). Table name, column names, primary key, unique constraints,
+/// The macro defines, found by argument-dependent lookup, `relata_model_description(const Post*)`
+/// (constexpr metadata: type name, member pointers and names) and `relata_model_columns` with the
+/// class template `relata_model_columns_of_Post` (the typed columns behind `relata::columns<Post>`
+/// and `relata::columns<relata::alias<Post, "name">>`). Table name, column names, primary key, unique constraints,
 /// indexes and foreign keys come from defaults or from a `relata::mapping<Post>`
 /// specialization (see <relata/detail/reflection.hpp> for its members):
 /// - table: snake_case of the type name (`InvoiceLine` -> `invoice_line`), or as the connection's
@@ -32,23 +32,27 @@
 #include "relata/query/expression.hpp"
 
 /// Describes the aggregate `Type` and its mapped members, in order. Place it at namespace
-/// scope in the namespace of `Type`. Supports any number of members up to 342.
+/// scope in the namespace of `Type` (an unqualified name). Supports any number of members up
+/// to 342.
 #define RELATA_MODEL(Type, ...)                                                                          \
     [[maybe_unused]] inline constexpr auto relata_model_description(const Type*) noexcept {               \
         return ::relata::detail::describe<Type>(                                                          \
             #Type RELATA_DETAIL_FOR_EACH(RELATA_DETAIL_MODEL_FIELD, Type, __VA_ARGS__));                  \
     }                                                                                                     \
-    [[maybe_unused]] inline constexpr auto relata_model_columns(const Type*) noexcept {                   \
-        struct relata_model_columns_of {                                                                  \
-            RELATA_DETAIL_FOR_EACH(RELATA_DETAIL_MODEL_COLUMN, Type, __VA_ARGS__)                         \
-        };                                                                                                \
-        return relata_model_columns_of{};                                                                 \
+    template <class RelataSource>                                                                         \
+    struct relata_model_columns_of_##Type {                                                               \
+        RELATA_DETAIL_FOR_EACH(RELATA_DETAIL_MODEL_COLUMN, Type, __VA_ARGS__)                             \
+    };                                                                                                    \
+    template <class RelataSource>                                                                         \
+    [[maybe_unused]] constexpr relata_model_columns_of_##Type<RelataSource> relata_model_columns(          \
+        const Type*, const RelataSource*) noexcept {                                                      \
+        return {};                                                                                        \
     }
 
 #define RELATA_DETAIL_MODEL_FIELD(Type, member) \
     , ::relata::detail::make_field(RELATA_DETAIL_MEMBER_POINTER(Type, member), #member)
 
-#define RELATA_DETAIL_MODEL_COLUMN(Type, member) ::relata::column<Type, #member> member;
+#define RELATA_DETAIL_MODEL_COLUMN(Type, member) ::relata::column<RelataSource, #member> member;
 
 // A generic lambda keeps the member check SFINAE-friendly, so a wrong name reaches the
 // static_assert with a readable message instead of a bare "no member named" error.

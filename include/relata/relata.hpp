@@ -9,8 +9,13 @@
 #include "relata/execute.hpp"      // IWYU pragma: export
 #include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
+#include "relata/query/aggregate.hpp"   // IWYU pragma: export
 #include "relata/query/expression.hpp"  // IWYU pragma: export
+#include "relata/query/functions.hpp"   // IWYU pragma: export
+#include "relata/query/insert.hpp"      // IWYU pragma: export
+#include "relata/query/remove.hpp"      // IWYU pragma: export
 #include "relata/query/select.hpp"      // IWYU pragma: export
+#include "relata/query/update.hpp"      // IWYU pragma: export
 #include "relata/schema.hpp"       // IWYU pragma: export
 #include "relata/session.hpp"      // IWYU pragma: export
 #include "relata/sql/dialect.hpp"  // IWYU pragma: export

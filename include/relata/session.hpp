@@ -38,7 +38,10 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/execute.hpp"
+#include "relata/query/insert.hpp"
+#include "relata/query/remove.hpp"
 #include "relata/query/select.hpp"
+#include "relata/query/update.hpp"
 #include "relata/schema.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
@@ -179,6 +182,53 @@ std::string describe_key_value(const Key& key) {
     return "(key)";
 }
 
+/// `"id" = ?` for a key value.
+template <model T>
+node_ptr key_equals(const primary_key_type<T>& key) {
+    return make_node(node_kind::binary,
+                     {column_node<T, primary_key_index<T>>(), make_parameter(comparison_value<primary_key_type<T>>(key))}, "=");
+}
+
+inline std::string_view state_name(object_state state) {
+    switch (state) {
+        case object_state::pending: return "pending";
+        case object_state::persistent: return "persistent";
+        case object_state::deleted: return "deleted";
+        case object_state::detached: return "detached";
+    }
+    return "detached";
+}
+
+/// What a Session returns for a row of a model_shape: tracked objects (pointers for slots an
+/// outer join made optional).
+template <class Shape>
+struct tracked_shape : std::false_type {};
+template <class... Slots>
+struct tracked_shape<model_shape<Slots...>> : std::true_type {
+    template <class Slot>
+    using reference = std::conditional_t<Slot::nullable, typename Slot::model_type*, typename Slot::model_type&>;
+    using row = std::conditional_t<model_shape<Slots...>::single_model,
+                                   typename first_of<type_list<typename Slots::model_type...>>::type*,
+                                   std::tuple<reference<Slots>...>>;
+    using list = std::vector<row>;
+};
+
+/// The model a write query writes.
+template <class Query>
+struct write_target;
+template <class T, class Shape>
+struct write_target<insert_query<T, Shape>> {
+    using type = T;
+};
+template <class T, class Shape>
+struct write_target<update_query<T, Shape>> {
+    using type = T;
+};
+template <class T, class Shape>
+struct write_target<delete_query<T, Shape>> {
+    using type = T;
+};
+
 template <model T>
 std::string describe_key(const T& object) {
     return describe_key_value(object.*member_pointer<T, primary_key_index<T>>);
@@ -191,6 +241,7 @@ struct entry {
     std::optional<T> snapshot;
     object_state state = object_state::pending;
     bool remove_requested = false;
+    bool expired = false;        // reload from the next row read for it (session::expire)
     std::uint64_t sequence = 0;  // add order, so an undone flush restores the pending order
 };
 
@@ -211,6 +262,7 @@ public:
     virtual void finish_commit() = 0;
     virtual void revert_to_snapshots() = 0;
     virtual void clear() = 0;
+    virtual void expire_all() = 0;
 };
 
 template <class Connection, model T>
@@ -225,7 +277,7 @@ public:
                                                 type_name<T>, describe_key(object)));
         }
         auto owned = std::make_unique<entry<T>>(
-            entry<T>{std::move(object), std::nullopt, object_state::pending, false, ++sequence_});
+            entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_});
         entry<T>* e = owned.get();
         owned_.emplace(&e->object, std::move(owned));
         pending_.push_back(e);
@@ -246,9 +298,16 @@ public:
     /// values are not overwritten), otherwise a new persistent entry.
     T& merge_loaded(T&& loaded) {
         const key_type& key = loaded.*member_pointer<T, primary_key_index<T>>;
-        if (entry<T>* existing = lookup(key)) return existing->object;
-        auto owned =
-            std::make_unique<entry<T>>(entry<T>{loaded, std::move(loaded), object_state::persistent, false, ++sequence_});
+        if (entry<T>* existing = lookup(key)) {
+            if (existing->expired) {
+                existing->object = loaded;
+                existing->snapshot = std::move(loaded);
+                existing->expired = false;
+            }
+            return existing->object;
+        }
+        auto owned = std::make_unique<entry<T>>(
+            entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_});
         entry<T>* e = owned.get();
         identity_.emplace(e->object.*member_pointer<T, primary_key_index<T>>, e);
         owned_.emplace(&e->object, std::move(owned));
@@ -316,11 +375,9 @@ public:
         for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
         for (entry<T>* e : inserts_) {
             const bool generate = generated_key<T> && is_default_key(e->object);
-            rendered_query query{insert_sql<T>(d, !generate), {}};
-            for_each_field<T>([&](auto i) {
-                if (generate && i.value == primary_key_index<T>) return;
-                query.parameters.push_back(member_value<T, i.value>(e->object));
-            });
+            insert_data statement = relata::insert(e->object).data();
+            if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
+            const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
             ++stats.inserts;
             if (generate) {
                 std::optional<key_type> key;
@@ -338,9 +395,11 @@ public:
         const dialect& d = db.sql_dialect();
         for (const planned_update& planned : updates_) {
             entry<T>* e = planned.e;
-            rendered_query query{update_sql<T>(d, planned.changed), {}};
-            for (const std::size_t index : planned.changed) query.parameters.push_back(value_of(e->object, index));
-            query.parameters.push_back(value_of(*e->snapshot, primary_key_index<T>));
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t index : planned.changed)
+                statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
             ++stats.updates;
             if (db.execute(query) != 1)
                 throw stale_data_error(fmt::format("UPDATE of {} with primary key {} matched no row (deleted or "
@@ -359,12 +418,14 @@ public:
 
     void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
         const dialect& d = db.sql_dialect();
-        const std::string sql = delete_sql<T>(d);
         for (entry<T>* e : entries) {
+            delete_data statement = relata::remove<T>().data();
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(delete_query<T>(std::move(statement)), d);
             ++stats.deletes;
-            if (db.execute(rendered_query{sql, {value_of(*e->snapshot, primary_key_index<T>)}}) != 1)
+            if (db.execute(query) != 1)
                 throw stale_data_error(fmt::format("DELETE of {} with primary key {} matched no row; SQL: {}",
-                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(sql)));
+                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
         }
     }
 
@@ -453,6 +514,11 @@ public:
         }
     }
 
+    void expire_all() override {
+        for (auto& [key, e] : identity_)
+            if (e->state == object_state::persistent) e->expired = true;
+    }
+
     void clear() override {
         discard_plan();
         pending_.clear();
@@ -483,6 +549,14 @@ private:
         }
     }
 
+public:
+    /// `"id" = ?` for the key of `object`.
+    static node_ptr key_condition(const T& object) {
+        return make_node(node_kind::binary,
+                         {column_node<T, primary_key_index<T>>(), make_parameter(value_of(object, primary_key_index<T>))}, "=");
+    }
+
+private:
     static value value_of(const T& object, std::size_t index) {
         value result;
         for_each_field<T>([&](auto i) {
@@ -570,54 +644,145 @@ public:
         auto& registry = registry_for<T>();
         if (auto* e = registry.lookup(key)) {
             if (e->state == object_state::deleted || e->remove_requested) return nullptr;
-            ++statistics_.identity_map_hits;
-            return &e->object;
+            if (!e->expired) {
+                ++statistics_.identity_map_hits;
+                return &e->object;
+            }
         }
-        auto objects = all(select<T>().where(detail::primary_key_equals<T>(key)));
-        return objects.empty() ? nullptr : &objects[0];
+        auto objects = all(select<T>().where(condition<T>(detail::key_equals<T>(key))));
+        if (objects.empty()) {
+            if (auto* gone = registry.lookup(key); gone && gone->expired) registry.expunge(*gone);  // deleted meanwhile
+            return nullptr;
+        }
+        return &objects[0];
     }
 
-    /// Runs a SELECT and returns tracked objects in row order. Rows already tracked yield the
-    /// tracked object unchanged. Flushes first when autoflush is on.
+    /// Runs a SELECT and returns its rows. Flushes first when autoflush is on.
+    /// - `select<T>()`: the tracked objects in row order, as a `result_list<T>` of `T&`;
+    /// - `select<T, U...>()` with joins: `std::vector<std::tuple<T&, U&...>>` of tracked objects,
+    ///   with `U*` (null for no match) for a model that an outer join made optional. The
+    ///   identity map applies to every model: one object per row, however many result rows
+    ///   name it;
+    /// - projections (`select(a.name, count())`, `select<Row>(...)`): plain values, as
+    ///   `relata::all(db, query)` returns them.
+    /// A row already tracked yields the tracked object unchanged (unflushed edits are never
+    /// overwritten), unless it was expired.
     /// @throws relata::database_error, relata::mapping_error.
-    template <model T>
-    result_list<T> all(const select_query<T>& query) {
-        static_assert(detail::has_primary_key<T>,
-                      "relata: a Session tracks objects by primary key; for a model without one use relata::all(db, query)");
-        prepare_query();
-        auto& registry = registry_for<T>();
-        std::vector<T*> objects;
-        ++statistics_.queries;
-        db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) {
-            objects.push_back(&registry.merge_loaded(detail::read_model<T>(row)));
-        });
-        return result_list<T>(std::move(objects));
+    template <class Query>
+        requires detail::is_select_query<Query>
+    auto all(const Query& query) {
+        using shape = typename Query::shape_type;
+        if constexpr (detail::tracked_shape<shape>::value) {
+            prepare_query();
+            ++statistics_.queries;
+            typename detail::tracked_shape<shape>::list rows;
+            db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) { rows.push_back(merge_row<shape>(row)); });
+            if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
+            else return rows;
+        } else {
+            prepare_query();
+            ++statistics_.queries;
+            return relata::all(db_, query);
+        }
     }
 
-    /// The first row of the query (run with LIMIT 1) as a tracked object, or nullptr.
-    template <model T>
-    T* first(const select_query<T>& query) {
-        auto objects = all(query.limit(1));
-        return objects.empty() ? nullptr : &objects[0];
+    /// The first row of the query (run with LIMIT 1): a tracked object or nullptr for
+    /// `select<T>()`, else `std::optional` of what `all` returns per row.
+    template <class Query>
+        requires detail::is_select_query<Query>
+    auto first(const Query& query) {
+        auto rows = all(query.limit(1));
+        if constexpr (std::is_same_v<decltype(rows), result_list<typename Query::row_type>>) {
+            return rows.empty() ? static_cast<typename Query::row_type*>(nullptr) : &rows[0];
+        } else {
+            using row = typename decltype(rows)::value_type;
+            return rows.empty() ? std::optional<row>() : std::optional<row>(rows[0]);
+        }
     }
 
-    /// Exactly one row (the query runs with LIMIT 2 to check).
+    /// Exactly one row (the query runs with LIMIT 2 to check): a tracked `T&` for
+    /// `select<T>()`, else what `all` returns per row.
     /// @throws relata::no_result for none, relata::multiple_results for more than one.
-    template <model T>
-    T& one(const select_query<T>& query) {
-        auto objects = all(query.limit(2));
-        if (objects.empty()) throw no_result(fmt::format("the query returned no {}", detail::type_name<T>));
-        if (objects.size() > 1)
-            throw multiple_results(fmt::format("the query returned more than one {}", detail::type_name<T>));
-        return objects[0];
+    template <class Query>
+        requires detail::is_select_query<Query>
+    decltype(auto) one(const Query& query) {
+        auto rows = all(query.limit(2));
+        if (rows.empty()) throw no_result("the query returned no row");
+        if (rows.size() > 1) throw multiple_results("the query returned more than one row");
+        if constexpr (std::is_same_v<decltype(rows), result_list<typename Query::row_type>>) {
+            return static_cast<typename Query::row_type&>(rows[0]);
+        } else {
+            return typename decltype(rows)::value_type(std::move(rows[0]));
+        }
     }
 
     /// `SELECT COUNT(*)` of the query's rows. Flushes first when autoflush is on.
-    template <model T>
-    std::int64_t count(const select_query<T>& query) {
+    template <class Query>
+        requires detail::is_select_query<Query>
+    std::int64_t count(const Query& query) {
         prepare_query();
         ++statistics_.queries;
         return relata::count(db_, query);
+    }
+
+    /// Runs a bulk INSERT, UPDATE or DELETE query object (flushing first when autoflush is on),
+    /// then expires every tracked object of the written model, since the database may have
+    /// changed their rows behind the identity map: the next query returning their rows, or
+    /// `get`/`find` of their keys, reloads them (an expired object whose row was deleted
+    /// leaves the Session at that `get`/`find`).
+    /// @return the number of rows changed.
+    /// @throws as `relata::execute`.
+    template <class Query>
+        requires detail::is_write_query<Query>
+    std::int64_t execute(const Query& query) {
+        prepare_query();
+        const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
+        registry_for<typename detail::write_target<Query>::type>().expire_all();
+        return changed;
+    }
+
+    /// Reloads a persistent object from its row now (`SELECT ... WHERE "id" = ?`, without
+    /// autoflush): its values and snapshot become the row's, discarding unflushed changes to
+    /// it. For columns the database sets itself (defaults, triggers).
+    /// @throws relata::session_error for an object that is not persistent in this Session;
+    /// relata::no_result when its row no longer exists (the object is then expunged).
+    template <model T>
+    void refresh(T& object) {
+        auto& registry = registry_for<T>();
+        detail::entry<T>& e = entry_of(object);
+        if (e.state != object_state::persistent)
+            throw session_error(fmt::format("refresh() needs a persistent {}; this one is {}", detail::type_name<T>,
+                                            detail::state_name(e.state)));
+        const auto key = (*e.snapshot).*detail::member_pointer<T, detail::primary_key_index<T>>;
+        std::optional<T> row;
+        ++statistics_.queries;
+        db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
+                         [&](const auto& r) { row = detail::read_model<T>(r); });
+        if (!row) {
+            registry.expunge(e);
+            throw no_result(fmt::format("refresh(): the row of {} with primary key {} no longer exists", detail::type_name<T>,
+                                        detail::describe_key_value(key)));
+        }
+        e.object = *row;
+        e.snapshot = std::move(row);
+        e.expired = false;
+        e.remove_requested = false;
+    }
+
+    /// Marks a persistent object as stale: the next query that returns its row, or
+    /// `get`/`find` of its key, reloads its values and snapshot from the database (unflushed
+    /// changes to it are lost then). relata cannot intercept reads of a plain struct's members,
+    /// so until that load the object keeps its values.
+    /// @throws relata::session_error when the object is not tracked by this Session.
+    template <model T>
+    void expire(T& object) {
+        detail::entry<T>& e = entry_of(object);
+        if (e.state == object_state::persistent) e.expired = true;
+    }
+
+    /// `expire` for every persistent object of every model.
+    void expire_all() {
+        for (auto& [type, registry] : registries_) registry->expire_all();
     }
 
     /// Marks a tracked object for deletion: a pending object is simply dropped (detached); a
@@ -760,6 +925,30 @@ public:
     [[nodiscard]] Connection& connection() noexcept { return db_; }
 
 private:
+    template <class Slot, class Row>
+    auto merge_slot(const Row& row, std::size_t& offset) {
+        using M = typename Slot::model_type;
+        static_assert(detail::has_primary_key<M>,
+                      "relata: a Session tracks objects by primary key; select a model without one with relata::all(db, query)");
+        const std::size_t first = offset;
+        offset += detail::field_count<M>;
+        if constexpr (Slot::nullable) {
+            if (detail::slot_is_null<Slot>(row, first)) return static_cast<M*>(nullptr);
+            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first));
+        } else if constexpr (detail::has_primary_key<M>) {
+            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first)));
+        }
+    }
+
+    template <class Shape, class Row>
+    typename detail::tracked_shape<Shape>::row merge_row(const Row& row) {
+        return [&]<class... Slots>(detail::model_shape<Slots...>*) -> typename detail::tracked_shape<Shape>::row {
+            std::size_t offset = 0;
+            if constexpr (Shape::single_model) return &merge_slot<Slots...>(row, offset).get();
+            else return {merge_slot<Slots>(row, offset)...};  // braced list: evaluated in order
+        }(static_cast<Shape*>(nullptr));
+    }
+
     void prepare_query() {
         if (options_.autoflush) flush();
     }
@@ -825,5 +1014,19 @@ private:
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
 };
+
+/// `session.get<T>(key)` as a free function, so generic code over a Session type needs no
+/// `session.template get<T>(key)`.
+/// @throws as `session::get`.
+template <model T, connection Connection>
+T& get(session<Connection>& session, const detail::primary_key_type<T>& key) {
+    return session.template get<T>(key);
+}
+
+/// `session.find<T>(key)` as a free function: the object, or nullptr.
+template <model T, connection Connection>
+T* find(session<Connection>& session, const detail::primary_key_type<T>& key) {
+    return session.template find<T>(key);
+}
 
 }  // namespace relata

@@ -19,3 +19,12 @@ struct Post {
 RELATA_MODEL(Author, id, name)
 RELATA_MODEL(Post, id, author_id, title, votes)
 }  // namespace blog
+
+namespace blog {
+/// A report row (not a table): an author's name and the sum of their posts' votes.
+struct AuthorVotes {
+    std::string name;
+    std::int64_t votes = 0;
+};
+RELATA_MODEL(AuthorVotes, name, votes)
+}  // namespace blog

@@ -1,4 +1,4 @@
-// expect: relata: in\(\) values must have a type comparable with the column's type
+// expect: relata: in\(\) values must have a type comparable with the expression.s type
 // in() with strings on an integer column does not compile.
 #include <cstdint>
 #include <string>

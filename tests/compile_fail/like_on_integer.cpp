@@ -1,4 +1,4 @@
-// expect: relata: like\(\) needs a text \(std::string\) column
+// expect: relata: like\(\) needs a text \(std::string\) expression
 // like() on an integer column does not compile.
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-// expect: relata: order_by\(\) takes columns or column\.asc\(\)/\.desc\(\) of the model being selected
+// expect: relata: the expression uses a column of a model that is not in this query
 // select<Post>().order_by() with an Author column does not compile.
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-// expect: relata: where\(\) got a condition on another model's columns
+// expect: relata: the expression uses a column of a model that is not in this query
 // select<Post>().where() with a condition on Author's columns does not compile.
 #include <cstdint>
 #include <string>

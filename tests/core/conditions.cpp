@@ -135,14 +135,14 @@ TEST_CASE("every builder call returns a new query and leaves the original as it 
     CHECK(sqlite(refiltered) == select_customer + R"( WHERE "country" = ? AND "id" > ?)");
     CHECK(relata::to_sql(counted, relata::sqlite_dialect).sql == R"(SELECT COUNT(*) FROM "customer" WHERE "country" = ?)");
 
-    CHECK(base.predicate().empty());
-    CHECK(base.ordering().empty());
-    CHECK_FALSE(base.row_limit().has_value());
-    CHECK_FALSE(limited.row_offset().has_value());
-    CHECK(limited.row_limit() == std::optional<std::int64_t>{10});
-    CHECK(paged.row_offset() == std::optional<std::int64_t>{20});
-    CHECK(ordered.ordering().size() == 1);
-    CHECK(filtered.ordering().empty());
+    CHECK(base.data().where == nullptr);
+    CHECK(base.data().order.empty());
+    CHECK_FALSE(base.data().limit.has_value());
+    CHECK_FALSE(limited.data().offset.has_value());
+    CHECK(limited.data().limit == std::optional<std::int64_t>{10});
+    CHECK(paged.data().offset == std::optional<std::int64_t>{20});
+    CHECK(ordered.data().order.size() == 1);
+    CHECK(filtered.data().order.empty());
     CHECK(relata::to_sql(filtered, relata::sqlite_dialect).parameters.size() == 1);
     CHECK(relata::to_sql(refiltered, relata::sqlite_dialect).parameters.size() == 2);
 }

@@ -697,54 +697,115 @@ TEST_CASE("CREATE INDEX", "[rendering][schema]") {
           R"(CREATE INDEX IF NOT EXISTS "Article_AuthorId_Votes_idx" ON "Article" ("AuthorId", "Votes"))");
 }
 
-TEST_CASE("the Session's INSERT, UPDATE and DELETE", "[rendering][session]") {
-    SECTION("INSERT without the generated key returns it") {
-        CHECK(relata::detail::insert_sql<Article>(relata::sqlite_dialect, false) ==
-              R"(INSERT INTO "article" ("author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
-              R"(VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id")");
-        CHECK(relata::detail::insert_sql<Article>(relata::postgres_dialect, false) ==
-              R"(INSERT INTO "article" ("author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
-              R"(VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING "id")");
+TEST_CASE("INSERT, UPDATE and DELETE query objects (the Session's statements too)", "[rendering][write]") {
+    constexpr auto a = relata::columns<Article>;
+    SECTION("INSERT leaves out a generated key of 0; RETURNING reads it back") {
+        const auto insert = relata::insert(Article{.slug = "s", .title = "t"}).returning(a.id);
+        CHECK_SQL(insert,
+                  R"(INSERT INTO "article" ("author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id")",
+                  R"(INSERT INTO "article" ("author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING "id")");
+        const auto values = relata::to_sql(insert, relata::sqlite_dialect).parameters;
+        REQUIRE(values.size() == 7);
+        CHECK(std::get<std::string>(values[1]) == "s");
+        CHECK(std::holds_alternative<std::monostate>(values[4]));  // score: an empty optional is NULL
+        CHECK(std::get<bool>(values[5]) == true);
     }
     SECTION("INSERT with the key") {
-        CHECK(relata::detail::insert_sql<Article>(relata::sqlite_dialect, true) ==
-              R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
-              R"(VALUES (?, ?, ?, ?, ?, ?, ?, ?))");
-        CHECK(relata::detail::insert_sql<Country>(relata::postgres_dialect, true) ==
+        CHECK_SQL(relata::insert(Article{.id = 9}),
+                  R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES (?, ?, ?, ?, ?, ?, ?, ?))",
+                  R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES ($1, $2, $3, $4, $5, $6, $7, $8))");
+        CHECK(relata::to_sql(relata::insert(Country{"nz", "New Zealand"}), relata::postgres_dialect).sql ==
               R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2))");
+        CHECK(relata::to_sql(relata::insert(Ticket{}), relata::postgres_dialect).sql ==
+              R"(INSERT INTO "ticket" ("id", "subject") VALUES ($1, $2))");  // not generated: a key of 0 is a key
     }
     SECTION("INSERT of a model that has nothing but its generated key") {
-        CHECK(relata::detail::insert_sql<Tag>(relata::sqlite_dialect, false) ==
-              R"(INSERT INTO "tag" DEFAULT VALUES RETURNING "id")");
-        CHECK(relata::detail::insert_sql<Tag>(relata::postgres_dialect, false) ==
-              R"(INSERT INTO "tag" DEFAULT VALUES RETURNING "id")");
+        constexpr auto t = relata::columns<Tag>;
+        CHECK_SQL(relata::insert(Tag{}).returning(t.id), R"(INSERT INTO "tag" DEFAULT VALUES RETURNING "id")",
+                  R"(INSERT INTO "tag" DEFAULT VALUES RETURNING "id")");
     }
     SECTION("INSERT under a naming convention and with quoting") {
-        CHECK(relata::detail::insert_sql<InvoiceLine>(relata::postgres_dialect.with_naming(relata::naming::pascal_case),
-                                                      false) ==
-              R"(INSERT INTO "InvoiceLine" ("InvoiceId", "UnitPrice") VALUES ($1, $2) RETURNING "InvoiceLineId")");
-        CHECK(relata::detail::insert_sql<Quoted>(relata::sqlite_dialect, false) ==
+        constexpr auto l = relata::columns<InvoiceLine>;
+        CHECK(relata::to_sql(relata::insert(InvoiceLine{}).returning(l.invoice_line_id),
+                             relata::postgres_dialect.with_naming(relata::naming::pascal_case))
+                  .sql == R"(INSERT INTO "InvoiceLine" ("InvoiceId", "UnitPrice") VALUES ($1, $2) RETURNING "InvoiceLineId")");
+        constexpr auto q = relata::columns<Quoted>;
+        CHECK(relata::to_sql(relata::insert(Quoted{}).returning(q.id), relata::sqlite_dialect).sql ==
               R"(INSERT INTO "we""ird" ("la""bel") VALUES (?) RETURNING "id")");
     }
-    SECTION("UPDATE of the changed columns") {
-        CHECK(relata::detail::update_sql<Article>(relata::sqlite_dialect, {3, 4}) ==
-              R"(UPDATE "article" SET "title" = ?, "votes" = ? WHERE "id" = ?)");
-        CHECK(relata::detail::update_sql<Article>(relata::postgres_dialect, {3, 4}) ==
-              R"(UPDATE "article" SET "title" = $1, "votes" = $2 WHERE "id" = $3)");
-        CHECK(relata::detail::update_sql<Country>(relata::postgres_dialect, {1}) ==
+    SECTION("multi-row INSERT") {
+        const std::vector<Country> countries{{"nz", "New Zealand"}, {"fi", "Finland"}};
+        const auto insert = relata::insert_rows<Country>(countries, true);
+        CHECK_SQL(insert, R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?), (?, ?))",
+                  R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2), ($3, $4))");
+        CHECK(std::get<std::string>(relata::to_sql(insert, relata::sqlite_dialect).parameters.at(2)) == "fi");
+    }
+    SECTION("RETURNING every column, and named expressions") {
+        CHECK(relata::to_sql(relata::insert(Country{"nz", "NZ"}).returning(), relata::sqlite_dialect).sql ==
+              R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?) RETURNING "code", "name")");
+        constexpr auto k = relata::columns<Country>;
+        CHECK(relata::to_sql(relata::insert(Country{"nz", "NZ"}).returning(relata::upper(k.name).as<"shout">()),
+                             relata::sqlite_dialect)
+                  .sql == R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?) RETURNING upper("name") AS "shout")");
+    }
+    SECTION("UPSERT: ON CONFLICT DO NOTHING / DO UPDATE") {
+        constexpr auto k = relata::columns<Country>;
+        CHECK_SQL(relata::insert(Country{"nz", "NZ"}).on_conflict(k.code).do_nothing(),
+                  R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?) ON CONFLICT ("code") DO NOTHING)",
+                  R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2) ON CONFLICT ("code") DO NOTHING)");
+        CHECK_SQL(relata::insert(Country{"nz", "NZ"}).on_conflict(k.code).do_update(),
+                  R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?) ON CONFLICT ("code") DO UPDATE SET "name" = excluded."name")",
+                  R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2) ON CONFLICT ("code") DO UPDATE SET "name" = excluded."name")");
+        CHECK_SQL(relata::insert(Article{.id = 1}).on_conflict(a.id).do_update(relata::set(a.votes, a.votes + relata::excluded(a.votes)),
+                                                                              relata::set(a.title, "merged")),
+                  R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "votes" = "votes" + excluded."votes", "title" = ?)",
+                  R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
+                  R"(VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("id") DO UPDATE SET "votes" = "votes" + excluded."votes", "title" = $9)");
+        CHECK(relata::to_sql(relata::insert(Country{"nz", "NZ"}).on_conflict_do_nothing(), relata::postgres_dialect).sql ==
+              R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2) ON CONFLICT DO NOTHING)");
+    }
+    SECTION("UPDATE of chosen columns") {
+        CHECK_SQL(relata::update<Article>().set(a.title, "x").set(a.votes, 3).where(a.id == 1),
+                  R"(UPDATE "article" SET "title" = ?, "votes" = ? WHERE "id" = ?)",
+                  R"(UPDATE "article" SET "title" = $1, "votes" = $2 WHERE "id" = $3)");
+        constexpr auto k = relata::columns<Country>;
+        CHECK(relata::to_sql(relata::update<Country>().set(k.name, "Aotearoa").where(k.code == "nz"), relata::postgres_dialect).sql ==
               R"(UPDATE "countries" SET "name" = $1 WHERE "code" = $2)");
+        CHECK_SQL(relata::update<Article>().set(a.votes, a.votes + 1).set(a.score, std::nullopt),
+                  R"(UPDATE "article" SET "votes" = "votes" + ?, "score" = ?)",
+                  R"(UPDATE "article" SET "votes" = "votes" + CAST($1 AS INTEGER), "score" = $2)");  // 1 is an int
+        CHECK_SQL(relata::update<Article>().set(a.draft, false).where(a.votes < 0).returning(a.id, a.slug),
+                  R"(UPDATE "article" SET "draft" = ? WHERE "votes" < ? RETURNING "id", "slug")",
+                  R"(UPDATE "article" SET "draft" = $1 WHERE "votes" < $2 RETURNING "id", "slug")");
+        CHECK_THROWS_AS(relata::to_sql(relata::update<Article>().where(a.id == 1), relata::sqlite_dialect), relata::error);
     }
-    SECTION("DELETE by key") {
-        CHECK(relata::detail::delete_sql<Article>(relata::sqlite_dialect) == R"(DELETE FROM "article" WHERE "id" = ?)");
-        CHECK(relata::detail::delete_sql<Article>(relata::postgres_dialect) == R"(DELETE FROM "article" WHERE "id" = $1)");
-        CHECK(relata::detail::delete_sql<Order>(relata::postgres_dialect) == R"(DELETE FROM "order" WHERE "id" = $1)");
-        CHECK(relata::detail::delete_sql<InvoiceLine>(relata::sqlite_dialect.with_naming(relata::naming::pascal_case)) ==
-              R"(DELETE FROM "InvoiceLine" WHERE "InvoiceLineId" = ?)");
+    SECTION("DELETE") {
+        CHECK_SQL(relata::remove<Article>().where(a.id == 1), R"(DELETE FROM "article" WHERE "id" = ?)",
+                  R"(DELETE FROM "article" WHERE "id" = $1)");
+        constexpr auto o = relata::columns<Order>;
+        CHECK(relata::to_sql(relata::remove<Order>().where(o.id == 1), relata::postgres_dialect).sql ==
+              R"(DELETE FROM "order" WHERE "id" = $1)");
+        constexpr auto l = relata::columns<InvoiceLine>;
+        CHECK(relata::to_sql(relata::remove<InvoiceLine>().where(l.invoice_line_id == 1),
+                             relata::sqlite_dialect.with_naming(relata::naming::pascal_case))
+                  .sql == R"(DELETE FROM "InvoiceLine" WHERE "InvoiceLineId" = ?)");
+        CHECK_SQL(relata::remove<Article>(), R"(DELETE FROM "article")", R"(DELETE FROM "article")");
+        CHECK_SQL(relata::remove<Article>().where(a.draft == true).returning(),
+                  R"(DELETE FROM "article" WHERE "draft" = ? RETURNING "id", "author_id", "slug", "title", "votes", "score", "draft", "published_at")",
+                  R"(DELETE FROM "article" WHERE "draft" = $1 RETURNING "id", "author_id", "slug", "title", "votes", "score", "draft", "published_at")");
     }
-    SECTION("SELECT by key") {
-        const auto q = relata::select<Post>().where(relata::detail::primary_key_equals<Post>(42));
-        CHECK_SQL(q, select_post + R"( WHERE "id" = ?)", select_post + R"( WHERE "id" = $1)");
-        CHECK(std::get<std::int64_t>(parameters(q).at(0)) == 42);
+    SECTION("UPDATE and DELETE with a correlated subquery qualify their columns") {
+        constexpr auto au = relata::columns<Author>;
+        const auto stale = relata::remove<Article>().where(
+            !relata::exists(relata::select(au.id).correlate<Article>().where(au.id == a.author_id)));
+        CHECK_SQL(stale,
+                  R"(DELETE FROM "article" WHERE NOT (EXISTS (SELECT "author"."id" FROM "author" WHERE "author"."id" = "article"."author_id")))",
+                  R"(DELETE FROM "article" WHERE NOT (EXISTS (SELECT "author"."id" FROM "author" WHERE "author"."id" = "article"."author_id")))");
     }
 }
 
