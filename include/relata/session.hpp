@@ -337,7 +337,8 @@ public:
     [[nodiscard]] bool is_dirty(const entry<T>& e) const {
         if (e.state == object_state::pending) return true;
         if (e.state != object_state::persistent) return false;
-        return e.remove_requested || !changed_columns(e.object, *e.snapshot).empty();
+        if (e.remove_requested) return true;
+        return !e.expired && !changed_columns(e.object, *e.snapshot).empty();
     }
 
     [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
@@ -351,6 +352,7 @@ public:
                 deletes_.push_back(e);
                 continue;
             }
+            if (e->expired) continue;  // its values are reloaded, not written (session::expire)
             auto changed = changed_columns(e->object, *e->snapshot);
             if (!changed.empty()) updates_.push_back({e, std::move(changed)});
         }
@@ -770,9 +772,10 @@ public:
     }
 
     /// Marks a persistent object as stale: the next query that returns its row, or
-    /// `get`/`find` of its key, reloads its values and snapshot from the database (unflushed
-    /// changes to it are lost then). relata cannot intercept reads of a plain struct's members,
-    /// so until that load the object keeps its values.
+    /// `get`/`find` of its key, reloads its values and snapshot from the database. Changes to
+    /// it are not flushed meanwhile and are lost at that load (SQLAlchemy's expire). relata
+    /// cannot intercept reads of a plain struct's members, so until that load the object keeps
+    /// its values.
     /// @throws relata::session_error when the object is not tracked by this Session.
     template <model T>
     void expire(T& object) {

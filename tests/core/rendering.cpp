@@ -763,9 +763,9 @@ TEST_CASE("INSERT, UPDATE and DELETE query objects (the Session's statements too
         CHECK_SQL(relata::insert(Article{.id = 1}).on_conflict(a.id).do_update(relata::set(a.votes, a.votes + relata::excluded(a.votes)),
                                                                               relata::set(a.title, "merged")),
                   R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
-                  R"(VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "votes" = "votes" + excluded."votes", "title" = ?)",
+                  R"(VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "votes" = "article"."votes" + excluded."votes", "title" = ?)",
                   R"(INSERT INTO "article" ("id", "author_id", "slug", "title", "votes", "score", "draft", "published_at") )"
-                  R"(VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("id") DO UPDATE SET "votes" = "votes" + excluded."votes", "title" = $9)");
+                  R"(VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("id") DO UPDATE SET "votes" = "article"."votes" + excluded."votes", "title" = $9)");
         CHECK(relata::to_sql(relata::insert(Country{"nz", "NZ"}).on_conflict_do_nothing(), relata::postgres_dialect).sql ==
               R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2) ON CONFLICT DO NOTHING)");
     }

@@ -44,6 +44,16 @@ public:
         return self().execute(rendered_query{std::string(sql), {argument_value(arguments)...}});
     }
 
+    /// Runs an INSERT, UPDATE or DELETE query object (see <relata/query/update.hpp>):
+    /// `db.execute(relata::update<Post>().set(p.votes, 0).where(p.votes < 0))`.
+    /// @return the number of rows it changed.
+    /// @throws as `execute(const rendered_query&)`.
+    template <class Query>
+        requires is_write_query<Query>
+    std::int64_t execute(const Query& query) {
+        return self().execute(to_sql(query, dialect_));
+    }
+
     /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
     /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`
     /// on SQLite, `... WHERE country = $1", "USA")` on PostgreSQL.

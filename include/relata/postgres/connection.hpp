@@ -452,6 +452,7 @@ private:
     detail::result_handle run(const rendered_query& query) {
         log(query.sql);
         ++statement_count_;
+        if (query.parameters.size() > describe_limit) return run_unprepared(query);
         for (bool retried = false;; retried = true) {
             const prepared_statement& statement = prepared(query.sql);
             bind(statement, query);
@@ -480,6 +481,38 @@ private:
             }
             check(result, query.sql);
         }
+    }
+
+    // libpq before 16 drops the connection ("lost synchronization with server") when a
+    // ParameterDescription message — 4 bytes per parameter, what PQdescribePrepared asks for —
+    // exceeds 30,000 bytes. Statements with more parameters (multi-row INSERTs, long IN lists)
+    // are therefore not prepared: they are sent with PQexecParams, with each parameter's type
+    // declared from its value (bigint, double precision, boolean, bytea, timestamp, date) or
+    // left to the server (text, NULL).
+    static constexpr std::size_t describe_limit = 7'000;
+
+    detail::result_handle run_unprepared(const rendered_query& query) {
+        prepared_statement statement;
+        statement.parameter_types.reserve(query.parameters.size());
+        for (const value& v : query.parameters)
+            statement.parameter_types.push_back(std::visit(
+                [](const auto& x) -> Oid {
+                    using X = std::decay_t<decltype(x)>;
+                    if constexpr (std::is_same_v<X, std::int64_t>) return detail::oid::int8;
+                    else if constexpr (std::is_same_v<X, double>) return detail::oid::float8;
+                    else if constexpr (std::is_same_v<X, bool>) return detail::oid::boolean;
+                    else if constexpr (std::is_same_v<X, blob>) return detail::oid::bytea;
+                    else if constexpr (std::is_same_v<X, timestamp>) return detail::oid::timestamp;
+                    else if constexpr (std::is_same_v<X, date>) return detail::oid::date;
+                    else return 0;  // text and NULL: the server infers the type
+                },
+                v));
+        bind(statement, query);
+        detail::result_handle result(PQexecParams(conn_.get(), query.sql.c_str(), static_cast<int>(values_.size()),
+                                                  statement.parameter_types.data(), values_.data(), lengths_.data(),
+                                                  formats_.data(), 1));
+        check(result, query.sql);
+        return result;
     }
 
     std::unique_ptr<detail::notice_sink> notices_;  // declared before conn_: outlives it

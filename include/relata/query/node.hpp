@@ -46,10 +46,13 @@ struct source_info {
     std::string_view alias;  ///< empty: the table name itself
 };
 
-/// The children of a node: the first `size()` entries of a block list shared between nodes.
-/// Appending (`appended`) claims the next slot when nobody else has, so a chain of `&&` built
-/// in a loop shares one list; otherwise it copies. Blocks never move (block k holds 2^k
-/// slots), so readers of a prefix never race with an appender.
+inline bool has_children(const node& n) noexcept;
+
+/// The children of a node. Up to three live inline (most nodes: a comparison, a function
+/// call); longer lists are the first `size()` entries of a block list shared between nodes.
+/// Appending (`appended`) claims the next slot of that list when nobody else has, so a chain of
+/// `&&` built in a loop shares one list; otherwise it copies. Blocks never move (block k holds
+/// 16 * 2^k slots), so readers of a prefix never race with an appender.
 class node_list {
 public:
     node_list() = default;
@@ -60,6 +63,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
     [[nodiscard]] const node_ptr& operator[](std::size_t i) const noexcept {
+        if (!storage_) return inline_[i];
         const auto [block, offset] = locate(i);
         return storage_->blocks[block][offset];
     }
@@ -68,6 +72,12 @@ public:
     /// This list with `item` after its last element. O(1) when this view is the longest one of
     /// its storage (the common `x = x && y` loop), a copy otherwise.
     [[nodiscard]] node_list appended(node_ptr item) const {
+        if (!storage_ && size_ < inline_capacity) {
+            node_list copy = *this;
+            copy.inline_[size_] = std::move(item);
+            ++copy.size_;
+            return copy;
+        }
         if (storage_) {
             std::size_t expected = size_;
             if (storage_->claimed.compare_exchange_strong(expected, size_ + 1, std::memory_order_acq_rel)) {
@@ -75,43 +85,55 @@ public:
                 return node_list(storage_, size_ + 1);
             }
         }
-        node_list copy(std::make_shared<storage>(), 0);
+        node_list copy(std::make_shared<storage>(), size_ + 1);
         copy.storage_->claimed.store(size_ + 1, std::memory_order_relaxed);
         for (std::size_t i = 0; i < size_; ++i) place(*copy.storage_, i, (*this)[i]);
         place(*copy.storage_, size_, std::move(item));
-        copy.size_ = size_ + 1;
         return copy;
     }
 
-    /// Moves every entry of the storage (not just this view's prefix) into `out`, when this
-    /// view is the storage's only owner; used to tear trees down without recursion.
-    void steal_into(std::vector<node_ptr>& out) {
-        if (!storage_ || storage_.use_count() != 1) return;
+    /// Releases the entries this list owns alone (the inline ones, or all of the block list
+    /// when no other list shares it): leaves are dropped at once, nodes with children of their
+    /// own are moved to `out`, so trees are torn down without recursion.
+    void release_into(std::vector<node_ptr>& out) {
+        const auto release = [&](node_ptr& child) {
+            if (child && child.use_count() == 1 && has_children(*child)) out.push_back(std::move(child));
+            else child.reset();
+        };
+        if (!storage_) {
+            for (std::size_t i = 0; i < size_; ++i) release(inline_[i]);
+            return;
+        }
+        if (storage_.use_count() != 1) return;
         const std::size_t claimed = storage_->claimed.load(std::memory_order_acquire);
         for (std::size_t i = 0; i < claimed; ++i) {
             const auto [block, offset] = locate(i);
-            if (storage_->blocks[block][offset]) out.push_back(std::move(storage_->blocks[block][offset]));
+            release(storage_->blocks[block][offset]);
         }
     }
 
 private:
+    static constexpr std::size_t inline_capacity = 3;
+    static constexpr std::size_t first_block = 16;
+
     struct storage {
         std::atomic<std::size_t> claimed{0};
-        std::array<std::unique_ptr<node_ptr[]>, 48> blocks;
+        std::array<std::unique_ptr<node_ptr[]>, 40> blocks;
     };
 
     node_list(std::shared_ptr<storage> s, std::size_t size) : storage_(std::move(s)), size_(size) {}
 
     static std::pair<std::size_t, std::size_t> locate(std::size_t i) noexcept {
-        const std::size_t block = static_cast<std::size_t>(std::bit_width(i + 1)) - 1;
-        return {block, i + 1 - (std::size_t{1} << block)};
+        const std::size_t block = static_cast<std::size_t>(std::bit_width(i / first_block + 1)) - 1;
+        return {block, i - first_block * ((std::size_t{1} << block) - 1)};
     }
     static void place(storage& s, std::size_t i, node_ptr item) {
         const auto [block, offset] = locate(i);
-        if (!s.blocks[block]) s.blocks[block] = std::make_unique<node_ptr[]>(std::size_t{1} << block);
+        if (!s.blocks[block]) s.blocks[block] = std::make_unique<node_ptr[]>(first_block << block);
         s.blocks[block][offset] = std::move(item);
     }
 
+    std::array<node_ptr, inline_capacity> inline_{};
     std::shared_ptr<storage> storage_;
     std::size_t size_ = 0;
 };
@@ -203,13 +225,16 @@ inline void release_iteratively(std::vector<node_ptr>& worklist) {
         worklist.pop_back();
         // Sole owner: the node dies below, so its children can be taken (it was created
         // non-const by make_node, and nobody else can observe it any more).
-        if (item.use_count() == 1) const_cast<node&>(*item).children.steal_into(worklist);
+        if (item.use_count() == 1) const_cast<node&>(*item).children.release_into(worklist);
     }
 }
 
+inline bool has_children(const node& n) noexcept { return !n.children.empty(); }
+
 inline node::~node() {
+    if (children.empty()) return;
     std::vector<node_ptr> worklist;
-    children.steal_into(worklist);
+    children.release_into(worklist);
     release_iteratively(worklist);
 }
 

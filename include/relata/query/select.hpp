@@ -345,6 +345,14 @@ public:
         return count_query<Shape>(std::move(counted));
     }
 
+    /// Names a single-column query used as a scalar subquery in a select list:
+    /// `select(a.name, select(count()).from<Post>().correlate<Author>().where(...).as<"posts">())`.
+    template <detail::fixed_string Label>
+        requires detail::single_value_shape<Shape>
+    [[nodiscard]] named<select_query, Label> as() const {
+        return {*this};
+    }
+
     /// The untyped query (read by the renderer).
     [[nodiscard]] const detail::select_data& data() const noexcept { return data_; }
 

@@ -125,8 +125,12 @@ public:
             }
             if (d.conflict->do_update) {
                 text(" DO UPDATE SET ");
+                // The target's columns are qualified: PostgreSQL finds an unqualified name
+                // ambiguous beside `excluded` (42702); SQLite accepts either spelling.
+                qualify_ = true;
                 assignments(*d.target, d.conflict->assignments);
                 if (d.conflict->where) text(" WHERE ").expression(*d.conflict->where);
+                qualify_ = false;
             } else {
                 text(" DO NOTHING");
             }
