@@ -18,6 +18,16 @@ namespace detail {
 /// stays available through `database_error::sql()`.
 inline constexpr std::size_t sql_excerpt_length = 1000;
 
+/// `text`, cut to at most `length` characters with a note of how many were left out.
+inline std::string excerpt(std::string_view text, std::size_t length) {
+    if (text.size() <= length) return std::string(text);
+    std::string out(text.substr(0, length));
+    out += "... (";
+    out += std::to_string(text.size() - length);
+    out += " more characters)";
+    return out;
+}
+
 /// `sql`, cut to sql_excerpt_length characters with a note of how much was left out.
 inline std::string sql_excerpt(std::string_view sql) {
     if (sql.size() <= sql_excerpt_length) return std::string(sql);

@@ -7,6 +7,7 @@
 #include "relata/connection.hpp"   // IWYU pragma: export
 #include "relata/error.hpp"        // IWYU pragma: export
 #include "relata/execute.hpp"      // IWYU pragma: export
+#include "relata/logging.hpp"      // IWYU pragma: export
 #include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
 #include "relata/query/aggregate.hpp"   // IWYU pragma: export

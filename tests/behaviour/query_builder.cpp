@@ -228,6 +228,50 @@ RELATA_BACKEND_TEST("aggregates, GROUP BY and HAVING", "[builder][aggregate]") {
     CHECK(*std::get<2>(big[0]) == Approx(650.0 / 3));
 }
 
+RELATA_BACKEND_TEST("a grouped expression with parameters, repeated in HAVING and ORDER BY", "[builder][aggregate]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    // Salary bands of 100: 100-199 (Alan 150, Joan 180, Edsger 120, Linus 100), 200 (Grace), 300 (Ada).
+    const auto band = e.salary / 100 * 100;
+    const auto bands = relata::all(db, relata::select(band, relata::count())
+                                           .group_by(band)
+                                           .having(relata::count() >= 1 && band > 0)
+                                           .order_by(band.desc()));
+    using row = std::tuple<std::int64_t, std::int64_t>;
+    CHECK(bands == std::vector<row>{{300, 1}, {200, 1}, {100, 4}});
+}
+
+RELATA_BACKEND_TEST("columns of an outer-joined model read as std::optional", "[builder][join]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    const auto rows = relata::all(db, relata::select(e.name, d.name).left_join(e.department_id == d.id).order_by(e.id));
+    static_assert(std::is_same_v<decltype(rows)::value_type, std::tuple<std::string, std::optional<std::string>>>);
+    REQUIRE(rows.size() == 6);
+    CHECK(rows.front() == std::tuple<std::string, std::optional<std::string>>{"Ada", "Engineering"});
+    CHECK(rows.back() == std::tuple<std::string, std::optional<std::string>>{"Linus", std::nullopt});
+    // The department without people, through a RIGHT JOIN: the employee's side is optional.
+    const auto right = relata::all(db, relata::select(e.name, d.name).right_join(e.department_id == d.id).where(e.id.is_null()));
+    CHECK(right == std::vector<std::tuple<std::optional<std::string>, std::string>>{{std::nullopt, "Legal"}});
+}
+
+RELATA_BACKEND_TEST("a compound query orders by selected expressions and by columns two joined tables share",
+                    "[builder][set]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    // Employee and Department both have "name": a bare "name" in the compound's ORDER BY does
+    // not match a result column on SQLite; positions do, on both engines.
+    const auto shout = (e.name + "!").as<"shout">();
+    const auto sales = relata::select(shout, d.name).join(e.department_id == d.id).where(d.name == "Sales");
+    const auto engineering = relata::select(shout, d.name).join(e.department_id == d.id).where(d.name == "Engineering");
+    using row = std::tuple<std::string, std::string>;
+    CHECK(relata::all(db, sales.union_all(engineering).order_by(d.name, shout.desc())) ==
+          std::vector<row>{{"Grace!", "Engineering"}, {"Alan!", "Engineering"}, {"Ada!", "Engineering"},
+                           {"Joan!", "Sales"}, {"Edsger!", "Sales"}});
+}
+
 RELATA_BACKEND_TEST("expressions and functions", "[builder][expression]") {
     relata_test::database test;
     auto& db = test.db;

@@ -254,7 +254,7 @@ TEST_CASE("set operations", "[builder][set]") {
                                         R"(FROM "author" JOIN "post" ON "post"."author_id" = "author"."id" WHERE "post"."votes" > ?)");
     CHECK(postgres(nz.union_distinct(busy).order_by(a.name).limit(5)) ==
           R"(SELECT "name" FROM "author" WHERE "country" = $1 UNION SELECT "author"."name" FROM "author" JOIN "post" )"
-          R"(ON "post"."author_id" = "author"."id" WHERE "post"."votes" > $2 ORDER BY "name" ASC LIMIT $3)");
+          R"(ON "post"."author_id" = "author"."id" WHERE "post"."votes" > $2 ORDER BY 1 ASC LIMIT $3)");
     CHECK(sqlite(nz.intersect(busy)).find(" INTERSECT ") != std::string::npos);
     CHECK(sqlite(nz.except(busy).except(nz)).ends_with(R"( EXCEPT SELECT "name" FROM "author" WHERE "country" = ?)"));
     // An operand with its own ORDER BY / LIMIT becomes a subquery.
@@ -354,6 +354,40 @@ TEST_CASE("alternating &&/|| nesting past 1,000 levels is a clear error, not a c
     for (int i = 1; i < 5000; ++i) nested = (i % 2 == 0) ? (nested && p.votes == i) : (nested || p.votes == i);
     CHECK(nested.node()->depth > 1000);
     CHECK_THROWS_AS(relata::to_sql(relata::select<Post>().where(nested), relata::sqlite_dialect), relata::error);
+}
+
+}  // namespace builder_test
+
+namespace builder_test {
+
+TEST_CASE("one expression object in SELECT, GROUP BY and ORDER BY binds its parameters once on PostgreSQL",
+          "[builder][group]") {
+    const auto bucket = p.votes / 10 * 10;
+    const auto q = relata::select(bucket, relata::count()).group_by(bucket).having(relata::sum(p.votes) > 5).order_by(bucket.desc());
+    // GROUP BY names the select-list position; ORDER BY repeats the expression with the same
+    // numbers, which PostgreSQL recognises as the grouped expression (new numbers are 42803).
+    CHECK(postgres(q) == R"(SELECT ("votes" / CAST($1 AS INTEGER)) * CAST($2 AS INTEGER), COUNT(*) FROM "post" GROUP BY 1 )"
+                         R"(HAVING SUM("votes") > $3 ORDER BY ("votes" / CAST($1 AS INTEGER)) * CAST($2 AS INTEGER) DESC)");
+    CHECK(relata::to_sql(q, relata::postgres_dialect).parameters.size() == 3);
+    CHECK(sqlite(q) == R"(SELECT ("votes" / ?) * ?, COUNT(*) FROM "post" GROUP BY 1 HAVING SUM("votes") > ? )"
+                       R"(ORDER BY ("votes" / ?) * ? DESC)");
+    CHECK(relata::to_sql(q, relata::sqlite_dialect).parameters.size() == 5);
+}
+
+}  // namespace builder_test
+
+namespace builder_test {
+
+TEST_CASE("a compound query orders by result columns: names, positions of selected expressions, else an error",
+          "[builder][set]") {
+    const auto upper_name = relata::upper(a.name);
+    const auto nz = relata::select(upper_name, a.id).where(a.country == "NZ");
+    const auto au = relata::select(relata::upper(a.name), a.id).where(a.country == "AU");
+    CHECK(postgres(nz.union_all(au).order_by(upper_name.desc(), a.id)) ==
+          R"(SELECT upper("name"), "id" FROM "author" WHERE "country" = $1 UNION ALL )"
+          R"(SELECT upper("name"), "id" FROM "author" WHERE "country" = $2 ORDER BY 1 DESC, 2 ASC)");
+    CHECK_THROWS_WITH(sqlite(nz.union_all(au).order_by(relata::lower(a.name))),
+                      Catch::Matchers::Contains("can only name result columns"));
 }
 
 }  // namespace builder_test

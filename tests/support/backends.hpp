@@ -90,6 +90,7 @@ struct database {
     }
     ~database() {
         db.on_sql({});  // a test's SQL recorder may already be gone
+        db.on_sql_with_parameters({});
         const std::string drop = fmt::format("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema);
         try {
             if (db.in_transaction()) db.rollback();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "relata/connection.hpp"
 #include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
@@ -88,6 +90,15 @@ public:
     /// (an empty function turns logging off).
     void on_sql(sql_logger logger) { logger_ = std::move(logger); }
 
+    /// Called with the SQL text of every statement and the values bound to its placeholders,
+    /// in placeholder order, before it runs (`relata::describe_parameters` formats them).
+    /// Off by default — bound values may be secrets; set it only where logs may hold them.
+    using sql_parameter_logger = std::function<void(std::string_view sql, std::span<const value> parameters)>;
+
+    /// Installs a callback that receives every statement's SQL text and its bound values (an
+    /// empty function turns it off). Runs after the `on_sql` logger, if both are set.
+    void on_sql_with_parameters(sql_parameter_logger logger) { parameter_logger_ = std::move(logger); }
+
     /// Number of prepared statements currently cached.
     [[nodiscard]] std::size_t cached_statement_count() const noexcept { return self().cache_.size(); }
 
@@ -98,13 +109,29 @@ protected:
     connection_base& operator=(connection_base&&) = default;
     ~connection_base() = default;
 
-    void log(std::string_view sql) {
+    void log(std::string_view sql, std::span<const value> parameters = {}) {
         if (logger_) logger_(sql);
+        if (parameter_logger_) parameter_logger_(sql, parameters);
+    }
+
+    // Every statement with parameters passes here before it is sent: more parameters than the
+    // engine accepts is a relata::parameter_limit_error naming both numbers, not the engine's
+    // own error (PostgreSQL's protocol counts parameters in 16 bits and would misreport them).
+    void check_parameter_limit(const rendered_query& query) const {
+        const std::size_t limit = self().max_parameters();
+        if (query.parameters.size() <= limit) return;
+        throw parameter_limit_error(
+            fmt::format("the statement has {} bound parameters; {} accepts at most {} in one statement "
+                        "(split the list, or use relata::insert_all, which splits rows by itself)",
+                        query.parameters.size(),
+                        dialect_.engine == engine::postgresql ? "PostgreSQL" : "this SQLite build", limit),
+            query.sql, "", 0);
     }
 
     dialect dialect_;
     std::uint64_t statement_count_ = 0;
     sql_logger logger_;
+    sql_parameter_logger parameter_logger_;
 
 private:
     Derived& self() noexcept { return static_cast<Derived&>(*this); }

@@ -71,13 +71,17 @@ inline std::string trimmed(const char* text) {
 [[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    const char* detail = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+    const char* detail_text = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+    const char* hint = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_HINT) : nullptr;
     const std::string sqlstate = state ? state : "";
     std::string text = primary ? std::string(primary) : trimmed(result ? PQresultErrorMessage(result) : nullptr);
     if (text.empty()) text = trimmed(conn ? PQerrorMessage(conn) : nullptr);
     if (text.empty()) text = "unknown error";
     std::string message = fmt::format("PostgreSQL error{}{}: {}", sqlstate.empty() ? "" : " ", sqlstate, text);
-    if (detail) message += fmt::format(" ({})", detail);
+    // DETAIL ("Key (code)=(a) already exists.") and HINT ("No function matches ... add explicit
+    // type casts.") often say more than the primary message; each is cut to 500 characters.
+    if (detail_text) message += fmt::format("; DETAIL: {}", relata::detail::excerpt(trimmed(detail_text), 500));
+    if (hint) message += fmt::format("; HINT: {}", relata::detail::excerpt(trimmed(hint), 500));
 
     if (sqlstate.starts_with("08") || (conn && PQstatus(conn) == CONNECTION_BAD)) throw connection_error(message);
     if (sqlstate.starts_with("23")) {
@@ -306,6 +310,10 @@ public:
     /// @throws relata::database_error.
     void execute_script(std::string_view sql) { (void)simple(sql); }
 
+    /// The most bound parameters one statement may have: 65,535, since the protocol's Bind
+    /// message counts them in 16 bits. relata::insert_all splits rows by it.
+    [[nodiscard]] static constexpr std::size_t max_parameters() noexcept { return 65'535; }
+
     /// `BEGIN`. A second BEGIN only draws a server WARNING (discarded or passed to
     /// `options::notice_handler`).
     /// @throws relata::database_error.
@@ -450,7 +458,8 @@ private:
     }
 
     detail::result_handle run(const rendered_query& query) {
-        log(query.sql);
+        check_parameter_limit(query);
+        log(query.sql, query.parameters);
         ++statement_count_;
         if (query.parameters.size() > describe_limit) return run_unprepared(query);
         for (bool retried = false;; retried = true) {

@@ -268,6 +268,11 @@ struct named {
     Expression expression;
     /// The label.
     static constexpr std::string_view label = Label.view();
+
+    /// ORDER BY the named expression ascending (in a UNION/INTERSECT/EXCEPT, by its position).
+    [[nodiscard]] auto asc() const { return expression.asc(); }
+    /// ORDER BY the named expression descending (in a UNION/INTERSECT/EXCEPT, by its position).
+    [[nodiscard]] auto desc() const { return expression.desc(); }
 };
 
 namespace detail {

@@ -124,9 +124,21 @@ V read_projected(const Row& row, std::size_t index) {
     }
 }
 
+/// A projected column of an outer-joined source (the optional side of a LEFT, RIGHT or FULL
+/// JOIN): reads as `std::optional`, since the row may have no match there.
+template <class Item>
+struct outer_joined_column {
+    using column_type = Item;
+};
+template <class Item>
+inline constexpr bool is_outer_joined_column = false;
+template <class Item>
+inline constexpr bool is_outer_joined_column<outer_joined_column<Item>> = true;
+
 template <class Item>
 constexpr std::string_view label_of() {
-    if constexpr (requires { Item::label; }) return Item::label;
+    if constexpr (is_outer_joined_column<Item>) return label_of<typename Item::column_type>();
+    else if constexpr (requires { Item::label; }) return Item::label;
     else if constexpr (is_column<Item>) return Item::name;
     else return {};
 }
@@ -151,6 +163,30 @@ struct value_shape {
             }(std::index_sequence_for<Items...>{});
         }
     }
+};
+
+template <class Item>
+struct expression_traits<outer_joined_column<Item>> {
+    using value_type = std::optional<remove_optional_t<value_of_t<Item>>>;
+    using sources = sources_of_t<Item>;
+};
+
+template <class Item, class Nullable>
+struct nullable_item {
+    using type = Item;
+};
+template <class Source, fixed_string Name, class Nullable>
+    requires contains_v<Source, Nullable>
+struct nullable_item<column<Source, Name>, Nullable> {
+    using type = outer_joined_column<column<Source, Name>>;
+};
+
+/// After an outer join, the value columns of the optional side read as std::optional (other
+/// expressions keep their type: `coalesce(d.name, "none")` is never NULL; wrap one that may be
+/// with `.nullable()`).
+template <class... Items, class Nullable>
+struct with_nullable<value_shape<Items...>, Nullable> {
+    using type = value_shape<typename nullable_item<Items, Nullable>::type...>;
 };
 
 /// Index of the item labelled `name` (a named expression, or a column of that member name);
@@ -185,6 +221,9 @@ constexpr bool member_matched() {
                   "select a column of that member name or name an expression with .as<\"member\">()");
     if constexpr (item < sizeof...(Items)) {
         using item_type = std::tuple_element_t<item, std::tuple<Items...>>;
+        static_assert(!is_outer_joined_column<item_type> || is_optional<field_type<Row, I>>::value,
+                      "relata: a struct member receives a column of an outer-joined model (LEFT/RIGHT/FULL JOIN), "
+                      "which is NULL when there is no match: declare the member std::optional");
         static_assert(assignable<field_type<Row, I>, value_of_t<item_type>>(),
                       "relata: a projected expression's type cannot be read into the struct member of its name");
     }
@@ -220,6 +259,14 @@ struct struct_shape {
     static row_type read(const Row_& row) {
         return read_model<Row>(row);
     }
+};
+
+/// After an outer join, a struct member that receives a column of the optional side must be
+/// a `std::optional`: checked here, at compile time.
+template <model Row, class... Items, class Nullable>
+struct with_nullable<struct_shape<Row, Items...>, Nullable> {
+    using type = struct_shape<Row, typename nullable_item<Items, Nullable>::type...>;
+    static_assert(type::check());
 };
 
 }  // namespace relata::detail

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,18 @@ public:
         dialect_.append_placeholder(result_.sql, result_.parameters.size());
         return *this;
     }
+    // A parameter node met again (one expression object used in the select list and again in
+    // ORDER BY or HAVING) is written with the number it got the first time on PostgreSQL:
+    // there `GROUP BY $1 ... ORDER BY $2` with equal values is not "the grouped expression"
+    // (42803). SQLite's `?` are positional, so each occurrence binds its own copy.
+    sql_writer& shared_parameter(const node& n) {
+        if (dialect_.engine != engine::postgresql) return parameter(n.parameter);
+        const auto [found, added] = parameter_numbers_.try_emplace(&n, result_.parameters.size() + 1);
+        if (added) result_.parameters.push_back(n.parameter);
+        dialect_.append_placeholder(result_.sql, found->second);
+        return *this;
+    }
+
     template <model T>
     sql_writer& table() {
         return identifier(table_name_of<T>(dialect_.naming));
@@ -247,9 +260,9 @@ private:
                 break;
             case node_kind::parameter:
                 if (n.has_type && dialect_.engine == engine::postgresql) {
-                    text("CAST(").parameter(n.parameter).text(" AS ").text(dialect_.type_name(n.type)).text(")");
+                    text("CAST(").shared_parameter(n).text(" AS ").text(dialect_.type_name(n.type)).text(")");
                 } else {
-                    parameter(n.parameter);
+                    shared_parameter(n);
                 }
                 break;
             case node_kind::keyword:
@@ -452,14 +465,39 @@ private:
         }
     }
 
-    void ordering(const std::vector<ordering_item>& items) {
+    // `result_columns`: the select list of a compound's first operand. A compound's ORDER BY can
+    // only name result columns (both engines reject expressions there, and SQLite cannot match
+    // a bare column name that two joined tables share): a selected column or expression object
+    // is written as its position, another column as its bare name, anything else is an error.
+    void ordering(const std::vector<ordering_item>& items, const std::vector<projection_item>* result_columns = nullptr) {
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (i > 0) text(", ");
-            write(*items[i].expression);
+            if (result_columns) result_column(*items[i].expression, *result_columns);
+            else write(*items[i].expression);
             text(items[i].descending ? " DESC" : " ASC");
             if (items[i].nulls == nulls_order::first) text(" NULLS FIRST");
             else if (items[i].nulls == nulls_order::last) text(" NULLS LAST");
         }
+    }
+
+    void result_column(const node& n, const std::vector<projection_item>& columns) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const node& item = *columns[i].expression;
+            const bool same_column = n.kind == node_kind::column && item.kind == node_kind::column &&
+                                     item.source->model == n.source->model && item.source->alias == n.source->alias &&
+                                     item.index == n.index;
+            if (&item == &n || same_column) {
+                text(fmt::format("{}", i + 1));
+                return;
+            }
+        }
+        if (n.kind == node_kind::column) {  // e.g. a column of a model query's implicit select list
+            identifier(n.source->model->column_name(dialect_.naming, n.index));
+            return;
+        }
+        throw error(
+            "the ORDER BY of a UNION, INTERSECT or EXCEPT can only name result columns: order by a column, or by "
+            "an expression object that is in the first query's select list");
     }
 
     void window(const node& n) {
@@ -618,7 +656,14 @@ private:
             }
         }
         qualify_ = false;  // ORDER BY names result columns
-        tail(d);
+        if (!d.order.empty()) {
+            text(" ORDER BY ");
+            ordering(d.order, &d.operands.front().query->projection);
+        }
+        select_data rest;  // LIMIT and OFFSET
+        rest.limit = d.limit;
+        rest.offset = d.offset;
+        tail(rest);
     }
 
     void count(const select_data& d, bool nested) {
@@ -645,6 +690,7 @@ private:
     const dialect& dialect_;
     rendered_query result_;
     bool qualify_ = false;
+    std::unordered_map<const node*, std::size_t> parameter_numbers_;
 };
 
 }  // namespace relata::detail

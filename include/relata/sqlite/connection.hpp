@@ -161,6 +161,11 @@ public:
                                                raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc), rc));
         }
         sqlite3_extended_result_codes(db_.get(), 1);
+        // A double-quoted name that matches no column is an error, not a string literal
+        // (SQLite's legacy "DQS" behaviour would read a misspelled column as its own name).
+        // https://sqlite.org/quirks.html#dblquote; SQLITE_DBCONFIG_DQS_* since 3.29.
+        sqlite3_db_config(db_.get(), SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+        sqlite3_db_config(db_.get(), SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
         sqlite3_busy_timeout(db_.get(), static_cast<int>(opts.busy_timeout.count()));
         if (opts.foreign_keys) execute_script("PRAGMA foreign_keys = ON");
         if (opts.write_ahead_log && path != ":memory:") execute_script("PRAGMA journal_mode = WAL");
@@ -191,6 +196,13 @@ public:
         const std::string text(sql);
         const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
         if (rc != SQLITE_OK) detail::throw_error(db_.get(), rc, sql);
+    }
+
+    /// The most bound parameters one statement may have: this build's
+    /// `SQLITE_LIMIT_VARIABLE_NUMBER` (32,766 by default since SQLite 3.32; Debian's build
+    /// allows 250,000). relata::insert_all splits rows by it.
+    [[nodiscard]] std::size_t max_parameters() const noexcept {
+        return static_cast<std::size_t>(sqlite3_limit(db_.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     }
 
     /// `BEGIN`. @throws relata::database_error when a transaction is already open.
@@ -282,7 +294,8 @@ private:
 
     template <class Callback>
     void run(const rendered_query& query, Callback&& callback) {
-        log(query.sql);
+        check_parameter_limit(query);
+        log(query.sql, query.parameters);
         ++statement_count_;
         // A statement already stepping (a query run from inside a row callback) cannot be
         // reset, so that nested use gets a fresh, uncached statement.
