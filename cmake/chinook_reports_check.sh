@@ -62,6 +62,13 @@ no_server() {
     exit 77
 }
 
+# Absolute paths: the PostgreSQL part runs in <work-dir>.
+absolute() { [[ $1 == /* ]] && printf '%s' "$1" || printf '%s/%s' "$PWD" "$1"; }
+program=$(absolute "$program")
+data=$(absolute "$data")
+sql_dir=$(absolute "$sql_dir")
+[[ $engine != postgres ]] || conninfo_file=$(absolute "$conninfo_file")
+
 shopt -s nullglob
 reports=("$sql_dir/$engine"/[0-9][0-9]_*.sql)
 shopt -u nullglob
