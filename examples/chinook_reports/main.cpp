@@ -407,6 +407,46 @@ auto jazz_customers() {
         .order_by(c.customer_id);
 }
 
+
+// 24: tracks on at least five playlists: IN over a grouped subquery with HAVING.
+auto tracks_on_many_playlists() {
+    const auto popular = relata::select(pt.track_id).group_by(pt.track_id).having(relata::count() >= 5);
+    return relata::select(t.track_id, t.name, al.title)
+        .join(t.album_id == al.album_id)
+        .where(t.track_id.in(popular))
+        .order_by(t.track_id);
+}
+
+// 25: the most prolific composers, unknown ones (NULL) first as "(unknown)": coalesce() over a
+// grouped column, NULLS FIRST (the engines differ without it).
+auto prolific_composers() {
+    return relata::select(relata::coalesce(t.composer, "(unknown)"), relata::count())
+        .group_by(t.composer)
+        .having(relata::count() >= 20)
+        .order_by(t.composer.asc().nulls_first());
+}
+
+// 26: cities with both customers and employees: INTERSECT.
+auto shared_cities() {
+    return relata::select(c.city, c.country).intersect(relata::select(e.city, e.country)).order_by(c.city, c.country);
+}
+
+// 27: the second page of the largest invoices: LIMIT and OFFSET, a time point read as is.
+auto largest_invoices_page_2() {
+    return relata::select(i.invoice_id, i.invoice_date, i.billing_country, i.total)
+        .order_by(i.total.desc(), i.invoice_id)
+        .limit(10)
+        .offset(10);
+}
+
+// 28: support representatives and their customers as whole models through a FULL JOIN: employees
+// without customers appear once with none (rows are tuple<optional<Employee>, optional<Customer>>).
+auto support_assignments() {
+    return relata::select<Employee, Customer>()
+        .full_join(c.support_rep_id == e.employee_id)
+        .order_by(e.employee_id.asc().nulls_last(), c.customer_id.asc().nulls_last());
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /// Runs one report as exactly one statement and prints its rows.
@@ -482,6 +522,20 @@ int run(Connection& db, std::string_view only) {
     report("21_playlist_genres", [&](auto name) { run_report(db, name, playlist_genres()); });
     report("22_track_length_bands", [&](auto name) { run_report(db, name, track_length_bands()); });
     report("23_jazz_customers", [&](auto name) { run_report(db, name, jazz_customers()); });
+    report("24_tracks_on_many_playlists", [&](auto name) { run_report(db, name, tracks_on_many_playlists()); });
+    report("25_prolific_composers", [&](auto name) { run_report(db, name, prolific_composers()); });
+    report("26_shared_cities", [&](auto name) { run_report(db, name, shared_cities()); });
+    report("27_largest_invoices_page_2", [&](auto name) { run_report(db, name, largest_invoices_page_2()); });
+    report("28_support_assignments", [&](auto name) {
+        using row_type = std::tuple<std::optional<Employee>, std::optional<Customer>>;
+        run_report(db, name, support_assignments(), [](const row_type& row) {
+            const auto& [employee, customer] = row;
+            return line(employee ? std::optional(employee->employee_id) : std::nullopt,
+                        employee ? std::optional(employee->last_name) : std::nullopt,
+                        customer ? std::optional(customer->customer_id) : std::nullopt,
+                        customer ? std::optional(customer->last_name) : std::nullopt);
+        });
+    });
     return ran;
 }
 
