@@ -100,7 +100,7 @@ struct Playlist {
     std::int64_t playlist_id = 0;
     std::optional<std::string> name;
 };
-// The tracks of each playlist; its primary key is (PlaylistId, TrackId), which relata does not
+// The tracks of each playlist. Its primary key is (PlaylistId, TrackId), which relata does not
 // map (single-column keys only): the struct serves queries, not the Session.
 struct PlaylistTrack {
     std::int64_t playlist_id = 0;
@@ -192,4 +192,11 @@ template <>
 struct relata::mapping<chinook::Playlist> {
     static constexpr auto primary_key = &chinook::Playlist::playlist_id;
     static constexpr bool generated_key = false;
+};
+// No primary_key: relata maps single-column keys only, and PlaylistTrack's is (PlaylistId, TrackId).
+template <>
+struct relata::mapping<chinook::PlaylistTrack> {
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&chinook::PlaylistTrack::playlist_id, &chinook::Playlist::playlist_id),
+                   relata::references(&chinook::PlaylistTrack::track_id, &chinook::Track::track_id)};
 };
