@@ -22,14 +22,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
-#include <type_traits>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -92,8 +89,9 @@ RELATA_MODEL(CountryRank, country, customer_id, customer, total, position)
 
 }  // namespace chinook
 
-// The CTE structs name no table: their names come from the connection's naming convention.
-// They have no primary key either (relata would otherwise look for `hierarchy_id`).
+// The report structs need no relata::mapping: a CTE is named after its struct by the
+// connection's naming convention ("Hierarchy" / "hierarchy"), and without a member `id` or
+// `<type>_id` a struct has no primary key.
 
 namespace {
 
@@ -202,14 +200,15 @@ auto artists_never_sold() {
 // 05: the reporting hierarchy over Employee.ReportsTo: a recursive CTE with depth and path.
 auto employee_hierarchy() {
     constexpr auto h = relata::columns<Hierarchy>;
-    const auto chart = relata::cte<Hierarchy>(
-        relata::select<Hierarchy>(e.employee_id, (e.first_name + " " + e.last_name).as<"name">(), e.title,
-                                  relata::literal<std::int64_t>(0).as<"depth">(),
-                                  relata::cast<std::string>(e.last_name).as<"path">())
-            .where(e.reports_to.is_null())
-            .union_all(relata::select<Hierarchy>(e.employee_id, (e.first_name + " " + e.last_name).as<"name">(), e.title,
-                                                 (h.depth + 1).as<"depth">(), (h.path + " > " + e.last_name).as<"path">())
-                           .join(e.reports_to == h.employee_id)));
+    const auto name = (e.first_name + " " + e.last_name).as<"name">();
+    // PostgreSQL: the path's type must be the same in both parts (text, not VARCHAR(20)).
+    const auto top = relata::select<Hierarchy>(e.employee_id, name, e.title, relata::literal<std::int64_t>(0).as<"depth">(),
+                                               relata::cast<std::string>(e.last_name).as<"path">())
+                         .where(e.reports_to.is_null());
+    const auto below = relata::select<Hierarchy>(e.employee_id, name, e.title, (h.depth + 1).as<"depth">(),
+                                                 (h.path + " > " + e.last_name).as<"path">())
+                           .join(e.reports_to == h.employee_id);
+    const auto chart = relata::cte<Hierarchy>(top.union_all(below));
     return relata::select<Hierarchy>().with_recursive(chart).order_by(h.path, h.employee_id);
 }
 
@@ -280,17 +279,19 @@ auto invoices_above_average() {
 
 // 12: the size of every playlist: a correlated scalar subquery in the select list.
 auto playlist_sizes() {
-    const auto tracks =
-        relata::select(relata::count()).from<PlaylistTrack>().correlate<Playlist>().where(pt.playlist_id == p.playlist_id);
+    const auto tracks = relata::select(relata::count())
+                            .from<PlaylistTrack>()
+                            .correlate<Playlist>()
+                            .where(pt.playlist_id == p.playlist_id);
     return relata::select(p.playlist_id, p.name, tracks.as<"tracks">()).order_by(p.playlist_id);
 }
 
 // 13: everyone in Canada, customers and employees: UNION ALL, ordered over the result's columns.
 auto people_in_canada() {
-    const auto customers = relata::select(relata::literal<std::string>("customer").as<"kind">(), c.last_name, c.first_name, c.city)
-                               .where(c.country == "Canada");
-    const auto employees = relata::select(relata::literal<std::string>("employee").as<"kind">(), e.last_name, e.first_name, e.city)
-                               .where(e.country == "Canada");
+    const auto customer = relata::literal<std::string>("customer").as<"kind">();
+    const auto employee = relata::literal<std::string>("employee").as<"kind">();
+    const auto customers = relata::select(customer, c.last_name, c.first_name, c.city).where(c.country == "Canada");
+    const auto employees = relata::select(employee, e.last_name, e.first_name, e.city).where(e.country == "Canada");
     return customers.union_all(employees).order_by(c.last_name, c.first_name, c.city);
 }
 
@@ -307,7 +308,8 @@ auto genres_usa_not_canada() {
             .join(il.invoice_id == i.invoice_id)
             .where(i.billing_country == country);
     };
-    return relata::select<GenreName>().with(relata::cte<GenreName>(bought_in("USA").except(bought_in("Canada")))).order_by(r.genre);
+    const auto genres = relata::cte<GenreName>(bought_in("USA").except(bought_in("Canada")));
+    return relata::select<GenreName>().with(genres).order_by(r.genre);
 }
 
 // 15: employees and how many customers they support: a LEFT JOIN whose nullable side is
@@ -354,8 +356,8 @@ auto media_type_share() {
 auto running_sales() {
     const auto month = relata::format_time(i.invoice_date, "%Y-%m");
     const auto year = relata::year(i.invoice_date);
-    return relata::select(month, relata::round(relata::sum(i.total), 2),
-                          relata::round(relata::sum(relata::sum(i.total)).over(relata::partition_by(year), relata::order_by(month)), 2))
+    const auto running = relata::sum(relata::sum(i.total)).over(relata::partition_by(year), relata::order_by(month));
+    return relata::select(month, relata::round(relata::sum(i.total), 2), relata::round(running, 2))
         .group_by(month, year)
         .order_by(month);
 }
@@ -366,9 +368,9 @@ auto best_customer_per_country() {
     constexpr auto r = relata::columns<CountryRank>;
     const auto total = relata::round(relata::sum(i.total), 2);
     const auto ranked = relata::cte<CountryRank>(
-        relata::select<CountryRank>(c.country, c.customer_id, (c.first_name + " " + c.last_name).as<"customer">(),
-                                    total.as<"total">(),
-                                    relata::rank().over(relata::partition_by(c.country), relata::order_by(total.desc())).as<"position">())
+        relata::select<CountryRank>(
+            c.country, c.customer_id, (c.first_name + " " + c.last_name).as<"customer">(), total.as<"total">(),
+            relata::rank().over(relata::partition_by(c.country), relata::order_by(total.desc())).as<"position">())
             .join(i.customer_id == c.customer_id)
             .group_by(c.customer_id, c.country, c.first_name, c.last_name));
     return relata::select<CountryRank>().with(ranked).where(r.position == 1).order_by(r.country, r.customer_id);
