@@ -11,6 +11,7 @@
 #include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
 #include "relata/query/aggregate.hpp"   // IWYU pragma: export
+#include "relata/query/dynamic.hpp"     // IWYU pragma: export
 #include "relata/query/expression.hpp"  // IWYU pragma: export
 #include "relata/query/functions.hpp"   // IWYU pragma: export
 #include "relata/query/insert.hpp"      // IWYU pragma: export

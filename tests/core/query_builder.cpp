@@ -391,3 +391,23 @@ TEST_CASE("a compound query orders by result columns: names, positions of select
 }
 
 }  // namespace builder_test
+
+namespace builder_test {
+
+TEST_CASE("columns, orderings and select lists named at run time", "[builder][dynamic]") {
+    const auto q = relata::select_columns<Post>({"title", "votes"})
+                       .where(relata::column_named<Post>("votes") >= "10" && relata::column_named<Post>("title") != "x")
+                       .order_by(relata::ordering_named<Post>("-published_at"));
+    CHECK(sqlite(q) == R"(SELECT "title" AS "title", "votes" AS "votes" FROM "post" WHERE "votes" >= ? AND "title" <> ? )"
+                       R"(ORDER BY "published_at" DESC)");
+    CHECK(postgres(q) == R"(SELECT "title" AS "title", "votes" AS "votes" FROM "post" WHERE "votes" >= $1 AND "title" <> $2 )"
+                         R"(ORDER BY "published_at" DESC)");
+    // The text "10" was converted to the member's type (int) before binding.
+    CHECK(relata::to_sql(q, relata::sqlite_dialect).parameters ==
+          std::vector<relata::value>{std::int64_t{10}, std::string("x")});
+    CHECK_THROWS_AS(relata::column_named<Post>("Votes; --"), relata::unknown_column_error);
+    // A column name under a naming convention resolves too (Chinook's PascalCase).
+    CHECK(relata::column_named<Post>("PublishedAt").name() == "published_at");
+}
+
+}  // namespace builder_test

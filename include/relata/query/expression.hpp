@@ -293,7 +293,9 @@ public:
         return {static_cast<const Derived&>(*this)};
     }
 
-    /// The same expression, read as `std::optional` (for columns of a LEFT JOINed model).
+    /// The same expression, read as `std::optional`: for an expression over the optional side of
+    /// an outer join (its plain columns read as `std::optional` already), or any other that
+    /// may be NULL.
     [[nodiscard]] expression_t<std::optional<remove_optional_t<Value>>, Sources> nullable() const {
         return expression_t<std::optional<remove_optional_t<Value>>, Sources>(self_node());
     }

@@ -7,10 +7,10 @@
 ///
 /// @code
 /// constexpr auto i = relata::columns<Invoice>;
-/// relata::select(relata::format_time(i.invoice_date, "%Y-%m").as<"month">(), relata::sum(i.total))
-///     .group_by(relata::format_time(i.invoice_date, "%Y-%m"));
-/// // SQLite:     SELECT strftime('%Y-%m', "invoice_date") AS "month", SUM("total") FROM "invoice" GROUP BY strftime(...)
-/// // PostgreSQL: SELECT to_char("invoice_date", 'YYYY-MM') AS "month", SUM("total") FROM "invoice" GROUP BY to_char(...)
+/// const auto month = relata::format_time(i.invoice_date, "%Y-%m");   // one object, used twice
+/// relata::select(month.as<"month">(), relata::sum(i.total)).group_by(month).order_by(month);
+/// // SQLite:     SELECT strftime('%Y-%m', "invoice_date") AS "month", SUM("total") FROM "invoice" GROUP BY 1 ORDER BY ...
+/// // PostgreSQL: SELECT to_char("invoice_date", 'YYYY-MM') AS "month", SUM("total") FROM "invoice" GROUP BY 1 ORDER BY ...
 /// @endcode
 
 #include <chrono>

@@ -558,7 +558,7 @@ template <query_source Source, query_source... More>
 /// must be joined.
 /// @code
 /// relata::select(a.name, relata::count(p.id)).join(p.author_id == a.id).group_by(a.name)
-/// // SELECT "author"."name", COUNT("posts"."id") FROM "author" JOIN "posts" ON ... GROUP BY "author"."name"
+/// // SELECT "author"."name", COUNT("post"."id") FROM "author" JOIN "post" ON ... GROUP BY "author"."name"
 /// @endcode
 template <detail::typed_expression Item, detail::typed_expression... Items>
 [[nodiscard]] auto select(const Item& item, const Items&... items) {

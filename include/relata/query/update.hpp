@@ -5,7 +5,8 @@
 ///
 /// @code
 /// db.execute(relata::update<Post>().set(p.votes, p.votes + 1).where(p.author_id == 7));
-/// // SQLite:     UPDATE "post" SET "votes" = "votes" + CAST(? AS BIGINT)... (PostgreSQL: $1)
+/// // SQLite:     UPDATE "post" SET "votes" = "votes" + ? WHERE "author_id" = ?
+/// // PostgreSQL: UPDATE "post" SET "votes" = "votes" + CAST($1 AS INTEGER) WHERE "author_id" = $2
 /// // returns the number of rows changed
 /// @endcode
 /// Objects a Session tracks are not refreshed by a bulk UPDATE run on the connection; see
