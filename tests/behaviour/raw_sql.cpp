@@ -2,6 +2,7 @@
 // column name, tuples by position and single values; every mismatch a relata error.
 #include <cstdint>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -187,3 +188,36 @@ RELATA_BACKEND_TEST("relata::query at size: 1 and 100 thousand rows and 1000 pla
     values.pop_back();
     REQUIRE_THROWS_AS(relata_test::scalar(db, in, values), relata::placeholder_error);
 }
+
+namespace raw_sql_test {
+/// Generic code calls relata::query<Row> without `db.template query<Row>`.
+template <class Connection>
+std::int64_t author_count(Connection& db) {
+    return relata::query<std::int64_t>(db, "SELECT COUNT(*) FROM author").front();
+}
+}  // namespace raw_sql_test
+
+RELATA_BACKEND_TEST("relata::query in generic code", "[raw_sql]") {
+    relata_test::database test;
+    seed(test.db);
+    CHECK(author_count(test.db) == 3);
+}
+
+#if defined(RELATA_TEST_BACKEND_POSTGRES)
+RELATA_BACKEND_TEST("relata::query and relata::stream prepare again after DEALLOCATE ALL and DDL", "[raw_sql]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    const std::string sql = "SELECT id, name, email FROM author WHERE id = ?";
+    CHECK(relata::query<Author>(db, sql, 1).size() == 1);
+    db.execute_script("DEALLOCATE ALL");
+    CHECK(relata::query<Author>(db, sql, 1).front().name == "Ada");
+    db.execute_script("DEALLOCATE ALL");
+    CHECK(std::ranges::distance(relata::stream<Author>(db, sql, 2)) == 1);
+    const std::string star = "SELECT * FROM author WHERE id = ?";
+    CHECK(relata::query<std::tuple<std::int64_t, std::string, std::optional<std::string>>>(db, star, 1).size() == 1);
+    db.execute_script("ALTER TABLE author ADD COLUMN extra bigint");
+    const auto wider = relata::query<std::tuple<std::int64_t, std::string, std::optional<std::string>, std::optional<std::int64_t>>>(db, star, 1);
+    CHECK(wider.column_names().size() == 4);
+}
+#endif

@@ -87,6 +87,7 @@ public:
                 if (PQntuples(result_.get()) == 0) continue_or_end();
                 if (!result_) return false;
                 current_.emplace(result_.get(), row_index_);
+                delivered_ = true;
                 return true;
             }
             if (status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
@@ -94,6 +95,7 @@ public:
                 result_.reset();
                 return false;
             }
+            if (retry_when_stale()) continue;
             fail();
         }
     }
@@ -166,6 +168,21 @@ private:
         db_.streaming_ = false;
     }
 
+    // As connection::run: a cached statement the server dropped (DEALLOCATE ALL) or whose
+    // result columns changed is prepared again and sent once more, when no row has arrived and
+    // no transaction was aborted by the failure.
+    bool retry_when_stale() {
+        const auto stale = connection::staleness_of(result_.get());
+        if (stale == connection::staleness::none || delivered_ || retried_ || in_transaction_) return false;
+        if (const auto found = db_.cache_.find(query_.sql); found != db_.cache_.end()) found->second.stale = stale;
+        result_.reset();
+        finish();
+        retried_ = true;
+        send();
+        db_.streaming_ = true;
+        return true;
+    }
+
     [[noreturn]] void fail() {
         detail::result_handle failed = std::move(result_);
         const ExecStatusType status = PQresultStatus(failed.get());
@@ -187,6 +204,8 @@ private:
     bool single_row_;
     bool in_transaction_ = false;
     bool open_ = false;  // sent, and libpq's final NULL result not read yet
+    bool delivered_ = false;
+    bool retried_ = false;
     detail::result_handle result_;
     int row_index_ = 0;
     std::optional<row> current_;
