@@ -84,8 +84,10 @@ public:
                 read_column_names();
                 if (status == PGRES_TUPLES_OK) finish();  // the last result: the connection is free again
                 row_index_ = 0;
-                if (PQntuples(result_.get()) == 0) continue_or_end();
-                if (!result_) return false;
+                if (PQntuples(result_.get()) == 0) {  // no rows, or the empty result after the last single row
+                    result_.reset();
+                    return false;
+                }
                 current_.emplace(result_.get(), row_index_);
                 delivered_ = true;
                 return true;
@@ -143,9 +145,6 @@ private:
             },
             v);
     }
-
-    // An empty TUPLES_OK ends the rows (in single-row mode it follows the last row).
-    void continue_or_end() { result_.reset(); }
 
     void read_column_names() {
         if (!column_names_.empty() || !result_) return;
