@@ -66,8 +66,8 @@ namespace {
 
 // The two hand-written aggregates, spelled once for both Chinook scripts: every table and
 // column name comes from the models under the connection's naming convention, quoted by its
-// dialect, and the row limit is the dialect's first placeholder (`?` on SQLite, `$1` on
-// PostgreSQL). On SQLite with naming::pascal_case the first one reads
+// dialect, and the row limit is a `?` placeholder (relata numbers it `$1` for PostgreSQL).
+// On SQLite with naming::pascal_case the first one reads
 //   SELECT g."Name", COUNT(*) AS tracks FROM "Track" t JOIN "Genre" g ON g."GenreId" = t."GenreId" ...
 class sql_names {
 public:
@@ -80,11 +80,6 @@ public:
     template <relata::model T, class Value>
     [[nodiscard]] std::string operator()(Value T::*member) const {
         return quoted(relata::column_name(dialect_, member));
-    }
-    [[nodiscard]] std::string placeholder(std::size_t number) const {
-        std::string out;
-        dialect_.append_placeholder(out, number);
-        return out;
     }
 
 private:
@@ -108,7 +103,7 @@ std::string genre_tracks_sql(const relata::dialect& dialect) {
         "LIMIT {limit}",
         fmt::arg("track", n.table<Track>()), fmt::arg("genre", n.table<Genre>()),
         fmt::arg("name", n(&Genre::name)), fmt::arg("genre_id", n(&Genre::genre_id)),
-        fmt::arg("track_genre_id", n(&Track::genre_id)), fmt::arg("limit", n.placeholder(1)));
+        fmt::arg("track_genre_id", n(&Track::genre_id)), fmt::arg("limit", "?"));
 }
 
 // Invoice totals per customer, highest first, ties by customer id. Rounded before ordering,
@@ -125,7 +120,7 @@ std::string customer_totals_sql(const relata::dialect& dialect) {
         fmt::arg("customer", n.table<Customer>()), fmt::arg("invoice", n.table<Invoice>()),
         fmt::arg("first_name", n(&Customer::first_name)), fmt::arg("last_name", n(&Customer::last_name)),
         fmt::arg("customer_id", n(&Customer::customer_id)), fmt::arg("total", n(&Invoice::total)),
-        fmt::arg("invoice_customer_id", n(&Invoice::customer_id)), fmt::arg("limit", n.placeholder(1)));
+        fmt::arg("invoice_customer_id", n(&Invoice::customer_id)), fmt::arg("limit", "?"));
 }
 
 constexpr std::int64_t top = 5;

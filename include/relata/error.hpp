@@ -129,6 +129,25 @@ public:
     using database_error::database_error;
 };
 
+/// Hand-written SQL given to `db.execute(sql, ...)`, `relata::query`, `relata::stream` and the
+/// like uses a placeholder other than `?` (`$1`, `?1`, and on SQLite `:name`, `@name`,
+/// `$name`), or has a different number of `?` than arguments. relata writes `?` on both
+/// engines and numbers them itself for PostgreSQL; SQLite would bind `$n` by first appearance,
+/// not by number. Raised before the statement is sent.
+class placeholder_error : public error {
+public:
+    /// @param reason   what is wrong and what to write instead
+    /// @param position 1-based byte offset of the offending placeholder in the SQL, 0 when the
+    ///                 error is about the number of placeholders
+    placeholder_error(std::string reason, std::size_t position) : error(std::move(reason)), position_(position) {}
+
+    /// 1-based byte offset of the offending placeholder in the SQL text; 0 for a count mismatch.
+    [[nodiscard]] std::size_t position() const noexcept { return position_; }
+
+private:
+    std::size_t position_;
+};
+
 /// A flushed UPDATE or DELETE matched no row: the row was deleted or its key changed by
 /// someone else since this Session loaded it (SQLAlchemy's StaleDataError). The flush is
 /// rolled back.

@@ -4,3 +4,4 @@
 /// `relata::postgres::connection`. Needs libpq and PostgreSQL 10 or newer.
 
 #include "relata/postgres/connection.hpp"
+#include "relata/postgres/cursor.hpp"

@@ -4,3 +4,4 @@
 /// `relata::sqlite::connection`. Needs SQLite 3.35 or newer (RETURNING).
 
 #include "relata/sqlite/connection.hpp"
+#include "relata/sqlite/cursor.hpp"

@@ -23,9 +23,7 @@ RELATA_BACKEND_TEST("the transaction guard commits or rolls back", "[connection]
     relata_test::database test;
     auto& db = test.db;
     relata::create_all<Author>(db);
-    const std::string insert = relata_test::engine == relata::engine::sqlite
-                                   ? "INSERT INTO \"author\" (\"name\") VALUES (?)"
-                                   : "INSERT INTO \"author\" (\"name\") VALUES ($1)";
+    const std::string insert = "INSERT INTO \"author\" (\"name\") VALUES (?)";
     {
         relata::transaction tx{db};
         CHECK(db.in_transaction());

@@ -52,14 +52,14 @@ TEST_CASE("postgres: a serialization failure is a retriable transaction_conflict
     relata_test::database test;
     auto& db = test.db;
     relata::create_all<Author>(db);
-    db.execute("INSERT INTO \"author\" (\"name\") VALUES ($1)", "Ada");
+    db.execute("INSERT INTO \"author\" (\"name\") VALUES (?)", "Ada");
     auto other = test.open_another();
 
     db.execute_script("BEGIN ISOLATION LEVEL REPEATABLE READ");
     CHECK(relata::count(db, relata::select<Author>()) == 1);  // takes the snapshot
-    other.execute("UPDATE \"author\" SET \"name\" = $1", "Ada (other)");
+    other.execute("UPDATE \"author\" SET \"name\" = ?", "Ada (other)");
     try {
-        db.execute("UPDATE \"author\" SET \"name\" = $1", "Ada (mine)");
+        db.execute("UPDATE \"author\" SET \"name\" = ?", "Ada (mine)");
         FAIL("the concurrent update must be a serialization failure");
     } catch (const relata::transaction_conflict& e) {
         CHECK(e.sqlstate() == "40001");

@@ -139,7 +139,7 @@ RELATA_BACKEND_TEST("hand-written SQL maps rows by position to a model", "[query
                          ? "SELECT a.\"name\", SUM(p.\"votes\") FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
                            "WHERE a.\"name\" <> ? GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2"
                          : "SELECT a.\"name\", SUM(p.\"votes\")::bigint FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
-                           "WHERE a.\"name\" <> $1 GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2";
+                           "WHERE a.\"name\" <> ? GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2";
     const auto rows = db.query<test_models::NameTotal>(sql, "Ada");
     REQUIRE(rows.size() == 2);
     // authors 2..5 own posts i with i%5 == 1..4; sums of 5*i over i in {1,6,11,16} = 170, {2,7,12,17} = 190, ...

@@ -32,11 +32,6 @@ namespace {
 using robustness_models::Reading;
 using test_models::Author;
 
-/// `?` on SQLite, `$n` on PostgreSQL.
-std::string placeholder(int n) {
-    return relata_test::engine == relata::engine::sqlite ? std::string("?") : "$" + std::to_string(n);
-}
-
 }  // namespace
 
 RELATA_BACKEND_TEST("execute rejects several statements and runs none of them", "[robustness]") {
@@ -57,7 +52,7 @@ RELATA_BACKEND_TEST("execute rejects several statements and runs none of them", 
     REQUIRE(names.size() == 1);
     CHECK(names[0].name == "kept");
     // A trailing semicolon is one statement.
-    CHECK(db.execute("DELETE FROM \"author\" WHERE \"name\" = " + placeholder(1) + ";", "kept") == 1);
+    CHECK(db.execute("DELETE FROM \"author\" WHERE \"name\" = ?;", "kept") == 1);
 }
 
 RELATA_BACKEND_TEST("a null const char* argument binds NULL", "[robustness]") {
@@ -65,7 +60,7 @@ RELATA_BACKEND_TEST("a null const char* argument binds NULL", "[robustness]") {
     auto& db = test.db;
     relata::create_all<Author>(db);
     const char* no_email = nullptr;
-    db.execute("INSERT INTO \"author\" (\"name\", \"email\") VALUES (" + placeholder(1) + ", " + placeholder(2) + ")",
+    db.execute("INSERT INTO \"author\" (\"name\", \"email\") VALUES (?, ?)",
                "Ada", no_email);
     relata::session session{db};
     const auto authors = session.all(relata::select<Author>());
@@ -81,7 +76,7 @@ RELATA_BACKEND_TEST("NaN is stored on PostgreSQL and rejected on SQLite (never t
     auto& db = test.db;
     db.execute_script("CREATE TABLE reading (value DOUBLE PRECISION)");
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const std::string insert = "INSERT INTO reading (value) VALUES (" + placeholder(1) + ")";
+    const std::string insert = "INSERT INTO reading (value) VALUES (?)";
     if (relata_test::engine == relata::engine::sqlite) {
         try {
             db.execute(insert, nan);

@@ -31,7 +31,7 @@ std::int64_t index_count(Connection& db, const std::string& name) {
     return relata_test::scalar(db,
                                relata_test::engine == relata::engine::sqlite
                                    ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
-                                   : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1",
+                                   : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?",
                                {name});
 }
 

@@ -131,7 +131,7 @@ namespace relata_test {
 template <class Connection>
 std::int64_t scalar(Connection& db, std::string sql, std::vector<relata::value> parameters = {}) {
     std::int64_t n = -1;
-    db.for_each_row(relata::rendered_query{std::move(sql), std::move(parameters)},
+    db.for_each_row(relata::detail::hand_written_query(sql, db.sql_dialect(), std::move(parameters)),
                     [&](const auto& row) { n = relata::detail::from_cell<std::int64_t>(row.cell(0)); });
     return n;
 }

@@ -15,6 +15,7 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
+#include "relata/sql/placeholders.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
 
@@ -36,14 +37,15 @@ public:
     /// placeholders) with this connection's naming convention.
     [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
 
-    /// Runs hand-written SQL with the engine's placeholders bound to `arguments`:
-    /// `db.execute("DELETE FROM post WHERE votes < ?", 0)` on SQLite,
-    /// `db.execute("DELETE FROM post WHERE votes < $1", 0)` on PostgreSQL.
+    /// Runs hand-written SQL with `?` placeholders bound to `arguments`, on both engines
+    /// (see <relata/sql/placeholders.hpp>): `db.execute("DELETE FROM post WHERE votes < ?", 0)`
+    /// runs as `... votes < $1` on PostgreSQL.
     /// @return rows changed (SQLite) or affected (PostgreSQL), as `execute(const rendered_query&)`.
-    /// @throws as `execute(const rendered_query&)`.
+    /// @throws relata::placeholder_error for `$1`-style placeholders or a count mismatch; as
+    /// `execute(const rendered_query&)`.
     template <class... Arguments>
     std::int64_t execute(std::string_view sql, const Arguments&... arguments) {
-        return self().execute(rendered_query{std::string(sql), {argument_value(arguments)...}});
+        return self().execute(hand_written_query(sql, dialect_, {argument_value(arguments)...}));
     }
 
     /// Runs an INSERT, UPDATE or DELETE query object (see <relata/query/update.hpp>):
@@ -56,15 +58,17 @@ public:
         return self().execute(to_sql(query, dialect_));
     }
 
-    /// Runs hand-written SQL and maps each row by position to a model T (which need not be a
-    /// table): `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`
-    /// on SQLite, `... WHERE country = $1", "USA")` on PostgreSQL.
-    /// @throws relata::mapping_error when the column count differs from T's member count or
-    /// a value does not fit; relata::database_error.
+    /// Runs hand-written SQL with `?` placeholders and maps each row by position to a model T
+    /// (which need not be a table):
+    /// `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`.
+    /// (`relata::query<Row>(db, sql, ...)` in <relata/raw_sql.hpp> maps models by column name
+    /// and also reads tuples and single values.)
+    /// @throws relata::placeholder_error; relata::mapping_error when the column count differs
+    /// from T's member count or a value does not fit; relata::database_error.
     template <model T, class... Arguments>
     [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
         std::vector<T> rows;
-        const rendered_query q{std::string(sql), {argument_value(arguments)...}};
+        const rendered_query q = hand_written_query(sql, dialect_, {argument_value(arguments)...});
         self().for_each_row(q, [&](const auto& r) {
             check_column_count<T>(r, q.sql);
             rows.push_back(read_model<T>(r));
@@ -110,6 +114,7 @@ protected:
     ~connection_base() = default;
 
     void log(std::string_view sql, std::span<const value> parameters = {}) {
+        if (streaming_) refuse_while_streaming(sql);
         if (logger_) logger_(sql);
         if (parameter_logger_) parameter_logger_(sql, parameters);
     }
@@ -128,6 +133,10 @@ protected:
             query.sql, "", 0);
     }
 
+    // True while a relata::stream reads from this connection (<relata/stream.hpp>): every other
+    // statement is refused, so that libpq never silently drains the stream to start another.
+    bool streaming_ = false;
+
     dialect dialect_;
     std::uint64_t statement_count_ = 0;
     sql_logger logger_;
@@ -136,6 +145,12 @@ protected:
 private:
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
     const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+
+    [[noreturn]] static void refuse_while_streaming(std::string_view sql) {
+        throw database_error("a relata::stream is still reading from this connection: finish or destroy it "
+                             "before running another statement, or use a second connection",
+                             std::string(sql), "", 0);
+    }
 
     std::string savepoint_sql(std::string_view verb, std::string_view name) const {
         std::string sql(verb);

@@ -344,6 +344,7 @@ public:
 
 private:
     friend connection_base;  // reads cache_
+    friend class cursor;     // relata/postgres/cursor.hpp: single-row mode for relata::stream
 
     // Why a cached statement must be prepared again before its next use.
     enum class staleness {

@@ -218,6 +218,7 @@ public:
 
 private:
     friend connection_base;  // reads cache_
+    friend class cursor;     // relata/sqlite/cursor.hpp: steps a statement for relata::stream
 
     struct cached_statement {
         detail::statement_handle handle;
