@@ -111,7 +111,10 @@ inline std::string describe_cell(const cell& c) {
 /// Parses an exact decimal integer: an optional sign, then only digits, within int64 (what
 /// SQLite's INTEGER affinity would have stored as an integer).
 inline std::optional<std::int64_t> parse_exact_integer(std::string_view text) {
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return std::nullopt;  // "+-1"
+    }
     if (text.empty() || text.front() == '+') return std::nullopt;
     std::int64_t parsed = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
@@ -482,12 +485,25 @@ concept storable = detail::builtin_value<typename detail::unwrap_optional<T>::ty
 
 namespace detail {
 
+/// The one diagnostic for a member or value type relata cannot store, instead of pages of
+/// failed overload candidates: a class template is instantiated once per type, so reading and
+/// writing the same unsupported member reports it once.
+template <class T>
+struct storable_check {
+    static_assert(storable<T>,
+                  "relata: this member type cannot be stored in a column; use a supported type (see the type "
+                  "table in README.md) or specialize relata::value_traits<T> with a storage_type");
+    static constexpr bool value = storable<T>;
+};
+
 /// The database type of a storable type (optional unwrapped, user types via storage_type).
-template <storable T>
+template <class T>
 constexpr sql_type sql_type_of() {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
     using inner = typename unwrap_optional<T>::type;
     if constexpr (builtin_value<inner>) return value_traits<inner>::type;
-    else return value_traits<typename value_traits<inner>::storage_type>::type;
+    else if constexpr (user_value<inner>) return value_traits<typename value_traits<inner>::storage_type>::type;
+    else return sql_type::text;
 }
 
 /// True when T is std::optional<...>, i.e. the column is nullable.
@@ -495,9 +511,12 @@ template <class T>
 inline constexpr bool is_nullable = is_optional<T>::value;
 
 /// C++ value -> parameter. Throws conversion_error for values the database cannot hold.
-template <storable T>
+template <class T>
 value to_value(const T& v) {
-    if constexpr (is_optional<T>::value) {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
+    if constexpr (!storable<T>) {
+        return std::monostate{};
+    } else if constexpr (is_optional<T>::value) {
         if (!v) return std::monostate{};
         return to_value(*v);
     } else if constexpr (builtin_value<T>) {
@@ -510,9 +529,12 @@ value to_value(const T& v) {
 
 /// Cell -> C++ value. Throws conversion_error for NULL into a non-optional type and for
 /// values that do not fit.
-template <storable T>
+template <class T>
 T from_cell(const cell& c) {
-    if constexpr (is_optional<T>::value) {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
+    if constexpr (!storable<T>) {
+        throw conversion_error("unsupported type");
+    } else if constexpr (is_optional<T>::value) {
         if (std::holds_alternative<std::monostate>(c)) return std::nullopt;
         return from_cell<typename T::value_type>(c);
     } else {
