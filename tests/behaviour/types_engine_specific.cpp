@@ -105,6 +105,28 @@ RELATA_BACKEND_TEST("enum and domain columns read and write", "[types][enum]") {
     REQUIRE_THROWS_AS(db.execute("UPDATE person SET current = $1", "angry"), relata::database_error);
 }
 
+RELATA_BACKEND_TEST("jsonb rejects invalid JSON; json and jsonb read as text", "[types][json]") {
+    relata_test::database test;
+    auto& db = test.db;
+    db.execute_script("CREATE TABLE doc (id bigint PRIMARY KEY, body jsonb NOT NULL, raw json NOT NULL)");
+    CHECK(db.execute("INSERT INTO doc VALUES (1, $1, $2)", relata::json{R"({"b":1,"a":[true,null]})"},
+                     relata::json{R"({"b":1,"a":2})"}) == 1);
+    std::string body;
+    std::string raw;
+    db.for_each_row(relata::rendered_query{"SELECT body, raw FROM doc", {}}, [&](const auto& row) {
+        body = relata::detail::from_cell<relata::json>(row.cell(0)).text;
+        raw = relata::detail::from_cell<std::string>(row.cell(1));
+    });
+    CHECK(body == R"({"a": [true, null], "b": 1})");  // jsonb normalizes
+    CHECK(raw == R"({"b":1,"a":2})");                 // json keeps the text
+    try {
+        db.execute("INSERT INTO doc VALUES (2, $1, '{}')", relata::json{"{not json"});
+        FAIL("invalid JSON must be rejected");
+    } catch (const relata::database_error& e) {
+        CHECK(e.sqlstate() == "22P02");
+    }
+}
+
 RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numeric]") {
     relata_test::database test;
     auto& db = test.db;
@@ -207,6 +229,17 @@ RELATA_BACKEND_TEST("a C++ enum stored as text through value_traits", "[types][e
     constexpr auto c = relata::columns<Person>;
     CHECK(session.count(relata::select<Person>().where(c.current == mood::happy)) == 1);
     CHECK(relata_test::scalar(db, "SELECT count(*) FROM person WHERE current = 'happy' AND previous = 'sad'") == 1);
+    // The user conversion throws for a label it does not know: a mapping_error naming the column.
+    db.execute("UPDATE person SET current = 'angry'");
+    relata::session reader{db};
+    try {
+        (void)reader.all(relata::select<Person>());
+        FAIL("an unknown label must throw");
+    } catch (const relata::mapping_error& e) {
+        const std::string message = e.what();
+        CHECK(message.find("Person::current") != std::string::npos);
+        CHECK(message.find("'angry' is not a mood") != std::string::npos);
+    }
 }
 
 #endif
