@@ -78,8 +78,9 @@ using cell = std::variant<std::monostate, std::int64_t, double, std::string_view
 /// @endcode
 /// Built-in specializations cover integers (range-checked), bool, float, double, std::string,
 /// relata::blob, enums (as their underlying integer), std::optional<T> (NULL),
-/// std::chrono::sys_time<D> for D of seconds, milliseconds or microseconds, and
-/// std::chrono::year_month_day.
+/// std::chrono::sys_time<D> for D of seconds, milliseconds or microseconds,
+/// std::chrono::sys_days and std::chrono::year_month_day; and, in their own headers (included
+/// at the end of this one), relata::uuid, relata::numeric, relata::json and std::vector arrays.
 template <class T, class Enable = void>
 struct value_traits;
 

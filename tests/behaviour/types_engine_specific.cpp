@@ -154,6 +154,13 @@ RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numer
         CHECK(rows[0].text == v);
         if (v != "NaN") CHECK(rows[0].approximate == relata::numeric(v).to_double());
     }
+    // At size: 100,000 digits before the point and PostgreSQL's maximum display scale after it.
+    const std::string huge = "-" + std::string(100'000, '9') + "." + std::string(16'382, '0') + "1";
+    auto big = db.query<engine_types::NumericRow>("SELECT $1::numeric, $1::numeric, 0::float8", huge);
+    REQUIRE(big.size() == 1);
+    CHECK(big[0].exact.to_string() == huge);
+    CHECK(big[0].text == huge);
+    CHECK(big[0].exact < relata::numeric("-" + std::string(99'999, '9')));
     // numeric(p, s) keeps its scale; a negative zero does not exist.
     auto rows = db.query<engine_types::NumericRow>(
         "SELECT x, x, x FROM (VALUES (12.5::numeric(10,2)), (-0.00::numeric(5,2)), (1e20::numeric)) AS t(x)");

@@ -450,7 +450,10 @@ inline std::string array_to_json(const char* data, std::size_t length, std::stri
     if (length < 12) return "malformed binary array";
     const auto ndim = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data));
     const Oid element_type = load_big_endian<std::uint32_t>(data + 8);
-    if (ndim == 0) return out = "[]", std::string();
+    if (ndim == 0) {  // PostgreSQL's empty array has no dimensions
+        out = "[]";
+        return {};
+    }
     if (ndim != 1) return fmt::format("{}-dimensional arrays are not supported (only one dimension)", ndim);
     if (length < 20) return "malformed binary array";
     const auto count = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data + 12));
