@@ -4,12 +4,15 @@
 /// Session. It includes no database C API; add <relata/sqlite.hpp> or <relata/postgres.hpp>
 /// for a backend.
 
+#include "relata/array.hpp"        // IWYU pragma: export
 #include "relata/connection.hpp"   // IWYU pragma: export
 #include "relata/error.hpp"        // IWYU pragma: export
 #include "relata/execute.hpp"      // IWYU pragma: export
+#include "relata/json.hpp"         // IWYU pragma: export
 #include "relata/logging.hpp"      // IWYU pragma: export
 #include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
+#include "relata/numeric.hpp"      // IWYU pragma: export
 #include "relata/query/aggregate.hpp"   // IWYU pragma: export
 #include "relata/query/dynamic.hpp"     // IWYU pragma: export
 #include "relata/query/expression.hpp"  // IWYU pragma: export
@@ -26,3 +29,4 @@
 #include "relata/sql/render.hpp"   // IWYU pragma: export
 #include "relata/stream.hpp"       // IWYU pragma: export
 #include "relata/types.hpp"        // IWYU pragma: export
+#include "relata/uuid.hpp"         // IWYU pragma: export

@@ -80,8 +80,6 @@ template <model T>
     writer.text(" (");
     detail::for_each_field<T>([&](auto i) {
         using member_type = detail::field_type<T, i.value>;
-        static_assert(storable<member_type>,
-                      "relata: a member type has no relata::value_traits specialization (see <relata/types.hpp>)");
         if (i.value > 0) writer.text(", ");
         writer.template column<T>(i.value);
         writer.text(" ");

@@ -49,7 +49,14 @@ enum class sql_type {
     text,              ///< std::string            — TEXT
     blob,              ///< relata::blob           — SQLite BLOB, PostgreSQL BYTEA
     timestamp,         ///< std::chrono::sys_time  — SQLite ISO-8601 TEXT, PostgreSQL TIMESTAMPTZ
-    date,              ///< year_month_day         — SQLite ISO-8601 TEXT, PostgreSQL DATE
+    date,              ///< sys_days, year_month_day — SQLite ISO-8601 TEXT, PostgreSQL DATE
+    uuid,              ///< relata::uuid           — SQLite 16-byte BLOB, PostgreSQL UUID
+    json,              ///< relata::json           — SQLite TEXT, PostgreSQL JSONB
+    numeric,           ///< relata::numeric        — SQLite TEXT, PostgreSQL NUMERIC
+    integer_array,     ///< vector<int32>          — SQLite JSON TEXT, PostgreSQL INTEGER[]
+    bigint_array,      ///< vector<int64>          — SQLite JSON TEXT, PostgreSQL BIGINT[]
+    double_array,      ///< vector<double>         — SQLite JSON TEXT, PostgreSQL DOUBLE PRECISION[]
+    text_array,        ///< vector<std::string>    — SQLite JSON TEXT, PostgreSQL TEXT[]
 };
 
 /// An owned value bound as a statement parameter. `std::monostate` is NULL.
@@ -71,8 +78,9 @@ using cell = std::variant<std::monostate, std::int64_t, double, std::string_view
 /// @endcode
 /// Built-in specializations cover integers (range-checked), bool, float, double, std::string,
 /// relata::blob, enums (as their underlying integer), std::optional<T> (NULL),
-/// std::chrono::sys_time<D> for D of seconds, milliseconds or microseconds, and
-/// std::chrono::year_month_day.
+/// std::chrono::sys_time<D> for D of seconds, milliseconds or microseconds,
+/// std::chrono::sys_days and std::chrono::year_month_day; and, in their own headers (included
+/// at the end of this one), relata::uuid, relata::numeric, relata::json and std::vector arrays.
 template <class T, class Enable = void>
 struct value_traits;
 
@@ -101,8 +109,26 @@ inline std::string describe_cell(const cell& c) {
     throw conversion_error(fmt::format("cannot convert {} to {}", describe_cell(c), target));
 }
 
+/// Parses an exact decimal integer: an optional sign, then only digits, within int64 (what
+/// SQLite's INTEGER affinity would have stored as an integer).
+inline std::optional<std::int64_t> parse_exact_integer(std::string_view text) {
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return std::nullopt;  // "+-1"
+    }
+    if (text.empty() || text.front() == '+') return std::nullopt;
+    std::int64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return parsed;
+}
+
 inline std::int64_t cell_to_int64(const cell& c, std::string_view target) {
     if (const auto* i = std::get_if<std::int64_t>(&c)) return *i;
+    // SQLite keeps text in a column without INTEGER affinity; PostgreSQL sends NUMERIC as text.
+    if (const auto* s = std::get_if<std::string_view>(&c)) {
+        if (auto parsed = parse_exact_integer(*s)) return *parsed;
+    }
     if (const auto* b = std::get_if<bool>(&c)) return *b ? 1 : 0;
     if (const auto* d = std::get_if<double>(&c)) {
         // SQLite may hand back 3.0 for a NUMERIC column; accept integral doubles only.
@@ -401,6 +427,29 @@ struct value_traits<std::chrono::year_month_day> {
     }
 };
 
+/// std::chrono::sys_days (relata::date): SQLite ISO-8601 text `YYYY-MM-DD`; PostgreSQL DATE.
+template <>
+struct value_traits<date> {
+    /// PostgreSQL DATE (SQLite: TEXT `YYYY-MM-DD`).
+    static constexpr sql_type type = sql_type::date;
+    /// The date as days since 1970.
+    static value to_value(date v) { return v; }
+    /// The date read back. @throws relata::conversion_error for malformed text or a time of day.
+    static date from_cell(const cell& c) {
+        if (const auto* d = std::get_if<date>(&c)) return *d;
+        if (const auto* t = std::get_if<timestamp>(&c)) {
+            const auto day = std::chrono::floor<std::chrono::days>(*t);
+            if (day == *t) return day;
+        }
+        if (const auto* s = std::get_if<std::string_view>(&c)) {
+            std::size_t pos = 0;
+            if (auto parsed = detail::parse_iso_date(*s, pos); parsed && pos == s->size()) return *parsed;
+            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
+        }
+        detail::conversion_failed(c, "a date");
+    }
+};
+
 namespace detail {
 
 template <class T>
@@ -437,12 +486,25 @@ concept storable = detail::builtin_value<typename detail::unwrap_optional<T>::ty
 
 namespace detail {
 
+/// The one diagnostic for a member or value type relata cannot store, instead of pages of
+/// failed overload candidates: a class template is instantiated once per type, so reading and
+/// writing the same unsupported member reports it once.
+template <class T>
+struct storable_check {
+    static_assert(storable<T>,
+                  "relata: this member type cannot be stored in a column; use a supported type (see the type "
+                  "table in README.md) or specialize relata::value_traits<T> with a storage_type");
+    static constexpr bool value = storable<T>;
+};
+
 /// The database type of a storable type (optional unwrapped, user types via storage_type).
-template <storable T>
+template <class T>
 constexpr sql_type sql_type_of() {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
     using inner = typename unwrap_optional<T>::type;
     if constexpr (builtin_value<inner>) return value_traits<inner>::type;
-    else return value_traits<typename value_traits<inner>::storage_type>::type;
+    else if constexpr (user_value<inner>) return value_traits<typename value_traits<inner>::storage_type>::type;
+    else return sql_type::text;
 }
 
 /// True when T is std::optional<...>, i.e. the column is nullable.
@@ -450,9 +512,12 @@ template <class T>
 inline constexpr bool is_nullable = is_optional<T>::value;
 
 /// C++ value -> parameter. Throws conversion_error for values the database cannot hold.
-template <storable T>
+template <class T>
 value to_value(const T& v) {
-    if constexpr (is_optional<T>::value) {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
+    if constexpr (!storable<T>) {
+        return std::monostate{};
+    } else if constexpr (is_optional<T>::value) {
         if (!v) return std::monostate{};
         return to_value(*v);
     } else if constexpr (builtin_value<T>) {
@@ -465,9 +530,12 @@ value to_value(const T& v) {
 
 /// Cell -> C++ value. Throws conversion_error for NULL into a non-optional type and for
 /// values that do not fit.
-template <storable T>
+template <class T>
 T from_cell(const cell& c) {
-    if constexpr (is_optional<T>::value) {
+    (void)storable_check<T>::value;  // the one diagnostic for an unsupported T
+    if constexpr (!storable<T>) {
+        throw conversion_error("unsupported type");
+    } else if constexpr (is_optional<T>::value) {
         if (std::holds_alternative<std::monostate>(c)) return std::nullopt;
         return from_cell<typename T::value_type>(c);
     } else {
@@ -484,3 +552,9 @@ T from_cell(const cell& c) {
 
 }  // namespace detail
 }  // namespace relata
+
+// The value types beyond the built-ins, so that every header that can name a member type knows them.
+#include "relata/array.hpp"    // IWYU pragma: export
+#include "relata/json.hpp"     // IWYU pragma: export
+#include "relata/numeric.hpp"  // IWYU pragma: export
+#include "relata/uuid.hpp"     // IWYU pragma: export

@@ -18,10 +18,12 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "relata/detail/json_array.hpp"
 #include "relata/error.hpp"
 #include "relata/types.hpp"
 
@@ -50,7 +52,68 @@ inline constexpr Oid timestamptz = 1184;
 inline constexpr Oid numeric = 1700;
 inline constexpr Oid uuid = 2950;
 inline constexpr Oid jsonb = 3802;
+// One-dimensional arrays of the above (`_int4` ...), decoded to and encoded from JSON text.
+inline constexpr Oid boolean_array = 1000;
+inline constexpr Oid name_array = 1003;
+inline constexpr Oid int2_array = 1005;
+inline constexpr Oid int4_array = 1007;
+inline constexpr Oid text_array = 1009;
+inline constexpr Oid bpchar_array = 1014;
+inline constexpr Oid varchar_array = 1015;
+inline constexpr Oid int8_array = 1016;
+inline constexpr Oid float4_array = 1021;
+inline constexpr Oid float8_array = 1022;
+inline constexpr Oid numeric_array = 1231;
+inline constexpr Oid uuid_array = 2951;
 }  // namespace oid
+
+/// True for the array types relata translates (see oid::boolean_array ... oid::uuid_array).
+constexpr bool is_array_type(Oid type) noexcept {
+    switch (type) {
+        case oid::boolean_array:
+        case oid::name_array:
+        case oid::int2_array:
+        case oid::int4_array:
+        case oid::text_array:
+        case oid::bpchar_array:
+        case oid::varchar_array:
+        case oid::int8_array:
+        case oid::float4_array:
+        case oid::float8_array:
+        case oid::numeric_array:
+        case oid::uuid_array: return true;
+        default: return false;
+    }
+}
+
+/// True for the type OIDs the result decoder (`relata::postgres::row::cell`) knows; others are
+/// looked up in the catalog (detail::type_cache) as enums or domains.
+constexpr bool is_known_type(Oid type) noexcept {
+    switch (type) {
+        case oid::boolean:
+        case oid::bytea:
+        case oid::character:
+        case oid::name:
+        case oid::int8:
+        case oid::int2:
+        case oid::int4:
+        case oid::text:
+        case oid::object_id:
+        case oid::json:
+        case oid::float4:
+        case oid::float8:
+        case oid::unknown:
+        case oid::bpchar:
+        case oid::varchar:
+        case oid::date:
+        case oid::timestamp:
+        case oid::timestamptz:
+        case oid::numeric:
+        case oid::uuid:
+        case oid::jsonb: return true;
+        default: return is_array_type(type);
+    }
+}
 
 /// PostgreSQL counts time from 2000-01-01; relata (std::chrono::sys_time) from 1970-01-01.
 inline constexpr std::int64_t epoch_offset_days = 10'957;
@@ -73,6 +136,13 @@ inline std::string type_description(Oid type) {
         case oid::timestamp: return "timestamp";
         case oid::timestamptz: return "timestamptz";
         case oid::numeric: return "numeric";
+        case oid::uuid: return "uuid";
+        case oid::json: return "json";
+        case oid::jsonb: return "jsonb";
+        case oid::int4_array: return "integer[]";
+        case oid::int8_array: return "bigint[]";
+        case oid::text_array: return "text[]";
+        case oid::float8_array: return "double precision[]";
         default: return fmt::format("OID {}", type);
     }
 }
@@ -151,6 +221,34 @@ inline void write_double_text(parameter_writer& w, double v) {
 inline std::string timestamp_text(timestamp t) {
     const auto micros = t.time_since_epoch().count() % 1'000'000;
     return relata::detail::format_iso_timestamp(t, micros == 0 ? 0 : 6);
+}
+
+/// Translates relata's JSON array text (`[1,null,"a\\"b"]`) into PostgreSQL's array literal
+/// (`{1,NULL,"a\\"b"}`): strings quoted with `"` and `\\` escaped, null as NULL.
+/// @return false when `json` is not a JSON array of scalars.
+inline bool json_array_to_literal(std::string_view json, std::string& out) {
+    std::vector<relata::detail::json_scalar> elements;
+    if (!relata::detail::parse_json_array(json, elements)) return false;
+    out.clear();
+    out.push_back('{');
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        const auto& e = elements[i];
+        if (e.type == relata::detail::json_scalar::kind::null) {
+            out += "NULL";
+        } else if (e.type == relata::detail::json_scalar::kind::string) {
+            out.push_back('"');
+            for (const char c : e.text) {
+                if (c == '"' || c == '\\') out.push_back('\\');
+                out.push_back(c);
+            }
+            out.push_back('"');
+        } else {
+            out += e.text;
+        }
+    }
+    out.push_back('}');
+    return true;
 }
 
 [[noreturn]] inline void parameter_failed(const value& v, Oid type, std::size_t number, std::string_view sql,
@@ -237,7 +335,13 @@ inline void encode_parameter(const value& v, Oid type, std::size_t number, std::
                 else fail();
             } else if constexpr (std::is_same_v<X, std::string>) {
                 if (!std::in_range<int>(x.size())) fail("larger than libpq's 2 GB limit");
-                if (type == oid::bytea) {
+                if (is_array_type(type) && x.starts_with('[')) {
+                    // relata's arrays travel as JSON text; PostgreSQL parses its own array literal.
+                    std::string literal;
+                    if (!json_array_to_literal(x, literal)) fail("not a JSON array of scalars");
+                    if (literal.find('\0') != std::string::npos) fail("PostgreSQL text cannot contain NUL bytes");
+                    w.text("{}", literal);
+                } else if (type == oid::bytea) {
                     w.borrowed(x.data(), x.size(), 1);
                 } else {
                     // Text format is NUL-terminated: an embedded NUL would silently cut the value.
@@ -245,7 +349,12 @@ inline void encode_parameter(const value& v, Oid type, std::size_t number, std::
                     w.borrowed(x.c_str(), x.size(), 0);
                 }
             } else if constexpr (std::is_same_v<X, blob>) {
-                if (type != oid::bytea) fail("a blob is sent only as bytea");
+                if (type == oid::uuid) {  // relata::uuid: its 16 bytes are uuid's binary format
+                    if (x.size() != 16) fail("a uuid is 16 bytes");
+                    w.borrowed(reinterpret_cast<const char*>(x.data()), x.size(), 1);
+                    return;
+                }
+                if (type != oid::bytea) fail("a blob is sent only as bytea or uuid");
                 if (!std::in_range<int>(x.size())) fail("larger than libpq's 2 GB limit");
                 // A null pointer would send NULL, so an empty blob points at a static empty string.
                 w.borrowed(x.empty() ? "" : reinterpret_cast<const char*>(x.data()), x.size(), 1);
@@ -330,6 +439,94 @@ inline void uuid_to_text(const char* data, std::string& out) {
         out.push_back(hex[byte >> 4]);
         out.push_back(hex[byte & 0xf]);
     }
+}
+
+/// Appends the JSON text of a one-dimensional binary array (relata's array representation):
+/// int32 ndim, int32 has-nulls flag, uint32 element type, per dimension int32 size and int32
+/// lower bound, then per element an int32 length (-1 for NULL) and the element's binary value.
+/// @return an empty string, or why the bytes cannot be translated.
+inline std::string array_to_json(const char* data, std::size_t length, std::string& out) {
+    out.clear();
+    if (length < 12) return "malformed binary array";
+    const auto ndim = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data));
+    const Oid element_type = load_big_endian<std::uint32_t>(data + 8);
+    if (ndim == 0) {  // PostgreSQL's empty array has no dimensions
+        out = "[]";
+        return {};
+    }
+    if (ndim != 1) return fmt::format("{}-dimensional arrays are not supported (only one dimension)", ndim);
+    if (length < 20) return "malformed binary array";
+    const auto count = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data + 12));
+    if (count < 0) return "malformed binary array";
+    std::size_t pos = 20;
+    std::string text;
+    out.push_back('[');
+    for (std::int32_t i = 0; i < count; ++i) {
+        if (pos + 4 > length) return "malformed binary array";
+        const auto size = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data + pos));
+        pos += 4;
+        if (i > 0) out.push_back(',');
+        if (size == -1) {
+            out += "null";
+            continue;
+        }
+        if (size < 0 || pos + static_cast<std::size_t>(size) > length) return "malformed binary array";
+        const char* e = data + pos;
+        const auto n = static_cast<std::size_t>(size);
+        pos += n;
+        const auto expect = [&](std::size_t bytes) { return n == bytes; };
+        const auto append_double = [&](double d) {
+            if (d != d) out += "\"NaN\"";
+            else if (std::isinf(d)) out += d < 0 ? "\"-Infinity\"" : "\"Infinity\"";
+            else fmt::format_to(std::back_inserter(out), "{}", d);
+        };
+        switch (element_type) {
+            case oid::int2:
+                if (!expect(2)) return "malformed smallint element";
+                fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int16_t>(load_big_endian<std::uint16_t>(e)));
+                break;
+            case oid::int4:
+                if (!expect(4)) return "malformed integer element";
+                fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int32_t>(load_big_endian<std::uint32_t>(e)));
+                break;
+            case oid::int8:
+                if (!expect(8)) return "malformed bigint element";
+                fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(load_big_endian<std::uint64_t>(e)));
+                break;
+            case oid::float4: {
+                if (!expect(4)) return "malformed real element";
+                const float f = std::bit_cast<float>(load_big_endian<std::uint32_t>(e));
+                if (std::isfinite(f)) fmt::format_to(std::back_inserter(out), "{}", f);  // shortest float digits
+                else append_double(f);
+                break;
+            }
+            case oid::float8:
+                if (!expect(8)) return "malformed double precision element";
+                append_double(std::bit_cast<double>(load_big_endian<std::uint64_t>(e)));
+                break;
+            case oid::boolean:
+                if (!expect(1)) return "malformed boolean element";
+                out += e[0] != 0 ? "true" : "false";
+                break;
+            case oid::text:
+            case oid::varchar:
+            case oid::bpchar:
+            case oid::name: relata::detail::append_json_string(out, std::string_view(e, n)); break;
+            case oid::numeric:
+                if (!numeric_to_text(e, n, text)) return "malformed numeric element";
+                if (text.back() == 'N' || text.back() == 'y') relata::detail::append_json_string(out, text);  // NaN, ±Infinity
+                else out += text;
+                break;
+            case oid::uuid:
+                if (!expect(16)) return "malformed uuid element";
+                uuid_to_text(e, text);
+                relata::detail::append_json_string(out, text);
+                break;
+            default: return fmt::format("arrays of {} are not supported", type_description(element_type));
+        }
+    }
+    out.push_back(']');
+    return {};
 }
 
 }  // namespace relata::postgres::detail

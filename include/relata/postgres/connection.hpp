@@ -26,6 +26,7 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/postgres/binary.hpp"
+#include "relata/postgres/type_cache.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
@@ -117,7 +118,9 @@ struct notice_sink {
 /// smallint/integer/bigint/oid → std::int64_t; real/double precision → double; boolean → bool;
 /// text/varchar/char(n)/name/json/jsonb → std::string_view; bytea → std::span<const std::byte>;
 /// timestamptz/timestamp → relata::timestamp (UTC); date → relata::date; numeric and uuid →
-/// their exact text as std::string_view (NUMERIC reads into double or std::string).
+/// their exact text as std::string_view (NUMERIC reads into double or std::string);
+/// one-dimensional arrays of those (int4[], int8[], text[], float8[] ...) → their JSON text
+/// (`[1,null,3]`, relata's array representation); enums → their label; domains → as their base type.
 class row {
 public:
     /// A view of row `row_number` of `result` (which must use binary result format).
@@ -140,7 +143,7 @@ public:
         if (PQgetisnull(result_, row_, column)) return std::monostate{};
         const char* data = PQgetvalue(result_, row_, column);
         const auto length = static_cast<std::size_t>(PQgetlength(result_, row_, column));
-        const Oid type = PQftype(result_, column);
+        const Oid type = types_ ? types_[index] : PQftype(result_, column);
         const auto expect_length = [&](std::size_t expected) {
             if (length != expected) fail(index, type, fmt::format("expected {} bytes, got {}", expected, length));
         };
@@ -208,6 +211,23 @@ public:
                 detail::uuid_to_text(data, text);
                 return std::string_view(text);
             }
+            case oid::boolean_array:
+            case oid::name_array:
+            case oid::int2_array:
+            case oid::int4_array:
+            case oid::text_array:
+            case oid::bpchar_array:
+            case oid::varchar_array:
+            case oid::int8_array:
+            case oid::float4_array:
+            case oid::float8_array:
+            case oid::numeric_array:
+            case oid::uuid_array: {
+                std::string& text = buffer(index);
+                if (const std::string why = detail::array_to_json(data, length, text); !why.empty())
+                    fail(index, type, why);
+                return std::string_view(text);
+            }
             default:
                 throw mapping_error(
                     fmt::format("unsupported PostgreSQL type OID {} for column \"{}\"; cast it in SQL "
@@ -238,6 +258,7 @@ private:
     }
 
     const PGresult* result_;
+    const Oid* types_ = nullptr;  // per column, enums and domains resolved (connection::for_each_row); else PQftype
     int row_;
     std::size_t columns_;
     mutable std::vector<std::string> text_;
@@ -298,6 +319,8 @@ public:
     void for_each_row(const rendered_query& query, Callback&& callback) {
         const detail::result_handle result = run(query);
         row current(result.get());
+        const std::vector<Oid> types = resolve_result_types(result.get());  // local: callbacks may nest
+        if (!types.empty()) current.types_ = types.data();
         const int rows = PQntuples(result.get());
         for (int i = 0; i < rows; ++i) {
             current.row_ = i;
@@ -418,6 +441,8 @@ private:
         check(description, sql);
         std::vector<Oid> types(static_cast<std::size_t>(PQnparams(description.get())));
         for (std::size_t i = 0; i < types.size(); ++i) types[i] = PQparamtype(description.get(), static_cast<int>(i));
+        // An enum parameter is sent as text, a domain's as its base type.
+        for (Oid& type : types) type = types_.resolve(conn_.get(), type);
         return cache_.emplace(sql, prepared_statement{std::move(name), std::move(types)}).first->second;
     }
 
@@ -525,6 +550,19 @@ private:
         return result;
     }
 
+    // Enum and domain columns decode as text and as their base type (detail::type_cache).
+    // Empty when every column's type is known to the decoder (the usual case: no allocation).
+    std::vector<Oid> resolve_result_types(const PGresult* result) {
+        const int columns = PQnfields(result);
+        bool all_known = true;
+        for (int i = 0; i < columns && all_known; ++i) all_known = detail::is_known_type(PQftype(result, i));
+        std::vector<Oid> types;
+        if (all_known) return types;
+        types.reserve(static_cast<std::size_t>(columns));
+        for (int i = 0; i < columns; ++i) types.push_back(types_.resolve(conn_.get(), PQftype(result, i)));
+        return types;
+    }
+
     std::unique_ptr<detail::notice_sink> notices_;  // declared before conn_: outlives it
     detail::connection_handle conn_;
     std::unordered_map<std::string, prepared_statement> cache_;
@@ -536,6 +574,7 @@ private:
     std::vector<const char*> values_;
     std::vector<int> lengths_;
     std::vector<int> formats_;
+    detail::type_cache types_;
 };
 
 static_assert(relata::result_row<row>, "relata: relata::postgres::row must satisfy relata::result_row");

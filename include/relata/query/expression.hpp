@@ -156,6 +156,7 @@ constexpr bool comparable() {
     else if constexpr (std::is_arithmetic_v<C>) return is_number<V>;
     else if constexpr (std::is_same_v<C, std::string>) return string_like<V>;
     else if constexpr (is_sys_time<C>) return is_sys_time<V>;
+    else if constexpr (std::is_same_v<C, std::chrono::year_month_day>) return std::is_same_v<V, C> || std::is_same_v<V, date>;
     else return std::is_same_v<C, V>;
 }
 
@@ -187,6 +188,9 @@ relata::value comparison_value_unchecked(const Value& v) {
             if (v == nullptr) return std::monostate{};  // a null `const char*` is NULL; its string_view is undefined
         }
         return std::string(std::string_view(v));
+    } else if constexpr (std::is_same_v<V, date> && (std::is_same_v<remove_optional_t<Column>, date> ||
+                                                       std::is_same_v<remove_optional_t<Column>, std::chrono::year_month_day>)) {
+        return date(v);  // a date, not a timestamp: SQLite compares '2024-01-02', not '2024-01-02 00:00:00'
     } else if constexpr (is_sys_time<V>) {
         return timestamp(std::chrono::time_point_cast<std::chrono::microseconds>(v));
     } else if constexpr (storable<V>) {

@@ -56,7 +56,8 @@ struct dialect {
     }
 
     /// The column type name for `type`. SQLite uses its storage classes (INTEGER, REAL, TEXT,
-    /// BLOB; timestamps and dates are ISO-8601 TEXT); PostgreSQL its native types.
+    /// BLOB; timestamps and dates are ISO-8601 TEXT, uuid a 16-byte BLOB, json, numeric and
+    /// arrays TEXT); PostgreSQL its native types (UUID, JSONB, NUMERIC, INTEGER[] ...).
     [[nodiscard]] constexpr std::string_view type_name(sql_type type) const noexcept {
         if (engine == relata::engine::sqlite) {
             switch (type) {
@@ -68,8 +69,15 @@ struct dialect {
                 case sql_type::double_precision: return "REAL";
                 case sql_type::text:
                 case sql_type::timestamp:
-                case sql_type::date: return "TEXT";
-                case sql_type::blob: return "BLOB";
+                case sql_type::date:
+                case sql_type::json:
+                case sql_type::numeric:  // NUMERIC affinity would turn 0.10 into the REAL 0.1
+                case sql_type::integer_array:
+                case sql_type::bigint_array:
+                case sql_type::double_array:
+                case sql_type::text_array: return "TEXT";  // arrays as JSON text
+                case sql_type::blob:
+                case sql_type::uuid: return "BLOB";
             }
         }
         switch (type) {
@@ -83,6 +91,13 @@ struct dialect {
             case sql_type::blob: return "BYTEA";
             case sql_type::timestamp: return "TIMESTAMPTZ";
             case sql_type::date: return "DATE";
+            case sql_type::uuid: return "UUID";
+            case sql_type::json: return "JSONB";
+            case sql_type::numeric: return "NUMERIC";
+            case sql_type::integer_array: return "INTEGER[]";
+            case sql_type::bigint_array: return "BIGINT[]";
+            case sql_type::double_array: return "DOUBLE PRECISION[]";
+            case sql_type::text_array: return "TEXT[]";
         }
         return "TEXT";
     }
