@@ -70,9 +70,6 @@ void create_schema(db_type& db) {
 #endif
 
 #if RELATA_COMPILE_TIME_QUERIES > 0
-const timestamp since{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
-const timestamp now{std::chrono::sys_days{std::chrono::year{2026} / 12 / 6}};
-
 constexpr auto cu = relata::columns<Customer>;
 
 // Query 1 (the baseline's only query): a lookup by a unique column.

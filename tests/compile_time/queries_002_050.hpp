@@ -5,6 +5,9 @@
 
 namespace shop {
 
+const timestamp since{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
+const timestamp now{std::chrono::sys_days{std::chrono::year{2026} / 12 / 6}};
+
 constexpr auto ad = relata::columns<Address>;
 constexpr auto ca = relata::columns<Category>;
 constexpr auto su = relata::columns<Supplier>;
