@@ -7,8 +7,8 @@
 //   RELATA_COMPILE_TIME_QUERIES  0, 1, 50 or 100 (default) typed queries; more than 1 needs 20 models
 // Each model is declared, mapped (mapping<> with unique constraints, foreign keys, indexes) and
 // created by create_all<>(); each query is built and run through relata::all/first/one/count/
-// execute/insert_all or a Session (which render it with relata::to_sql), every fifth query is
-// also rendered for PostgreSQL. The query functions have external linkage, so every template
+// execute/insert_all or a Session (which render it with relata::to_sql); 17 of them are also
+// rendered for PostgreSQL. The query functions have external linkage, so every template
 // they use is instantiated and code-generated.
 //
 // With -DRELATA_COMPILE_TIME_RUN the TU also has a main() that runs every query against an

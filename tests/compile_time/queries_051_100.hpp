@@ -1,9 +1,9 @@
 #pragma once
 // Queries 51 to 100 of the compile-time benchmark (included by benchmark.cpp after queries 2 to
-// 50), the same mix over mostly other models: 15 single-model filters, 8 joins (one through a
+// 50), the same mix over mostly other models: 15 single-model filters, 9 joins (one through a
 // self-join alias, one through a Session), 8 projections into tuples and structs, 7 aggregates
 // (one window function), 4 subqueries, CTEs and set operations, 6 writes as query objects
-// (upsert, insert_all, UPDATE/DELETE ... RETURNING), 2 Session units of work.
+// (upsert, insert_all, UPDATE/DELETE ... RETURNING), 1 Session unit of work.
 
 namespace shop {
 
