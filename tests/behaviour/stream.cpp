@@ -10,6 +10,10 @@
 #include <tuple>
 #include <vector>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "backends.hpp"
 #include "models.hpp"
 
@@ -50,6 +54,11 @@ bool reset_peak() {
 /// How much the peak resident set grows while `f` runs, in kB.
 template <class F>
 std::int64_t peak_growth_kb(F&& f) {
+#if defined(__GLIBC__)
+    // Heap pages that earlier tests in this process freed stay resident and would absorb the
+    // growth being measured: hand them back to the kernel first.
+    malloc_trim(0);
+#endif
     REQUIRE(reset_peak());
     const std::int64_t before = status_kb("VmRSS");
     f();

@@ -96,20 +96,20 @@ RELATA_BACKEND_TEST("enum and domain columns read and write", "[types][enum]") {
     CHECK_FALSE(rows[1].previous.has_value());
     // Enum parameters in conditions are sent as text; enum order is the declaration order.
     CHECK(session.count(relata::select<Person>().where(c.current == mood::ok)) == 1);
-    CHECK(relata_test::scalar(db, "SELECT count(*) FROM person WHERE current < $1", {std::string("ok")}) == 1);  // happy < sad < ok
+    CHECK(relata_test::scalar(db, "SELECT count(*) FROM person WHERE current < ?", {std::string("ok")}) == 1);  // happy < sad < ok
     // A domain parameter is sent as its base type; the domain's CHECK still applies.
-    CHECK(db.execute("UPDATE person SET age = $1 WHERE name = $2", 40, "Bob") == 1);
-    REQUIRE_THROWS_AS(db.execute("UPDATE person SET age = $1 WHERE name = $2", 17, "Bob"), relata::constraint_violation);
+    CHECK(db.execute("UPDATE person SET age = ? WHERE name = ?", 40, "Bob") == 1);
+    REQUIRE_THROWS_AS(db.execute("UPDATE person SET age = ? WHERE name = ?", 17, "Bob"), relata::constraint_violation);
     // std::string reads an enum column; an unknown label is the server's error.
     CHECK(db.query<engine_types::IntegerRow>("SELECT age FROM person WHERE current = 'happy'").at(0).value == 36);
-    REQUIRE_THROWS_AS(db.execute("UPDATE person SET current = $1", "angry"), relata::database_error);
+    REQUIRE_THROWS_AS(db.execute("UPDATE person SET current = ?", "angry"), relata::database_error);
 }
 
 RELATA_BACKEND_TEST("jsonb rejects invalid JSON; json and jsonb read as text", "[types][json]") {
     relata_test::database test;
     auto& db = test.db;
     db.execute_script("CREATE TABLE doc (id bigint PRIMARY KEY, body jsonb NOT NULL, raw json NOT NULL)");
-    CHECK(db.execute("INSERT INTO doc VALUES (1, $1, $2)", relata::json{R"({"b":1,"a":[true,null]})"},
+    CHECK(db.execute("INSERT INTO doc VALUES (1, ?, ?)", relata::json{R"({"b":1,"a":[true,null]})"},
                      relata::json{R"({"b":1,"a":2})"}) == 1);
     std::string body;
     std::string raw;
@@ -120,7 +120,7 @@ RELATA_BACKEND_TEST("jsonb rejects invalid JSON; json and jsonb read as text", "
     CHECK(body == R"({"a": [true, null], "b": 1})");  // jsonb normalizes
     CHECK(raw == R"({"b":1,"a":2})");                 // json keeps the text
     try {
-        db.execute("INSERT INTO doc VALUES (2, $1, '{}')", relata::json{"{not json"});
+        db.execute("INSERT INTO doc VALUES (2, ?, '{}')", relata::json{"{not json"});
         FAIL("invalid JSON must be rejected");
     } catch (const relata::database_error& e) {
         CHECK(e.sqlstate() == "22P02");
@@ -148,7 +148,7 @@ RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numer
                                           "-Infinity"};
     for (const auto& v : values) {
         INFO(v);
-        auto rows = db.query<engine_types::NumericRow>("SELECT $1::numeric, $1::numeric, $1::numeric", v);
+        auto rows = db.query<engine_types::NumericRow>("SELECT ?::numeric, ?::numeric, ?::numeric", v, v, v);
         REQUIRE(rows.size() == 1);
         CHECK(rows[0].exact.to_string() == v);
         CHECK(rows[0].text == v);
@@ -156,7 +156,7 @@ RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numer
     }
     // At size: 100,000 digits before the point and PostgreSQL's maximum display scale after it.
     const std::string huge = "-" + std::string(100'000, '9') + "." + std::string(16'382, '0') + "1";
-    auto big = db.query<engine_types::NumericRow>("SELECT $1::numeric, $1::numeric, 0::float8", huge);
+    auto big = db.query<engine_types::NumericRow>("SELECT ?::numeric, ?::numeric, 0::float8", huge, huge);
     REQUIRE(big.size() == 1);
     CHECK(big[0].exact.to_string() == huge);
     CHECK(big[0].text == huge);
@@ -200,9 +200,9 @@ RELATA_BACKEND_TEST("PostgreSQL arrays decode from binary", "[types][arrays]") {
         CHECK(std::string(e.what()).find("2-dimensional arrays are not supported") != std::string::npos);
     }
     // Parameters: JSON text becomes an array literal for an array parameter.
-    CHECK(relata_test::scalar(db, "SELECT cardinality($1::text[])", {std::string(R"(["x","y,z",null])")}) == 3);
-    CHECK(relata_test::scalar(db, "SELECT ($1::int8[])[2]", {std::string("[1,42]")}) == 42);
-    CHECK(relata_test::scalar(db, "SELECT cardinality($1::int4[])", {std::string("{1,2}")}) == 2);  // a PostgreSQL literal
+    CHECK(relata_test::scalar(db, "SELECT cardinality(?::text[])", {std::string(R"(["x","y,z",null])")}) == 3);
+    CHECK(relata_test::scalar(db, "SELECT (?::int8[])[2]", {std::string("[1,42]")}) == 42);
+    CHECK(relata_test::scalar(db, "SELECT cardinality(?::int4[])", {std::string("{1,2}")}) == 2);  // a PostgreSQL literal
 }
 
 #else

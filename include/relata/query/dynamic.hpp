@@ -68,18 +68,13 @@ std::size_t field_index_named(std::string_view name) {
                                            excerpt(name, 100), known));
 }
 
-/// Calls `f(std::integral_constant<std::size_t, I>)` for the member `index` of T.
+/// `f(std::integral_constant<std::size_t, I>)` for the member `index` of T (a value).
 template <model T, class F>
-decltype(auto) visit_field(std::size_t index, F&& f) {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
-        using result = decltype(f(std::integral_constant<std::size_t, 0>{}));
-        if constexpr (std::is_void_v<result>) {
-            ((I == index ? (f(std::integral_constant<std::size_t, I>{}), true) : false) || ...);
-        } else {
-            result out{};
-            ((I == index ? (out = f(std::integral_constant<std::size_t, I>{}), true) : false) || ...);
-            return out;
-        }
+auto visit_field(std::size_t index, F&& f) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        decltype(f(std::integral_constant<std::size_t, 0>{})) out{};
+        (void)((I == index ? (out = f(std::integral_constant<std::size_t, I>{}), true) : false) || ...);
+        return out;
     }(std::make_index_sequence<field_count<T>>{});
 }
 
