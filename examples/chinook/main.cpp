@@ -96,7 +96,7 @@ std::string genre_tracks_sql(const relata::dialect& dialect) {
     using chinook::Genre, chinook::Track;
     const sql_names n{dialect};
     return fmt::format(
-        "SELECT g.{name}, COUNT(*) AS tracks\n"
+        "SELECT g.{name} AS genre, COUNT(*) AS tracks\n"
         "FROM {track} t JOIN {genre} g ON g.{genre_id} = t.{track_genre_id}\n"
         "GROUP BY g.{genre_id}, g.{name}\n"
         "ORDER BY tracks DESC, g.{name}\n"

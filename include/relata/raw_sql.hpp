@@ -204,6 +204,10 @@ public:
     [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
     [[nodiscard]] Row& operator[](std::size_t i) { return rows_[i]; }
     [[nodiscard]] const Row& operator[](std::size_t i) const { return rows_[i]; }
+    /// Row `i`; throws std::out_of_range past the end.
+    [[nodiscard]] Row& at(std::size_t i) { return rows_.at(i); }
+    /// Row `i`; throws std::out_of_range past the end.
+    [[nodiscard]] const Row& at(std::size_t i) const { return rows_.at(i); }
     [[nodiscard]] Row& front() { return rows_.front(); }
     [[nodiscard]] const Row& front() const { return rows_.front(); }
     [[nodiscard]] Row& back() { return rows_.back(); }

@@ -37,10 +37,10 @@ std::string to_uri(const std::string& conninfo) {
 TEST_CASE("postgres: connect accepts key/value strings and URIs", "[postgres]") {
     const std::string& conninfo = relata_test::postgres_conninfo();
     auto by_keywords = relata::postgres::connect(conninfo);
-    CHECK(by_keywords.query<test_models::NameTotal>("SELECT 'kv', 1::bigint").size() == 1);
+    CHECK(by_keywords.query<test_models::NameTotal>("SELECT 'kv' AS name, 1::bigint AS total").size() == 1);
     if (conninfo.find("host=/") != std::string::npos) {
         auto by_uri = relata::postgres::connect(to_uri(conninfo));
-        const auto rows = by_uri.query<test_models::NameTotal>("SELECT current_user::text, 2::bigint");
+        const auto rows = by_uri.query<test_models::NameTotal>("SELECT current_user::text AS name, 2::bigint AS total");
         REQUIRE(rows.size() == 1);
         CHECK(rows[0].total == 2);
     }
@@ -77,7 +77,7 @@ TEST_CASE("postgres: a lost connection is a connection_error", "[postgres]") {
     auto doomed = test.open_another();
     try {
         doomed.execute_script("SELECT pg_terminate_backend(pg_backend_pid())");
-        (void)doomed.query<test_models::NameTotal>("SELECT 'x', 1::bigint");
+        (void)doomed.query<test_models::NameTotal>("SELECT 'x' AS name, 1::bigint AS total");
         FAIL("a terminated backend must raise connection_error");
     } catch (const relata::connection_error& e) {
         CHECK(std::string(e.what()).rfind("relata: ", 0) == 0);
@@ -87,16 +87,16 @@ TEST_CASE("postgres: a lost connection is a connection_error", "[postgres]") {
 TEST_CASE("postgres: NUMERIC reads exactly as text and as a double; unsupported types are named", "[postgres]") {
     relata_test::database test;
     auto& db = test.db;
-    const auto rows = db.query<test_models::NameTotal>("SELECT 12345678901234567890.125::numeric::text, 7::bigint");
+    const auto rows = db.query<test_models::NameTotal>("SELECT 12345678901234567890.125::numeric::text AS name, 7::bigint AS total");
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].name == "12345678901234567890.125");
-    const auto prices = db.query<test_models::Measure>("SELECT 0.99::numeric(10,2), 'x'");
+    const auto prices = db.query<test_models::Measure>("SELECT 0.99::numeric(10,2) AS value, 'x' AS label");
     REQUIRE(prices.size() == 1);
     CHECK(prices[0].value == 0.99);
-    const auto exact = db.query<test_models::NameTotal>("SELECT 0.99::numeric(10,2)::text, 0::bigint");
+    const auto exact = db.query<test_models::NameTotal>("SELECT 0.99::numeric(10,2)::text AS name, 0::bigint AS total");
     CHECK(exact[0].name == "0.99");
     try {
-        (void)db.query<test_models::NameTotal>("SELECT 'a', interval '1 day'");
+        (void)db.query<test_models::NameTotal>("SELECT 'a' AS name, interval '1 day' AS total");
         FAIL("an interval cannot be read into an integer");
     } catch (const relata::mapping_error& e) {
         CHECK(std::string(e.what()).find("OID") != std::string::npos);

@@ -136,9 +136,9 @@ RELATA_BACKEND_TEST("hand-written SQL maps rows by position to a model", "[query
     auto& db = test.db;
     seed(db);
     const auto sql = relata_test::engine == relata::engine::sqlite
-                         ? "SELECT a.\"name\", SUM(p.\"votes\") FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
+                         ? "SELECT a.\"name\", SUM(p.\"votes\") AS total FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
                            "WHERE a.\"name\" <> ? GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2"
-                         : "SELECT a.\"name\", SUM(p.\"votes\")::bigint FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
+                         : "SELECT a.\"name\", SUM(p.\"votes\")::bigint AS total FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
                            "WHERE a.\"name\" <> ? GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2";
     const auto rows = db.query<test_models::NameTotal>(sql, "Ada");
     REQUIRE(rows.size() == 2);
@@ -173,7 +173,7 @@ RELATA_BACKEND_TEST("table and column names for hand-written SQL follow the nami
     relata::session session{db};
     session.add(Author{.name = "Ada", .email = "ada@example.com"});
     session.commit();
-    const std::string sql = fmt::format("SELECT \"{}\", COUNT(*) FROM \"{}\" GROUP BY \"{}\"",
+    const std::string sql = fmt::format("SELECT \"{}\" AS name, COUNT(*) AS total FROM \"{}\" GROUP BY \"{}\"",
                                         relata::column_name(db.sql_dialect(), &Author::name),
                                         relata::table_name<Author>(db.sql_dialect()),
                                         relata::column_name(db.sql_dialect(), &Author::name));

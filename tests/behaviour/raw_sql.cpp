@@ -59,7 +59,11 @@ RELATA_BACKEND_TEST("the same ? text runs on both engines", "[raw_sql]") {
     const auto names = relata::query<std::string>(db, "SELECT name AS \"name?\" FROM author -- where ?\nWHERE id > ? ORDER BY id", 1);
     CHECK(names.rows() == std::vector<std::string>{"Grace!", "Barbara!"});
     CHECK(names.column_names() == std::vector<std::string>{"name?"});
-    CHECK(db.query<test_models::NameTotal>("SELECT name, id FROM author WHERE id = ?", 1).at(0).name == "Ada");
+    // The member db.query<Row> is relata::query<Row>: by column name, whatever the order.
+    const auto ada = db.query<test_models::NameTotal>("SELECT id AS total, name FROM author WHERE id = ?", 1);
+    CHECK(ada.at(0).name == "Ada");
+    CHECK(ada.at(0).total == 1);
+    CHECK_THROWS_AS(db.query<test_models::NameTotal>("SELECT name, id FROM author"), relata::mapping_error);
 }
 
 RELATA_BACKEND_TEST("$n and count mismatches are rejected before anything runs", "[raw_sql]") {

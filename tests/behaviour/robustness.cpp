@@ -47,8 +47,8 @@ RELATA_BACKEND_TEST("execute rejects several statements and runs none of them", 
         if (relata_test::engine == relata::engine::sqlite)
             CHECK(std::string(e.what()).find("execute_script") != std::string::npos);
     }
-    REQUIRE_THROWS_AS(db.query<test_models::NameTotal>("SELECT 'a', 1; SELECT 'b', 2"), relata::database_error);
-    const auto names = db.query<test_models::NameTotal>("SELECT \"name\", \"id\" FROM \"author\"");
+    REQUIRE_THROWS_AS(db.query<test_models::NameTotal>("SELECT 'a' AS name, 1 AS total; SELECT 'b', 2"), relata::database_error);
+    const auto names = db.query<test_models::NameTotal>("SELECT \"name\", \"id\" AS total FROM \"author\"");
     REQUIRE(names.size() == 1);
     CHECK(names[0].name == "kept");
     // A trailing semicolon is one statement.
@@ -121,8 +121,8 @@ TEST_CASE("sqlite: SQL without a statement is a database_error (also the second 
     }
     CHECK(db.cached_statement_count() == 0);
     // Comments and semicolons after the one statement are fine.
-    CHECK(db.query<test_models::NameTotal>("SELECT 'a', 1; -- the answer\n/* done */ ;").size() == 1);
-    CHECK(db.query<test_models::NameTotal>("SELECT 'a', 1 /* unterminated comment").size() == 1);
+    CHECK(db.query<test_models::NameTotal>("SELECT 'a' AS name, 1 AS total; -- the answer\n/* done */ ;").size() == 1);
+    CHECK(db.query<test_models::NameTotal>("SELECT 'a' AS name, 1 AS total /* unterminated comment").size() == 1);
 }
 #endif
 

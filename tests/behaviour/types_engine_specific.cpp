@@ -101,7 +101,7 @@ RELATA_BACKEND_TEST("enum and domain columns read and write", "[types][enum]") {
     CHECK(db.execute("UPDATE person SET age = ? WHERE name = ?", 40, "Bob") == 1);
     REQUIRE_THROWS_AS(db.execute("UPDATE person SET age = ? WHERE name = ?", 17, "Bob"), relata::constraint_violation);
     // std::string reads an enum column; an unknown label is the server's error.
-    CHECK(db.query<engine_types::IntegerRow>("SELECT age FROM person WHERE current = 'happy'").at(0).value == 36);
+    CHECK(db.query<engine_types::IntegerRow>("SELECT age AS value FROM person WHERE current = 'happy'").at(0).value == 36);
     REQUIRE_THROWS_AS(db.execute("UPDATE person SET current = ?", "angry"), relata::database_error);
 }
 
@@ -148,7 +148,7 @@ RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numer
                                           "-Infinity"};
     for (const auto& v : values) {
         INFO(v);
-        auto rows = db.query<engine_types::NumericRow>("SELECT ?::numeric, ?::numeric, ?::numeric", v, v, v);
+        auto rows = db.query<engine_types::NumericRow>("SELECT ?::numeric AS exact, ?::numeric AS text, ?::numeric AS approximate", v, v, v);
         REQUIRE(rows.size() == 1);
         CHECK(rows[0].exact.to_string() == v);
         CHECK(rows[0].text == v);
@@ -156,23 +156,23 @@ RELATA_BACKEND_TEST("binary NUMERIC decodes every shape exactly", "[types][numer
     }
     // At size: 100,000 digits before the point and PostgreSQL's maximum display scale after it.
     const std::string huge = "-" + std::string(100'000, '9') + "." + std::string(16'382, '0') + "1";
-    auto big = db.query<engine_types::NumericRow>("SELECT ?::numeric, ?::numeric, 0::float8", huge, huge);
+    auto big = db.query<engine_types::NumericRow>("SELECT ?::numeric AS exact, ?::numeric AS text, 0::float8 AS approximate", huge, huge);
     REQUIRE(big.size() == 1);
     CHECK(big[0].exact.to_string() == huge);
     CHECK(big[0].text == huge);
     CHECK(big[0].exact < relata::numeric("-" + std::string(99'999, '9')));
     // numeric(p, s) keeps its scale; a negative zero does not exist.
     auto rows = db.query<engine_types::NumericRow>(
-        "SELECT x, x, x FROM (VALUES (12.5::numeric(10,2)), (-0.00::numeric(5,2)), (1e20::numeric)) AS t(x)");
+        "SELECT x AS exact, x AS text, x AS approximate FROM (VALUES (12.5::numeric(10,2)), (-0.00::numeric(5,2)), (1e20::numeric)) AS t(x)");
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].exact.to_string() == "12.50");
     CHECK(rows[1].exact.to_string() == "0.00");
     CHECK(rows[2].exact.to_string() == "100000000000000000000");
     // sum(bigint) is numeric: an integer member reads it when it is an exact integer.
-    CHECK(db.query<engine_types::IntegerRow>("SELECT sum(x) FROM (VALUES (9223372036854775806::bigint), (1)) AS t(x)")
+    CHECK(db.query<engine_types::IntegerRow>("SELECT sum(x) AS value FROM (VALUES (9223372036854775806::bigint), (1)) AS t(x)")
               .at(0)
               .value == 9223372036854775807);
-    REQUIRE_THROWS_AS(db.query<engine_types::IntegerRow>("SELECT 1.5::numeric"), relata::mapping_error);
+    REQUIRE_THROWS_AS(db.query<engine_types::IntegerRow>("SELECT 1.5::numeric AS value"), relata::mapping_error);
 }
 
 RELATA_BACKEND_TEST("PostgreSQL arrays decode from binary", "[types][arrays]") {
@@ -218,7 +218,7 @@ RELATA_BACKEND_TEST("integer members read exact integer text; other text is a ma
     for (const char* bad : {"12abc", "1.5", "9223372036854775808", "", " 12", "--1", "+"}) {
         INFO(bad);
         try {
-            (void)db.query<engine_types::IntegerRow>("SELECT ?", std::string(bad));
+            (void)db.query<engine_types::IntegerRow>("SELECT ? AS value", std::string(bad));
             FAIL("must throw");
         } catch (const relata::mapping_error& e) {
             CHECK(std::string(e.what()).find("IntegerRow::value") != std::string::npos);
@@ -256,10 +256,10 @@ RELATA_BACKEND_TEST("integers out of range for narrower members are mapping erro
     auto& db = test.db;
     const bool pg = relata_test::engine == relata::engine::postgresql;
     const std::vector<std::pair<std::string, std::string>> cases{
-        {pg ? "SELECT 2147483648::bigint, 0, 0" : "SELECT 2147483648, 0, 0", "Narrow::i32"},
-        {"SELECT 0, -1, 0", "Narrow::u8"},
-        {"SELECT 0, 256, 0", "Narrow::u8"},
-        {"SELECT 0, 0, 32768", "Narrow::i16"},
+        {pg ? "SELECT 2147483648::bigint AS i32, 0 AS u8, 0 AS i16" : "SELECT 2147483648 AS i32, 0 AS u8, 0 AS i16", "Narrow::i32"},
+        {"SELECT 0 AS i32, -1 AS u8, 0 AS i16", "Narrow::u8"},
+        {"SELECT 0 AS i32, 256 AS u8, 0 AS i16", "Narrow::u8"},
+        {"SELECT 0 AS i32, 0 AS u8, 32768 AS i16", "Narrow::i16"},
     };
     for (const auto& [sql, column] : cases) {
         INFO(sql);

@@ -236,12 +236,12 @@ RELATA_BACKEND_TEST("values that do not fit raise mapping_error naming model and
     }
     SECTION("NULL into a non-optional member") {
         const auto sql = relata_test::engine == relata::engine::sqlite
-                             ? "SELECT 1, NULL"
-                             : "SELECT 1::bigint, NULL::smallint";
+                             ? "SELECT 1 AS id, NULL AS i8"
+                             : "SELECT 1::bigint AS id, NULL::smallint AS i8";
         REQUIRE_THROWS_AS(db.query<value_models::Narrow>(sql), relata::mapping_error);
     }
     SECTION("text where a number belongs") {
-        const auto sql = relata_test::engine == relata::engine::sqlite ? "SELECT 1, 'abc'" : "SELECT 1::bigint, 'abc'::text";
+        const auto sql = relata_test::engine == relata::engine::sqlite ? "SELECT 1 AS id, 'abc' AS i8" : "SELECT 1::bigint AS id, 'abc'::text AS i8";
         try {
             (void)db.query<value_models::Narrow>(sql);
             FAIL("text into an integer must throw");
@@ -262,6 +262,6 @@ RELATA_BACKEND_TEST("values that do not fit raise mapping_error naming model and
         REQUIRE_THROWS_AS(session.commit(), relata::mapping_error);
     }
     SECTION("a hand-written query with the wrong column count") {
-        REQUIRE_THROWS_AS(db.query<value_models::Narrow>("SELECT 1"), relata::mapping_error);
+        REQUIRE_THROWS_AS(db.query<value_models::Narrow>("SELECT 1 AS id"), relata::mapping_error);
     }
 }

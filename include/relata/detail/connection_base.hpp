@@ -14,6 +14,7 @@
 #include "relata/connection.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/raw_sql.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/placeholders.hpp"
 #include "relata/sql/render.hpp"
@@ -58,22 +59,19 @@ public:
         return self().execute(to_sql(query, dialect_));
     }
 
-    /// Runs hand-written SQL with `?` placeholders and maps each row by position to a model T
-    /// (which need not be a table):
-    /// `db.query<TopCustomer>("SELECT name, COUNT(*) FROM ... WHERE country = ?", "USA")`.
-    /// (`relata::query<Row>(db, sql, ...)` in <relata/raw_sql.hpp> maps models by column name
-    /// and also reads tuples and single values.)
-    /// @throws relata::placeholder_error; relata::mapping_error when the column count differs
-    /// from T's member count or a value does not fit; relata::database_error.
-    template <model T, class... Arguments>
-    [[nodiscard]] std::vector<T> query(std::string_view sql, const Arguments&... arguments) {
-        std::vector<T> rows;
-        const rendered_query q = hand_written_query(sql, dialect_, {argument_value(arguments)...});
-        self().for_each_row(q, [&](const auto& r) {
-            check_column_count<T>(r, q.sql);
-            rows.push_back(read_model<T>(r));
-        });
-        return rows;
+    /// Runs hand-written SQL with `?` placeholders and reads every row into Row: a
+    /// RELATA_MODEL struct **by column name** (the mapped column name or the C++ member name,
+    /// ignoring case), a std::tuple by position, or a single value. The same as
+    /// `relata::query<Row>(db, sql, arguments...)` (<relata/raw_sql.hpp>), which generic code
+    /// can call without `db.template query<Row>`.
+    /// `db.query<TopCustomer>("SELECT name, COUNT(*) AS total FROM ... WHERE country = ?", "USA")`.
+    /// @return a `relata::query_result<Row>` (a container of rows, with `column_names()`).
+    /// @throws relata::placeholder_error; relata::mapping_error (missing or unexpected columns,
+    /// all listed; NULL into a non-optional member; a value that does not fit);
+    /// relata::database_error.
+    template <class Row, class... Arguments>
+    [[nodiscard]] query_result<Row> query(std::string_view sql, const Arguments&... arguments) {
+        return relata::query<Row>(self(), sql, arguments...);
     }
 
     /// `SAVEPOINT "name"` (on PostgreSQL, inside a transaction).

@@ -115,6 +115,24 @@ constexpr bool is_known_type(Oid type) noexcept {
     }
 }
 
+/// The parameter type declared for `v` where the server does not infer one (statements sent
+/// without PQdescribePrepared): bigint, double precision, boolean, bytea, timestamp or date
+/// from the value; 0 (the server decides) for text and NULL.
+inline Oid declared_type(const value& v) {
+    return std::visit(
+        [](const auto& x) -> Oid {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, std::int64_t>) return oid::int8;
+            else if constexpr (std::is_same_v<X, double>) return oid::float8;
+            else if constexpr (std::is_same_v<X, bool>) return oid::boolean;
+            else if constexpr (std::is_same_v<X, blob>) return oid::bytea;
+            else if constexpr (std::is_same_v<X, timestamp>) return oid::timestamp;
+            else if constexpr (std::is_same_v<X, date>) return oid::date;
+            else return 0;
+        },
+        v);
+}
+
 /// PostgreSQL counts time from 2000-01-01; relata (std::chrono::sys_time) from 1970-01-01.
 inline constexpr std::int64_t epoch_offset_days = 10'957;
 inline constexpr std::int64_t epoch_offset_micros = epoch_offset_days * 86'400'000'000LL;

@@ -529,19 +529,7 @@ private:
     detail::result_handle run_unprepared(const rendered_query& query) {
         prepared_statement statement;
         statement.parameter_types.reserve(query.parameters.size());
-        for (const value& v : query.parameters)
-            statement.parameter_types.push_back(std::visit(
-                [](const auto& x) -> Oid {
-                    using X = std::decay_t<decltype(x)>;
-                    if constexpr (std::is_same_v<X, std::int64_t>) return detail::oid::int8;
-                    else if constexpr (std::is_same_v<X, double>) return detail::oid::float8;
-                    else if constexpr (std::is_same_v<X, bool>) return detail::oid::boolean;
-                    else if constexpr (std::is_same_v<X, blob>) return detail::oid::bytea;
-                    else if constexpr (std::is_same_v<X, timestamp>) return detail::oid::timestamp;
-                    else if constexpr (std::is_same_v<X, date>) return detail::oid::date;
-                    else return 0;  // text and NULL: the server infers the type
-                },
-                v));
+        for (const value& v : query.parameters) statement.parameter_types.push_back(detail::declared_type(v));
         bind(statement, query);
         detail::result_handle result(PQexecParams(conn_.get(), query.sql.c_str(), static_cast<int>(values_.size()),
                                                   statement.parameter_types.data(), values_.data(), lengths_.data(),

@@ -114,7 +114,7 @@ private:
         int sent = 0;
         if (query_.parameters.size() > connection::describe_limit) {
             connection::prepared_statement statement;
-            for (const value& v : query_.parameters) statement.parameter_types.push_back(declared_type(v));
+            for (const value& v : query_.parameters) statement.parameter_types.push_back(detail::declared_type(v));
             db_.bind(statement, query_);
             sent = PQsendQueryParams(conn, query_.sql.c_str(), static_cast<int>(db_.values_.size()),
                                      statement.parameter_types.data(), db_.values_.data(), db_.lengths_.data(),
@@ -128,22 +128,6 @@ private:
         if (!sent) detail::throw_error(conn, nullptr, query_.sql);
         open_ = true;
         if (single_row_) (void)PQsetSingleRowMode(conn);  // fails only when not called right after sending
-    }
-
-    // As connection::run_unprepared: types from the values, text and NULL left to the server.
-    static Oid declared_type(const value& v) {
-        return std::visit(
-            [](const auto& x) -> Oid {
-                using X = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<X, std::int64_t>) return detail::oid::int8;
-                else if constexpr (std::is_same_v<X, double>) return detail::oid::float8;
-                else if constexpr (std::is_same_v<X, bool>) return detail::oid::boolean;
-                else if constexpr (std::is_same_v<X, blob>) return detail::oid::bytea;
-                else if constexpr (std::is_same_v<X, timestamp>) return detail::oid::timestamp;
-                else if constexpr (std::is_same_v<X, date>) return detail::oid::date;
-                else return 0;
-            },
-            v);
     }
 
     void read_column_names() {
