@@ -175,7 +175,17 @@ enum class node_kind : std::uint8_t {
 };
 
 /// Units of the date/time functions (`relata::extract`, `relata::truncate`).
-enum class date_unit : std::uint8_t { year, month, day, hour, minute, second, day_of_week, day_of_year, quarter };
+enum class date_unit : std::uint8_t {
+    year,         ///< the calendar year (extract), or January 1st (truncate)
+    month,        ///< 1-12 (extract), or the first of the month (truncate)
+    day,          ///< day of the month 1-31 (extract), or midnight (truncate)
+    hour,         ///< 0-23 (extract), or the start of the hour (truncate)
+    minute,       ///< 0-59 (extract), or the start of the minute (truncate)
+    second,       ///< 0-59, whole seconds (extract), or the start of the second (truncate)
+    day_of_week,  ///< extract only: 0 = Sunday ... 6 = Saturday (SQLite `%w`, PostgreSQL DOW)
+    day_of_year,  ///< extract only: 1-366 (SQLite `%j`, PostgreSQL DOY)
+    quarter,      ///< 1-4 (extract), or the first day of the quarter (truncate)
+};
 
 /// NULL placement of an ORDER BY item. Engines differ by default: SQLite sorts NULLs first in
 /// ascending order, PostgreSQL last.
