@@ -2,6 +2,7 @@
 // mode), never the whole result; leaving early or throwing leaves the connection usable; the
 // connection refuses other statements while a stream is open.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <ranges>
@@ -24,7 +25,9 @@
 #define RELATA_TEST_ASAN_ALLOCATOR 0
 #endif
 #if RELATA_TEST_ASAN_ALLOCATOR
-#include <sanitizer/allocator_interface.h>
+// The sanitizer runtime's public allocator statistics (declared in clang's
+// <sanitizer/allocator_interface.h>, which GCC does not ship).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 #include "backends.hpp"
