@@ -211,24 +211,13 @@ public:
                 detail::uuid_to_text(data, text);
                 return std::string_view(text);
             }
-            case oid::boolean_array:
-            case oid::name_array:
-            case oid::int2_array:
-            case oid::int4_array:
-            case oid::text_array:
-            case oid::bpchar_array:
-            case oid::varchar_array:
-            case oid::int8_array:
-            case oid::float4_array:
-            case oid::float8_array:
-            case oid::numeric_array:
-            case oid::uuid_array: {
-                std::string& text = buffer(index);
-                if (const std::string why = detail::array_to_json(data, length, text); !why.empty())
-                    fail(index, type, why);
-                return std::string_view(text);
-            }
             default:
+                if (detail::is_array_type(type)) {
+                    std::string& text = buffer(index);
+                    if (const std::string why = detail::array_to_json(data, length, text); !why.empty())
+                        fail(index, type, why);
+                    return std::string_view(text);
+                }
                 throw mapping_error(
                     fmt::format("unsupported PostgreSQL type OID {} for column \"{}\"; cast it in SQL "
                                 "(e.g. to text)",
