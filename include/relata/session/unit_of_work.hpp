@@ -1,0 +1,301 @@
+#pragma once
+/// @file
+/// The unit of work of one model in a Session: plans a flush (the INSERTs, changed-column
+/// UPDATEs and DELETEs it needs), writes it through the insert/update/delete query objects,
+/// and records how to undo it in memory when the transaction does not commit.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <typeindex>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
+#include "relata/query/insert.hpp"
+#include "relata/query/remove.hpp"
+#include "relata/query/update.hpp"
+#include "relata/schema.hpp"
+#include "relata/session/identity_map.hpp"
+#include "relata/session/options.hpp"
+#include "relata/sql/render.hpp"
+#include "relata/types.hpp"
+
+namespace relata::detail {
+
+/// The model a write query writes.
+template <class Query>
+struct write_target;
+template <class T, class Shape>
+struct write_target<insert_query<T, Shape>> {
+    using type = T;
+};
+template <class T, class Shape>
+struct write_target<update_query<T, Shape>> {
+    using type = T;
+};
+template <class T, class Shape>
+struct write_target<delete_query<T, Shape>> {
+    using type = T;
+};
+
+/// The per-model part of a Session, behind a virtual interface so the Session can hold every
+/// model in one container. Virtual calls happen per model per flush, not per object.
+template <class Connection>
+class registry_base {
+public:
+    virtual ~registry_base() = default;
+    [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
+    /// Collects the statements the next flush needs; false when there are none.
+    virtual bool plan() = 0;
+    virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
+    virtual void write_updates(Connection& db, session_statistics& stats) = 0;
+    virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
+    virtual void apply(std::vector<std::function<void()>>& undo) = 0;
+    virtual void discard_plan() = 0;
+    virtual void finish_commit() = 0;
+    virtual void revert_to_snapshots() = 0;
+    virtual void clear() = 0;
+    virtual void expire_all() = 0;
+};
+
+template <class Connection, model T>
+class registry final : public registry_base<Connection>, public identity_map<T> {
+    using base = identity_map<T>;
+    using base::deleted_;
+    using base::identity_;
+    using base::is_default_key;
+    using base::pending_;
+    using base::unmap;
+
+public:
+    using key_type = primary_key_type<T>;
+
+    [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
+
+    bool plan() override {
+        discard_plan();
+        inserts_ = pending_;
+        for (const auto& [key, e] : identity_) {
+            if (e->state != object_state::persistent) continue;
+            if (e->remove_requested) {
+                deletes_.push_back(e);
+                continue;
+            }
+            if (e->expired) continue;  // its values are reloaded, not written (session::expire)
+            auto changed = changed_columns(e->object, *e->snapshot);
+            if (!changed.empty()) updates_.push_back({e, std::move(changed)});
+        }
+        return !inserts_.empty() || !updates_.empty() || !deletes_.empty();
+    }
+
+    void write_inserts(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        // A row deleted and a new object inserted with the same key in one flush (a retry after
+        // a failed commit, SQLite reusing a rowid): that DELETE must run before the INSERT.
+        std::vector<entry<T>*> early_deletes;
+        for (entry<T>* e : deletes_) {
+            const key_type& key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            for (entry<T>* inserted : inserts_)
+                if (!(generated_key<T> && is_default_key(inserted->object)) &&
+                    inserted->object.*member_pointer<T, primary_key_index<T>> == key) {
+                    early_deletes.push_back(e);
+                    break;
+                }
+        }
+        write_delete_statements(db, stats, early_deletes);
+        for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
+        for (entry<T>* e : inserts_) {
+            const bool generate = generated_key<T> && is_default_key(e->object);
+            insert_data statement = relata::insert(e->object).data();
+            if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
+            const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
+            ++stats.inserts;
+            if (generate) {
+                std::optional<key_type> key;
+                db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
+                if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
+                generated_keys_.push_back(*key);
+            } else {
+                db.execute(query);
+                generated_keys_.push_back(e->object.*member_pointer<T, primary_key_index<T>>);
+            }
+        }
+    }
+
+    void write_updates(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (const planned_update& planned : updates_) {
+            entry<T>* e = planned.e;
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t index : planned.changed)
+                statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            ++stats.updates;
+            if (db.execute(query) != 1)
+                throw stale_data_error(fmt::format("UPDATE of {} with primary key {} matched no row (deleted or "
+                                                   "changed by someone else); SQL: {}",
+                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
+        }
+    }
+
+    void write_deletes(Connection& db, session_statistics& stats) override {
+        std::vector<entry<T>*> remaining;
+        for (entry<T>* e : deletes_)
+            if (std::find(written_deletes_.begin(), written_deletes_.end(), e) == written_deletes_.end())
+                remaining.push_back(e);
+        write_delete_statements(db, stats, remaining);
+    }
+
+    void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
+        const dialect& d = db.sql_dialect();
+        for (entry<T>* e : entries) {
+            delete_data statement = relata::remove<T>().data();
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(delete_query<T>(std::move(statement)), d);
+            ++stats.deletes;
+            if (db.execute(query) != 1)
+                throw stale_data_error(fmt::format("DELETE of {} with primary key {} matched no row; SQL: {}",
+                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
+        }
+    }
+
+    // Every change below is undone (in reverse order) when the transaction does not commit.
+    // An undo leaves detached entries alone: expunge() after the flush wins.
+    void apply(std::vector<std::function<void()>>& undo) override {
+        for (std::size_t i = 0; i < inserts_.size(); ++i) {
+            entry<T>* e = inserts_[i];
+            e->object.*member_pointer<T, primary_key_index<T>> = generated_keys_[i];
+            e->snapshot = e->object;
+            e->state = object_state::persistent;
+            identity_[generated_keys_[i]] = e;
+            // The generated key stays in the object: objects that copied it (foreign keys) stay
+            // right, and the retry inserts it explicitly.
+            undo.emplace_back([this, e, key = generated_keys_[i]] {
+                if (e->state == object_state::detached) return;
+                unmap(*e, key);
+                e->snapshot.reset();
+                e->state = object_state::pending;
+                e->remove_requested = false;
+                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+                pending_.insert(at, e);
+            });
+        }
+        pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                      [&](entry<T>* e) { return e->state != object_state::pending; }),
+                       pending_.end());
+        for (const planned_update& planned : updates_) {
+            entry<T>* e = planned.e;
+            T old_snapshot = *e->snapshot;
+            const key_type old_key = old_snapshot.*member_pointer<T, primary_key_index<T>>;
+            const key_type new_key = e->object.*member_pointer<T, primary_key_index<T>>;
+            e->snapshot = e->object;
+            if (!(old_key == new_key)) {
+                unmap(*e, old_key);
+                identity_[new_key] = e;
+            }
+            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key] {
+                if (e->state == object_state::detached) return;
+                if (!(old_key == new_key)) {
+                    unmap(*e, new_key);
+                    identity_[old_key] = e;
+                }
+                e->snapshot = old_snapshot;
+            });
+        }
+        for (entry<T>* e : deletes_) {
+            // Out of the identity map at once: the key may be taken by a new row (SQLite reuses
+            // rowids, a natural key may move) before the commit detaches this object.
+            const key_type key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            unmap(*e, key);
+            e->state = object_state::deleted;
+            e->remove_requested = false;
+            deleted_.push_back(e);
+            undo.emplace_back([this, e, key] {
+                deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
+                if (e->state == object_state::detached) return;
+                e->state = object_state::persistent;
+                e->remove_requested = true;
+                identity_[key] = e;
+            });
+        }
+        discard_plan();
+    }
+
+    void discard_plan() override {
+        written_deletes_.clear();
+        inserts_.clear();
+        updates_.clear();
+        deletes_.clear();
+        generated_keys_.clear();
+    }
+
+    void finish_commit() override {
+        for (entry<T>* e : deleted_) e->state = object_state::detached;
+        deleted_.clear();
+    }
+
+    void revert_to_snapshots() override {
+        for (auto& [key, e] : identity_) {
+            if (e->state == object_state::persistent && e->snapshot) {
+                e->object = *e->snapshot;
+                e->remove_requested = false;
+            }
+        }
+    }
+
+    void expire_all() override {
+        for (auto& [key, e] : identity_)
+            if (e->state == object_state::persistent) e->expired = true;
+    }
+
+    void clear() override {
+        discard_plan();
+        base::clear_objects();
+    }
+
+private:
+    template <class Row>
+    static key_type read_key(const Row& row) {
+        try {
+            return from_cell<key_type>(row.cell(0));
+        } catch (const conversion_error& e) {
+            throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
+        }
+    }
+
+public:
+    /// `"id" = ?` for the key of `object`.
+    static node_ptr key_condition(const T& object) {
+        return make_node(node_kind::binary,
+                         {column_node<T, primary_key_index<T>>(), make_parameter(value_of(object, primary_key_index<T>))}, "=");
+    }
+
+private:
+    static value value_of(const T& object, std::size_t index) {
+        value result;
+        for_each_field<T>([&](auto i) {
+            if (i.value == index) result = member_value<T, i.value>(object);
+        });
+        return result;
+    }
+
+    struct planned_update {
+        entry<T>* e;
+        std::vector<std::size_t> changed;
+    };
+
+    std::vector<entry<T>*> inserts_;
+    std::vector<planned_update> updates_;
+    std::vector<entry<T>*> deletes_;
+    std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
+    std::vector<key_type> generated_keys_;
+};
+
+}  // namespace relata::detail
