@@ -14,6 +14,7 @@
 
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/object_state.hpp"
 #include "relata/session/snapshot.hpp"
@@ -69,12 +70,14 @@ public:
         const key_type& key = loaded.*member_pointer<T, primary_key_index<T>>;
         if (entry<T>* existing = lookup(key)) {
             if (existing->expired) {
+                run_after_load(loaded);
                 existing->object = loaded;
                 existing->snapshot = std::move(loaded);
                 existing->expired = false;
             }
             return existing->object;
         }
+        run_after_load(loaded);  // before the entry exists: a throwing hook adds nothing
         auto owned = std::make_unique<entry<T>>(
             entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_});
         entry<T>* e = owned.get();
