@@ -324,6 +324,42 @@ RELATA_BACKEND_TEST("statement counts: lazy 1 + N, select_in 2, joined 1", "[rel
     }
 }
 
+RELATA_BACKEND_TEST("loading options: the SQL of select_in and joined", "[relationships]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db, 2, 1);
+    std::vector<std::string> statements;
+    db.on_sql([&](std::string_view sql) { statements.emplace_back(sql); });
+    const bool pg = relata_test::engine == relata::engine::postgresql;
+    {
+        relata::session session{db, quiet()};
+        session.all(relata::select<Writer>().load(relata::select_in(&Story::writer_id)));
+        REQUIRE(statements.size() == 2);
+        CHECK(statements[0] == R"(SELECT "id", "name" FROM "writer")");
+        CHECK(statements[1] == (pg ? R"(SELECT "id", "writer_id", "editor_id", "title" FROM "story" WHERE "writer_id" IN ($1, $2) ORDER BY "id" ASC)"
+                                   : R"(SELECT "id", "writer_id", "editor_id", "title" FROM "story" WHERE "writer_id" IN (?, ?) ORDER BY "id" ASC)"));
+    }
+    statements.clear();
+    {
+        relata::session session{db, quiet()};
+        session.all(relata::select<Writer>().load(relata::joined(&Story::writer_id)));
+        REQUIRE(statements.size() == 1);
+        CHECK(statements[0] ==
+              R"(SELECT "writer"."id", "writer"."name", "story"."id", "story"."writer_id", "story"."editor_id", "story"."title" )"
+              R"(FROM "writer" LEFT JOIN "story" ON "story"."writer_id" = "writer"."id" ORDER BY "story"."id" ASC)");
+    }
+    statements.clear();
+    {
+        relata::session session{db, quiet()};
+        session.all(relata::select<Story>().load(relata::joined(&Story::writer_id)));
+        REQUIRE(statements.size() == 1);
+        CHECK(statements[0] ==
+              R"(SELECT "story"."id", "story"."writer_id", "story"."editor_id", "story"."title", "writer"."id", "writer"."name" )"
+              R"(FROM "story" LEFT JOIN "writer" ON "story"."writer_id" = "writer"."id")");
+    }
+    db.on_sql({});
+}
+
 RELATA_BACKEND_TEST("loading options: nested, first/one, limits, raise_on_lazy, to_sql", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
