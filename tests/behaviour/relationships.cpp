@@ -54,7 +54,20 @@ RELATA_MODEL(StoryLabel, id, story_id, label_id)
 RELATA_MODEL(Staff, id, name, boss_id)
 RELATA_MODEL(Guarded, id, writer_id)
 RELATA_MODEL(Loose, id, writer_id)
+struct Pin {  // two foreign keys of one member type to different models
+    std::int64_t id = 0;
+    std::optional<std::int64_t> story_id;
+    std::optional<std::int64_t> label_id;
+};
+RELATA_MODEL(Pin, id, story_id, label_id)
 }  // namespace relationship_models
+
+template <>
+struct relata::mapping<relationship_models::Pin> {
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&relationship_models::Pin::story_id, &relationship_models::Story::id),
+                   relata::references(&relationship_models::Pin::label_id, &relationship_models::Label::id)};
+};
 
 template <>
 struct relata::mapping<relationship_models::Story> {
@@ -522,7 +535,7 @@ RELATA_BACKEND_TEST("N+1 guard: off, warn once, raise", "[relationships][n_plus_
         lazy_loop(session);
         REQUIRE(messages.size() == 1);  // once per relationship
         CHECK(messages[0].find("Writer -> [Story.writer_id]") != std::string::npos);
-        CHECK(messages[0].find("select_in(&Story.writer_id)") != std::string::npos);
+        CHECK(messages[0].find("relata::select_in(&Story::writer_id)") != std::string::npos);
         for (Story& story : session.all(relata::select<Story>()))
             CHECK(session.related(story, &Story::writer_id).id == story.writer_id);  // tracked: no lazy load
         CHECK(messages.size() == 1);
@@ -553,4 +566,30 @@ RELATA_BACKEND_TEST("N+1 guard: off, warn once, raise", "[relationships][n_plus_
         CHECK_THROWS_AS(session.children<Story>(authors[2], &Story::writer_id), std::runtime_error);
         CHECK(session.children<Story>(authors[3], &Story::writer_id).size() == 1);  // warned once already
     }
+}
+
+RELATA_BACKEND_TEST("foreign keys of one member type to different models: named targets, loading options", "[relationships]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db, 1, 2);
+    relata::create_all<Pin>(db);
+    relata::insert_all(db, std::vector<Label>{{1, "c++"}});
+    relata::insert_all(db, std::vector<Pin>{{1, 1, 1}, {2, 2, std::nullopt}, {3, std::nullopt, 1}});
+    relata::session session{db, quiet()};
+    auto before = db.statement_count();
+    auto pins = session.all(relata::select<Pin>().load(relata::select_in(&Pin::story_id), relata::select_in(&Pin::label_id)));
+    CHECK(db.statement_count() == before + 3);
+    REQUIRE(pins.size() == 3);
+    before = db.statement_count();
+    std::size_t stories = 0;
+    std::size_t labels = 0;
+    for (Pin& pin : pins) {
+        if (Story* story = session.related<Story>(pin, &Pin::story_id)) stories += story->id == *pin.story_id ? 1 : 0;
+        if (Label* label = session.related<Label>(pin, &Pin::label_id)) labels += label->name == "c++" ? 1 : 0;
+    }
+    CHECK(stories == 2);
+    CHECK(labels == 2);
+    CHECK(session.children<Pin>(session.get<Label>(1), &Pin::label_id).size() == 2);
+    CHECK(db.statement_count() == before + 1);  // the label's pins
+    CHECK_THROWS_AS(session.related<Label>(pins[0], &Pin::story_id), relata::session_error);  // references Story, not Label
 }

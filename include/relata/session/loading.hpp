@@ -189,14 +189,14 @@ void apply_nested(Session& s, const std::vector<Parent*>& parents, const Tuple& 
 template <class Session, model Parent, loading_strategy Strategy, class V, class... Nested>
 void load_referenced(Session& s, const std::vector<Parent*>& parents,
                      const relationship_loader<Strategy, Parent, V, Nested...>& option) {
-    using Target = relationship_target_t<void, Parent, V Parent::*>;
     auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
         {typeid(Parent), index_of_member<Parent>(option.member), false});
     if constexpr (Strategy == loading_strategy::raise_on_lazy) {
         for (const Parent* parent : parents) state.raise_from.insert(parent);
     } else {
         state.counter.count = 0;
-        with_foreign_key<Target>(option.member, [&](const auto& key) {
+        with_any_foreign_key(option.member, [&](const auto& key) {
+            using Target = typename member_class<std::remove_cvref_t<decltype(key.target_member)>>::type;
             using target_value = std::remove_cvref_t<decltype(std::declval<Target&>().*key.target_member)>;
             using key_type = remove_optional_t<target_value>;
             const std::size_t target_index = index_of_member<Target>(key.target_member);
@@ -236,7 +236,7 @@ void load_referenced(Session& s, const std::vector<Parent*>& parents,
 template <class Session, model Parent, loading_strategy Strategy, class Child, class V, class... Nested>
 void load_collections(Session& s, const std::vector<Parent*>& parents,
                       const relationship_loader<Strategy, Child, V, Nested...>& option) {
-    static_assert(std::is_same_v<relationship_target_t<void, Child, V Child::*>, Parent>,
+    static_assert(contains_v<Parent, typename foreign_key_targets<Child, V Child::*>::type>,
                   "relata: this loading option's foreign key does not reference the queried model");
     using key_type = remove_optional_t<V>;
     auto& state = collection_of<key_type>(s, option.member);
@@ -310,6 +310,36 @@ struct joined_side {
     }
 };
 
+/// After the joined query: resets the N+1 count, marks collections loaded, applies nested options.
+template <class Session, model T, class Option>
+void finish_joined(Session& s, const std::vector<T*>& parents, const Option& option, const std::vector<void*>& objects) {
+    if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+        using side = joined_side<T, Option>;
+        using M = typename side::model;
+        if constexpr (side::forward) {
+            session_access<Session>::relationships(s)
+                .template state<relationship_state>({typeid(T), index_of_member<T>(option.member), false})
+                .counter.count = 0;
+        } else {
+            using key_type = remove_optional_t<typename side::value>;
+            auto& state = collection_of<key_type>(s, option.member);
+            state.counter.count = 0;
+            state.generation = state.stale;  // rebuilt at the next navigation
+            with_foreign_key<T>(option.member, [&](const auto& key) {
+                for (const T* parent : parents)
+                    if (const auto value = key_of<key_type>(parent->*key.target_member)) state.loaded.insert(*value);
+            });
+        }
+        if constexpr (std::tuple_size_v<decltype(option.nested)> > 0) {
+            std::vector<M*> loaded;
+            std::unordered_set<const void*> unique;
+            for (void* object : objects)
+                if (unique.insert(object).second) loaded.push_back(static_cast<M*>(object));
+            apply_nested(s, loaded, option.nested);
+        }
+    }
+}
+
 /// session.all(select<T>().load(...)): the query (with the LEFT JOINs of joined options), then
 /// every other option on the objects it returned.
 template <class Session, class Query, class... Options>
@@ -331,12 +361,16 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
             [&](const auto&... option) {
                 (
                     [&] {
-                        using side = joined_side<T, std::remove_cvref_t<decltype(option)>>;
-                        if (!joins<T>(option, limited)) return;
-                        data.joins.push_back({join_kind::left, &source_info_of<typename side::model>, side::on(option)});
-                        data.projection.push_back({all_columns_node<typename side::model, 0>(), {}});
-                        if constexpr (!side::forward && has_primary_key<typename side::model>)
-                            data.order.push_back({make_column(&source_info_of<typename side::model>, primary_key_index<typename side::model>)});
+                        using Option = std::remove_cvref_t<decltype(option)>;
+                        if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+                            using side = joined_side<T, Option>;
+                            if (!joins<T>(option, limited)) return;
+                            data.joins.push_back({join_kind::left, &source_info_of<typename side::model>, side::on(option)});
+                            data.projection.push_back({all_columns_node<typename side::model, 0>(), {}});
+                            if constexpr (!side::forward && has_primary_key<typename side::model>)
+                                data.order.push_back(
+                                    {make_column(&source_info_of<typename side::model>, primary_key_index<typename side::model>)});
+                        }
                     }(),
                     ...);
             },
@@ -353,14 +387,17 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
                 [&](const auto&... option) {
                     (
                         [&] {
-                            using side = joined_side<T, std::remove_cvref_t<decltype(option)>>;
-                            using M = typename side::model;
+                            using Option = std::remove_cvref_t<decltype(option)>;
                             const std::size_t slot_index = which++;
-                            if (!joins<T>(option, limited)) return;
-                            const std::size_t first = offset;
-                            offset += field_count<M>;
-                            if (slot_is_null<slot<M, true>>(row, first)) return;
-                            joined_objects[slot_index].push_back(&access::template registry<M>(s).merge_loaded(read_model<M>(row, first)));
+                            if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+                                using M = typename joined_side<T, Option>::model;
+                                if (!joins<T>(option, limited)) return;
+                                const std::size_t first = offset;
+                                offset += field_count<M>;
+                                if (slot_is_null<slot<M, true>>(row, first)) return;
+                                joined_objects[slot_index].push_back(
+                                    &access::template registry<M>(s).merge_loaded(read_model<M>(row, first)));
+                            }
                         }(),
                         ...);
                 },
@@ -372,34 +409,9 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
         [&](const auto&... option) {
             (
                 [&] {
-                    using Option = std::remove_cvref_t<decltype(option)>;
                     const std::size_t slot_index = which++;
-                    if (!joins<T>(option, limited)) {
-                        apply_loader(s, parents, option);
-                        return;
-                    }
-                    using side = joined_side<T, Option>;
-                    using M = typename side::model;
-                    if constexpr (side::forward) {
-                        access::relationships(s).template state<relationship_state>(
-                            {typeid(T), index_of_member<T>(option.member), false}).counter.count = 0;
-                    } else {
-                        using key_type = remove_optional_t<typename side::value>;
-                        auto& state = collection_of<key_type>(s, option.member);
-                        state.counter.count = 0;
-                        state.generation = state.stale;  // rebuilt at the next navigation
-                        with_foreign_key<T>(option.member, [&](const auto& key) {
-                            for (const T* parent : parents)
-                                if (const auto value = key_of<key_type>(parent->*key.target_member)) state.loaded.insert(*value);
-                        });
-                    }
-                    if constexpr (std::tuple_size_v<decltype(option.nested)> > 0) {
-                        std::vector<M*> loaded;
-                        std::unordered_set<const void*> unique;
-                        for (void* object : joined_objects[slot_index])
-                            if (unique.insert(object).second) loaded.push_back(static_cast<M*>(object));
-                        apply_nested(s, loaded, option.nested);
-                    }
+                    if (joins<T>(option, limited)) finish_joined(s, parents, option, joined_objects[slot_index]);
+                    else apply_loader(s, parents, option);
                 }(),
                 ...);
         },

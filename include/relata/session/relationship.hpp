@@ -135,6 +135,12 @@ std::string member_label(V Child::*member) {
     return fmt::format("{}.{}", type_name<Child>, member_name_at<Child>(index_of_member<Child>(member)));
 }
 
+/// `relata::select_in(&Post::author_id)`, the fix the N+1 and raise_on_lazy messages suggest.
+template <model Child, class V>
+std::string select_in_hint(V Child::*member) {
+    return fmt::format("relata::select_in(&{}::{})", type_name<Child>, member_name_at<Child>(index_of_member<Child>(member)));
+}
+
 /// How the relationship over `member` is named in messages: `Post.author_id -> Author`
 /// (many-to-one) or `Author -> [Post.author_id]` (one-to-many).
 template <model Target, model Child, class V>
@@ -164,6 +170,28 @@ void with_foreign_key(V Child::*member, F&& f) {
         throw session_error(fmt::format("{} is not a foreign key to {} in relata::mapping<{}>::foreign_keys "
                                         "(declare it with relata::references)",
                                         member_label(member), type_name<Target>, type_name<Child>));
+}
+
+/// Calls `f(key)` with the `relata::foreign_key` of `mapping<Child>::foreign_keys` whose member
+/// is `member`, whatever it references (`f` is instantiated for every candidate key type).
+/// @throws relata::session_error when there is none.
+template <model Child, class V, class F>
+void with_any_foreign_key(V Child::*member, F&& f) {
+    bool found = false;
+    if constexpr (requires { mapping<Child>::foreign_keys; }) {
+        for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
+            if constexpr (foreign_key_matches<std::remove_cvref_t<decltype(key)>, V Child::*>::value) {
+                if (!found && key.member == member) {
+                    found = true;
+                    f(key);
+                }
+            }
+        });
+    }
+    if (!found)
+        throw session_error(fmt::format("{} is not a foreign key in relata::mapping<{}>::foreign_keys (declare it with "
+                                        "relata::references)",
+                                        member_label(member), type_name<Child>));
 }
 
 // ---- per-relationship state in a Session -----------------------------------------------------
@@ -369,7 +397,7 @@ Target* related(Session& s, const Child& child, V Child::*member) {
         auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
             {typeid(Child), index_of_member<Child>(member), false});
         before_lazy_load(s, state, &child, relationship_name<Target>(member, false),
-                         fmt::format("relata::select_in(&{})", member_label(member)));
+                         select_in_hint(member));
         const auto loaded = load_where_in<Target, target_value>(s, target_index, std::vector<key_type>{*value});
         if (!loaded.empty()) result = loaded.front();
     });
@@ -413,7 +441,7 @@ result_list<Child> children(Session& s, const Parent& parent, V Child::*member) 
         auto& state = collection_of<key_type>(s, member);
         if (!state.loaded.contains(*value) && s.state_of(parent) != object_state::pending) {
             before_lazy_load(s, state, &parent, relationship_name<Parent>(member, true),
-                             fmt::format("relata::select_in(&{})", member_label(member)));
+                             select_in_hint(member));
             load_children(s, state, member, std::vector<key_type>{*value});
         }
         state.make_current(access::template registry<Child>(s), member, access::epoch(s));
@@ -445,7 +473,7 @@ result_list<Target> associated(Session& s, const Parent& parent, LeftValue Link:
         auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
             {typeid(Link), index_of_member<Link>(right), false});
         before_lazy_load(s, state, nullptr, relationship_name<Target>(right, false),
-                         fmt::format("relata::select_in(&{})", member_label(right)));
+                         select_in_hint(right));
         load_where_in<Target, primary_key_type<Target>>(s, primary_key_index<Target>, missing);
     }
     std::vector<Target*> found;
