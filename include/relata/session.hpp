@@ -260,6 +260,7 @@ public:
         prepare_query();
         const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
         registry_for<typename detail::write_target<Query>::type>().expire_all();
+        relationships_.forget_loaded();
         return changed;
     }
 
@@ -305,6 +306,7 @@ public:
 
     /// `expire` for every persistent object of every model.
     void expire_all() {
+        relationships_.forget_loaded();
         for (auto& [type, registry] : registries_) registry->expire_all();
     }
 

@@ -248,11 +248,19 @@ RELATA_BACKEND_TEST("children: one lazy query per parent, then memory, tracking 
     CHECK(session.children<Story>(fresh, &Story::writer_id).empty());
     CHECK(db.statement_count() == before);
 
+    // A bulk write makes collections load again.
+    constexpr auto s = relata::columns<Story>;
+    session.execute(relata::update<Story>().set(s.writer_id, std::int64_t{2}).where(s.writer_id == 1));
+    before = db.statement_count();
+    CHECK(session.children<Story>(second, &Story::writer_id).size() == 6);
+    CHECK(session.children<Story>(first, &Story::writer_id).empty());
+    CHECK(db.statement_count() == before + 2);
+
     // After clear() everything is loaded again.
     session.clear();
     Writer& again = session.get<Writer>(2);
     before = db.statement_count();
-    CHECK(session.children<Story>(again, &Story::writer_id).size() == 4);
+    CHECK(session.children<Story>(again, &Story::writer_id).size() == 6);
     CHECK(db.statement_count() == before + 1);
 }
 

@@ -23,6 +23,9 @@
 ///   is changed in memory moves to its new parent at the next flush (autoflush runs one before
 ///   every query) and is left out of its old parent at once. Children come in the order the
 ///   Session started tracking them. A pending parent runs no SQL (its rows cannot exist yet).
+///   `session.execute(bulk write)` and `expire_all()` make every collection load again at its
+///   next navigation; rows another connection adds are not seen in a loaded collection (as
+///   with every tracked object: the identity map).
 /// - each one-to-many relationship keeps an index (foreign key value -> children), updated as
 ///   loads track new children and rebuilt after a flush, rollback or clear: navigating N
 ///   parents costs O(N log N), not a scan of every child per call.
@@ -35,11 +38,13 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <typeindex>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -217,6 +222,8 @@ public:
     relationship_state(const relationship_state&) = delete;
     relationship_state& operator=(const relationship_state&) = delete;
     virtual ~relationship_state() = default;
+    /// Forgets which collections are loaded (the database changed behind the identity map).
+    virtual void forget_loaded() {}
 
     lazy_load_counter counter;
     std::unordered_set<const void*> raise_from;  // objects whose navigation must not load lazily
@@ -231,14 +238,18 @@ public:
 
     std::set<Key> loaded;
     std::map<Key, std::vector<entry<Child>*>> buckets;
+    std::unordered_map<const entry<Child>*, Key> placed;  // the bucket each indexed child is in
     std::uint64_t generation = stale;  // identity_map<Child>::generation() the index reflects
     std::uint64_t epoch = stale;       // relationship_store::epoch() + flushes the index reflects
+
+    void forget_loaded() override { loaded.clear(); }
 
     /// Rebuilds the index from every tracked child when it is not current.
     template <class V>
     void make_current(identity_map<Child>& map, V Child::*member, std::uint64_t now) {
         if (generation == map.generation() && epoch == now) return;
         buckets.clear();
+        placed.clear();
         map.for_each_entry([&](entry<Child>& e) {
             if (e.state == object_state::pending || e.state == object_state::persistent) add(e, member);
         });
@@ -249,15 +260,27 @@ public:
         epoch = now;
     }
 
-    /// Indexes one child under its current foreign key.
+    /// Indexes one child under its current foreign key (moving it when it is indexed under
+    /// another key; nothing when it is already there).
     template <class V>
     void add(entry<Child>& e, V Child::*member) {
         const auto& value = e.object.*member;
+        std::optional<Key> key;
         if constexpr (is_optional<V>::value) {
-            if (value) buckets[static_cast<Key>(*value)].push_back(&e);
+            if (value) key = static_cast<Key>(*value);
         } else {
-            buckets[static_cast<Key>(value)].push_back(&e);
+            key = static_cast<Key>(value);
         }
+        const auto found = placed.find(&e);
+        if (found != placed.end()) {
+            if (key && found->second == *key) return;
+            auto& old = buckets[found->second];
+            old.erase(std::remove(old.begin(), old.end(), &e), old.end());
+            placed.erase(found);
+        }
+        if (!key) return;
+        buckets[*key].push_back(&e);
+        placed.emplace(&e, *key);
     }
 
     /// The live children whose foreign key now equals `key`.
@@ -293,6 +316,12 @@ public:
 
     /// Indexes are stale (a rollback restored other foreign-key values).
     void invalidate() noexcept { ++epoch_; }
+    /// Collections must be loaded again: a bulk write or expire_all may have changed rows, and
+    /// expired objects take their values from the next query that returns them.
+    void forget_loaded() {
+        for (auto& [id, state] : states_) state->forget_loaded();
+        ++epoch_;
+    }
     /// Forgets everything (the Session forgot its objects).
     void clear() {
         states_.clear();
@@ -405,20 +434,18 @@ Target* related(Session& s, const Child& child, V Child::*member) {
 }
 
 /// Loads the collections of `keys` (parent key values) of the one-to-many relationship over
-/// `member` and marks them loaded; `lazy`: keep the index current incrementally.
+/// `member`, marks them loaded and keeps the index current.
 template <class Session, model Child, class V, class Key>
 void load_children(Session& s, collection_state<Child, Key>& state, V Child::*member, const std::vector<Key>& keys) {
     using access = session_access<Session>;
     auto& map = access::template registry<Child>(s);
     state.make_current(map, member, access::epoch(s));
-    const std::uint64_t before = map.generation();
     const auto children = load_where_in<Child, V>(s, index_of_member<Child>(member), keys);
     for (const Key& key : keys) state.loaded.insert(key);
     if (state.epoch != access::epoch(s)) return;  // a flush ran: rebuilt at the next use
-    for (Child* child : children) {
-        entry<Child>* e = map.find_entry(*child);
-        if (e != nullptr && e->sequence > before) state.add(*e, member);  // tracked by this load
-    }
+    // The load tracked new children and may have reloaded expired ones with other keys.
+    for (Child* child : children)
+        if (entry<Child>* e = map.find_entry(*child)) state.add(*e, member);
     state.generation = map.generation();
 }
 
