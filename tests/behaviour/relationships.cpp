@@ -414,6 +414,22 @@ RELATA_BACKEND_TEST("loading options: nested, first/one, limits, raise_on_lazy, 
         Writer& one = session.one(relata::select<Writer>().where(w.id == 2).load(relata::joined(&Story::writer_id)));
         CHECK(session.children<Story>(one, &Story::writer_id).size() == 3);
     }
+    {  // two joined options to the same model: the table joins once, the second loads as select_in
+        relata::session session{db, quiet()};
+        constexpr auto st = relata::columns<Story>;
+        session.execute(relata::update<Story>().set(st.editor_id, std::int64_t{4}));
+        const auto before = db.statement_count();
+        auto stories = session.all(relata::select<Story>().load(relata::joined(&Story::writer_id), relata::joined(&Story::editor_id)));
+        CHECK(db.statement_count() == before + 1);  // Writer 4 is among the writers the join loaded
+        REQUIRE(stories.size() == 12);
+        for (Story& story : stories) {
+            CHECK(session.related(story, &Story::writer_id).id == story.writer_id);
+            Writer* editor = session.related(story, &Story::editor_id);
+            REQUIRE(editor != nullptr);
+            CHECK(editor->id == 4);
+        }
+        CHECK(db.statement_count() == before + 1);
+    }
     {  // raise_on_lazy
         relata::session session{db, quiet()};
         auto authors = session.all(relata::select<Writer>().order_by(w.id).load(relata::raise_on_lazy(&Story::writer_id)));

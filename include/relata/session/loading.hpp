@@ -30,8 +30,8 @@
 ///   columns too; for a collection, parents repeated by the join are returned once, and the
 ///   children are ordered by their primary key after the query's own ORDER BY. A query with
 ///   LIMIT/OFFSET (also `session.first`/`one`) loads joined collections as select_in instead,
-///   since the limit would cut the joined rows. Nested under another option (`then`), joined
-///   loads as select_in. Not for a self-referencing key (the table would be joined to itself
+///   since the limit would cut the joined rows. Nested under another option (`then`), or when an
+///   earlier option of the query already joined the same model, joined loads as select_in. Not for a self-referencing key (the table would be joined to itself
 ///   without an alias): use select_in.
 /// - `raise_on_lazy(member)` — SQLAlchemy raiseload: navigating the relationship from the
 ///   objects this query returned throws relata::lazy_load_error instead of running a lazy load
@@ -42,6 +42,8 @@
 /// `to_sql` renders only the base query's SQL. They take effect through a Session
 /// (`session.all/first/one`); `relata::all(db, query)` does not accept a `loaded_query` (it does
 /// not compile), since there would be no identity map to put the loaded objects in.
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <set>
@@ -349,22 +351,47 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
                   "relata: load() applies to select<Model>() queries");
     using access = session_access<Session>;
     const bool limited = query.data().limit.has_value() || query.data().offset.has_value();
-    const bool any_join = std::apply([&](const auto&... option) { return (joins<T>(option, limited) || ... || false); },
-                                     query.options());
+    // Which options the query's LEFT JOINs load: joined ones, unless the limit would cut their
+    // rows or an earlier option already joined the same model (a table joins once).
+    std::array<bool, sizeof...(Options)> joined{};
+    {
+        std::vector<const source_info*> sources{&source_info_of<T>};
+        std::size_t i = 0;
+        std::apply(
+            [&](const auto&... option) {
+                (
+                    [&] {
+                        using Option = std::remove_cvref_t<decltype(option)>;
+                        const std::size_t index = i++;
+                        if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+                            const source_info* source = &source_info_of<typename joined_side<T, Option>::model>;
+                            if (!joins<T>(option, limited) || std::find(sources.begin(), sources.end(), source) != sources.end())
+                                return;
+                            sources.push_back(source);
+                            joined[index] = true;
+                        }
+                    }(),
+                    ...);
+            },
+            query.options());
+    }
+    const bool any_join = std::find(joined.begin(), joined.end(), true) != joined.end();
     std::vector<T*> parents;
     std::vector<std::vector<void*>> joined_objects(sizeof...(Options));
     if (!any_join) {
         for (T& object : s.all(query.query())) parents.push_back(&object);
     } else {
         select_data data = query.data();
+        std::size_t i = 0;
         std::apply(
             [&](const auto&... option) {
                 (
                     [&] {
                         using Option = std::remove_cvref_t<decltype(option)>;
+                        const std::size_t index = i++;
                         if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
                             using side = joined_side<T, Option>;
-                            if (!joins<T>(option, limited)) return;
+                            if (!joined[index]) return;
                             data.joins.push_back({join_kind::left, &source_info_of<typename side::model>, side::on(option)});
                             data.projection.push_back({all_columns_node<typename side::model, 0>(), {}});
                             if constexpr (!side::forward && has_primary_key<typename side::model>)
@@ -391,7 +418,7 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
                             const std::size_t slot_index = which++;
                             if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
                                 using M = typename joined_side<T, Option>::model;
-                                if (!joins<T>(option, limited)) return;
+                                if (!joined[slot_index]) return;
                                 const std::size_t first = offset;
                                 offset += field_count<M>;
                                 if (slot_is_null<slot<M, true>>(row, first)) return;
@@ -410,7 +437,7 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
             (
                 [&] {
                     const std::size_t slot_index = which++;
-                    if (joins<T>(option, limited)) finish_joined(s, parents, option, joined_objects[slot_index]);
+                    if (joined[slot_index]) finish_joined(s, parents, option, joined_objects[slot_index]);
                     else apply_loader(s, parents, option);
                 }(),
                 ...);
