@@ -342,6 +342,82 @@ void finish_joined(Session& s, const std::vector<T*>& parents, const Option& opt
     }
 }
 
+/// Whether the query's LEFT JOIN loads `option`: a joined option, unless the limit would cut its
+/// rows or an earlier option already joined the same model (`sources`: the models joined so far).
+template <model T, class Option>
+bool decide_join(const Option& option, bool limited, std::vector<const source_info*>& sources) {
+    if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+        const source_info* source = &source_info_of<typename joined_side<T, Option>::model>;
+        if (!joins<T>(option, limited) || std::find(sources.begin(), sources.end(), source) != sources.end()) return false;
+        sources.push_back(source);
+        return true;
+    } else {
+        (void)option;
+        (void)limited;
+        (void)sources;
+        return false;
+    }
+}
+
+/// Adds the LEFT JOIN, the columns and (for a collection) the children's order of `option`.
+template <model T, class Option>
+void add_join(select_data& data, const Option& option) {
+    if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+        using side = joined_side<T, Option>;
+        using M = typename side::model;
+        data.joins.push_back({join_kind::left, &source_info_of<M>, side::on(option)});
+        data.projection.push_back({all_columns_node<M, 0>(), {}});
+        if constexpr (!side::forward && has_primary_key<M>) data.order.push_back({make_column(&source_info_of<M>, primary_key_index<M>)});
+    } else {
+        (void)data;
+        (void)option;
+    }
+}
+
+/// Reads the joined model of `option` from a row at `offset` into the Session (none for NULL).
+template <model T, class Option, class Session, class Row>
+void read_joined(Session& s, const Row& row, std::size_t& offset, std::vector<void*>& objects) {
+    if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
+        using M = typename joined_side<T, Option>::model;
+        const std::size_t first = offset;
+        offset += field_count<M>;
+        if (slot_is_null<slot<M, true>>(row, first)) return;
+        objects.push_back(&session_access<Session>::template registry<M>(s).merge_loaded(read_model<M>(row, first)));
+    } else {
+        (void)s;
+        (void)row;
+        (void)offset;
+        (void)objects;
+    }
+}
+
+template <model T, class Session, class Tuple, std::size_t... I>
+std::array<bool, sizeof...(I)> decide_joins(const Tuple& options, bool limited, std::index_sequence<I...>) {
+    std::vector<const source_info*> sources{&source_info_of<T>};
+    std::array<bool, sizeof...(I)> joined{};
+    ((joined[I] = decide_join<T>(std::get<I>(options), limited, sources)), ...);
+    return joined;
+}
+
+template <model T, class Tuple, std::size_t N, std::size_t... I>
+void add_joins(select_data& data, const Tuple& options, const std::array<bool, N>& joined, std::index_sequence<I...>) {
+    ((joined[I] ? add_join<T>(data, std::get<I>(options)) : void()), ...);
+}
+
+template <model T, class Tuple, class Session, class Row, std::size_t N, std::size_t... I>
+void read_joins(Session& s, const Row& row, const std::array<bool, N>& joined, std::vector<std::vector<void*>>& objects,
+                std::index_sequence<I...>) {
+    std::size_t offset = field_count<T>;
+    ((joined[I] ? read_joined<T, std::tuple_element_t<I, Tuple>>(s, row, offset, objects[I]) : void()), ...);
+}
+
+template <model T, class Session, class Tuple, std::size_t N, std::size_t... I>
+void finish_options(Session& s, const std::vector<T*>& parents, const Tuple& options, const std::array<bool, N>& joined,
+                    const std::vector<std::vector<void*>>& objects, std::index_sequence<I...>) {
+    ((joined[I] ? finish_joined(s, parents, std::get<I>(options), objects[I]) : apply_loader(s, parents, std::get<I>(options))),
+     ...);
+}
+
 /// session.all(select<T>().load(...)): the query (with the LEFT JOINs of joined options), then
 /// every other option on the objects it returned.
 template <class Session, class Query, class... Options>
@@ -350,99 +426,28 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
     static_assert(model<T> && std::is_same_v<typename Query::shape_type, model_shape<slot<T>>>,
                   "relata: load() applies to select<Model>() queries");
     using access = session_access<Session>;
+    using options_tuple = std::tuple<Options...>;
+    constexpr auto indexes = std::index_sequence_for<Options...>{};
     const bool limited = query.data().limit.has_value() || query.data().offset.has_value();
-    // Which options the query's LEFT JOINs load: joined ones, unless the limit would cut their
-    // rows or an earlier option already joined the same model (a table joins once).
-    std::array<bool, sizeof...(Options)> joined{};
-    {
-        std::vector<const source_info*> sources{&source_info_of<T>};
-        std::size_t i = 0;
-        std::apply(
-            [&](const auto&... option) {
-                (
-                    [&] {
-                        using Option = std::remove_cvref_t<decltype(option)>;
-                        const std::size_t index = i++;
-                        if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
-                            const source_info* source = &source_info_of<typename joined_side<T, Option>::model>;
-                            if (!joins<T>(option, limited) || std::find(sources.begin(), sources.end(), source) != sources.end())
-                                return;
-                            sources.push_back(source);
-                            joined[index] = true;
-                        }
-                    }(),
-                    ...);
-            },
-            query.options());
-    }
-    const bool any_join = std::find(joined.begin(), joined.end(), true) != joined.end();
+    const std::array<bool, sizeof...(Options)> joined = decide_joins<T, Session>(query.options(), limited, indexes);
     std::vector<T*> parents;
     std::vector<std::vector<void*>> joined_objects(sizeof...(Options));
-    if (!any_join) {
+    if (std::find(joined.begin(), joined.end(), true) == joined.end()) {
         for (T& object : s.all(query.query())) parents.push_back(&object);
     } else {
         select_data data = query.data();
-        std::size_t i = 0;
-        std::apply(
-            [&](const auto&... option) {
-                (
-                    [&] {
-                        using Option = std::remove_cvref_t<decltype(option)>;
-                        const std::size_t index = i++;
-                        if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
-                            using side = joined_side<T, Option>;
-                            if (!joined[index]) return;
-                            data.joins.push_back({join_kind::left, &source_info_of<typename side::model>, side::on(option)});
-                            data.projection.push_back({all_columns_node<typename side::model, 0>(), {}});
-                            if constexpr (!side::forward && has_primary_key<typename side::model>)
-                                data.order.push_back(
-                                    {make_column(&source_info_of<typename side::model>, primary_key_index<typename side::model>)});
-                        }
-                    }(),
-                    ...);
-            },
-            query.options());
+        add_joins<T>(data, query.options(), joined, indexes);
         access::prepare(s);
         ++access::statistics(s).queries;
         std::unordered_set<const T*> seen;
+        auto& parent_registry = access::template registry<T>(s);
         access::db(s).for_each_row(to_sql(select_query<T>(std::move(data)), access::db(s).sql_dialect()), [&](const auto& row) {
-            T& parent = access::template registry<T>(s).merge_loaded(read_model<T>(row, 0));
+            T& parent = parent_registry.merge_loaded(read_model<T>(row, 0));
             if (seen.insert(&parent).second) parents.push_back(&parent);
-            std::size_t offset = field_count<T>;
-            std::size_t which = 0;
-            std::apply(
-                [&](const auto&... option) {
-                    (
-                        [&] {
-                            using Option = std::remove_cvref_t<decltype(option)>;
-                            const std::size_t slot_index = which++;
-                            if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
-                                using M = typename joined_side<T, Option>::model;
-                                if (!joined[slot_index]) return;
-                                const std::size_t first = offset;
-                                offset += field_count<M>;
-                                if (slot_is_null<slot<M, true>>(row, first)) return;
-                                joined_objects[slot_index].push_back(
-                                    &access::template registry<M>(s).merge_loaded(read_model<M>(row, first)));
-                            }
-                        }(),
-                        ...);
-                },
-                query.options());
+            read_joins<T, options_tuple>(s, row, joined, joined_objects, indexes);
         });
     }
-    std::size_t which = 0;
-    std::apply(
-        [&](const auto&... option) {
-            (
-                [&] {
-                    const std::size_t slot_index = which++;
-                    if (joined[slot_index]) finish_joined(s, parents, option, joined_objects[slot_index]);
-                    else apply_loader(s, parents, option);
-                }(),
-                ...);
-        },
-        query.options());
+    finish_options<T>(s, parents, query.options(), joined, joined_objects, indexes);
     return result_list<T>(std::move(parents));
 }
 
