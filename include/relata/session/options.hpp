@@ -3,6 +3,8 @@
 /// A Session's options and its statistics.
 #include <cstdint>
 
+#include "relata/transaction_options.hpp"
+
 namespace relata {
 
 /// Counters of one Session's work, for spotting N+1 patterns and checking batching.
@@ -20,6 +22,13 @@ struct session_options {
     /// Flush pending changes before every query the Session runs, so queries see them
     /// (SQLAlchemy's autoflush). The dirty check compares every tracked object.
     bool autoflush = true;
+    /// How the Session begins its transactions (at its first statement, see `relata::session`).
+    /// The default takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a Session's
+    /// read-modify-write cannot lose an update to another connection; a Session that only reads
+    /// may choose `{.mode = relata::begin_mode::deferred}` (`BEGIN`) to let writers work
+    /// meanwhile. On PostgreSQL, set `isolation` (`BEGIN ISOLATION LEVEL SERIALIZABLE`) and
+    /// run the unit of work under `relata::retry_transaction`.
+    transaction_options transaction{.isolation = std::nullopt, .mode = begin_mode::immediate};
 };
 
 }  // namespace relata
