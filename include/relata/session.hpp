@@ -105,7 +105,7 @@ public:
                       "relata::mapping<T>::primary_key");
         if constexpr (detail::has_primary_key<T>) {
             T& added = registry_for<T>().add(std::move(object));
-            if (!nested_.empty()) nested_.back().added.emplace_back([this, &added] { expunge_if_tracked(added); });
+            if (!nested_.empty()) nested_.note_added([this, &added] { expunge_if_tracked(added); });
             return added;
         } else {
             return object;
@@ -224,7 +224,7 @@ public:
     std::int64_t execute(const Query& query) {
         prepare_query();
         begin_statement();
-        if (!nested_.empty()) nested_.back().bulk_write = true;
+        nested_.note_bulk_write();
         const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
         registry_for<typename detail::write_target<Query>::type>().expire_all();
         return changed;
@@ -416,32 +416,18 @@ public:
     }
 
     /// Opens a nested transaction (SQLAlchemy's `Session.begin_nested`): flushes pending changes,
-    /// begins the Session's transaction if none is open, and sets a savepoint.
-    /// @code
-    /// auto nested = session.begin_nested();  // (flush) SAVEPOINT "relata_nested_1"
-    /// counter.value = 7;
-    /// nested.commit();                       // (flush) RELEASE SAVEPOINT "relata_nested_1"
-    /// // or nested.rollback() / leaving the scope: ROLLBACK TO SAVEPOINT "relata_nested_1";
-    /// //                                         RELEASE SAVEPOINT "relata_nested_1"
-    /// @endcode
-    /// Rolling it back undoes only what happened since `begin_nested()`, in the database and in
-    /// the Session: objects changed since get back their values at `begin_nested()`, objects
-    /// added since are detached (expunged), objects removed since are persistent again; after a
-    /// bulk `execute` inside it, every tracked object is expired. Changes made before stay.
-    /// Nested transactions nest; ending an outer one ends the inner ones. `commit()` and
-    /// `rollback()` of the Session end every nested transaction. On PostgreSQL, rolling back a
-    /// nested transaction also recovers from a statement that failed inside it (25P02).
-    /// The guard must not outlive the Session.
-    /// @return a `relata::nested_transaction` guard (rolls back unless committed; never throws
-    /// from its destructor).
+    /// begins the Session's transaction if none is open, and sets a savepoint
+    /// (`SAVEPOINT "relata_nested_N"`). Its rollback undoes only what happened since, in the
+    /// database and in the Session's objects; see relata::nested_transaction.
+    /// @return the guard (rolls back unless committed; must not outlive the Session).
     /// @throws as flush(); relata::database_error from BEGIN or SAVEPOINT.
     [[nodiscard]] nested_transaction<Connection> begin_nested() {
         flush();
         begin_statement();
-        const std::uint64_t id = ++nested_counter_;
-        std::string name = fmt::format("relata_nested_{}", id);
-        db_.savepoint(name);
-        nested_.push_back({id, std::move(name), undo_.size(), {}, false});
+        detail::nested_level level = nested_.next(undo_.size());
+        db_.savepoint(level.savepoint);
+        const std::uint64_t id = level.id;
+        nested_.push(std::move(level));
         return nested_transaction<Connection>(*this, id);
     }
 
@@ -449,7 +435,7 @@ public:
     void clear() {
         for (auto& [type, registry] : registries_) registry->clear();
         undo_.clear();
-        for (auto& level : nested_) level.added.clear();
+        nested_.forget_objects();
     }
 
     /// Counters of the Session's work so far.
@@ -461,60 +447,27 @@ public:
 private:
     friend class nested_transaction<Connection>;
 
-    /// One open `begin_nested()`: its savepoint, where its undo records start, and how to
-    /// expunge the objects added since.
-    struct nested_level {
-        std::uint64_t id;
-        std::string savepoint;
-        std::size_t undo_mark;
-        std::vector<std::function<void()>> added;
-        bool bulk_write;
-    };
-
-    std::size_t nested_index(std::uint64_t id) const {
-        for (std::size_t i = 0; i < nested_.size(); ++i)
-            if (nested_[i].id == id) return i;
-        return nested_.size();
-    }
-
     // nested_transaction::commit(): flush, RELEASE SAVEPOINT (releasing inner ones too); what
     // happened inside now belongs to the enclosing level.
     void commit_nested(std::uint64_t id) {
-        if (nested_index(id) == nested_.size())
+        if (!nested_.contains(id))
             throw session_error("this nested transaction already ended (the session committed or rolled back, or "
                                 "an enclosing nested transaction ended)");
         flush();
-        const std::size_t index = nested_index(id);
-        if (index == nested_.size())
-            throw session_error("the transaction of this nested transaction was ended during its flush");
-        db_.release_savepoint(nested_[index].savepoint);
-        if (index > 0) {
-            nested_level& parent = nested_[index - 1];
-            for (std::size_t i = index; i < nested_.size(); ++i) {
-                for (auto& expunge : nested_[i].added) parent.added.push_back(std::move(expunge));
-                parent.bulk_write = parent.bulk_write || nested_[i].bulk_write;
-            }
-        }
-        nested_.erase(nested_.begin() + static_cast<std::ptrdiff_t>(index), nested_.end());
+        std::optional<detail::nested_level> ended = nested_.take(id);
+        if (!ended) throw session_error("the transaction of this nested transaction was ended during its flush");
+        db_.release_savepoint(ended->savepoint);
+        nested_.merge_into_innermost(std::move(*ended));
     }
 
     // nested_transaction::rollback(): ROLLBACK TO + RELEASE SAVEPOINT, then the Session's
     // objects back to begin_nested(). A level that already ended is left alone.
     void rollback_nested(std::uint64_t id) {
-        const std::size_t index = nested_index(id);
-        if (index == nested_.size()) return;
-        std::vector<std::function<void()>> added;
-        bool bulk_write = false;
-        for (std::size_t i = index; i < nested_.size(); ++i) {
-            for (auto& expunge : nested_[i].added) added.push_back(std::move(expunge));
-            bulk_write = bulk_write || nested_[i].bulk_write;
-        }
-        const std::string savepoint = nested_[index].savepoint;
-        const std::size_t mark = nested_[index].undo_mark;
-        nested_.erase(nested_.begin() + static_cast<std::ptrdiff_t>(index), nested_.end());
+        std::optional<detail::nested_level> ended = nested_.take(id);
+        if (!ended) return;
         auto restore = [&] {
             if (db_.in_transaction()) {
-                while (undo_.size() > mark) {
+                while (undo_.size() > ended->undo_mark) {
                     undo_.back()();
                     undo_.pop_back();
                 }
@@ -522,13 +475,13 @@ private:
                 reset_transaction();  // the engine or the caller ended the whole transaction
             }
             for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
-            for (auto& expunge : added) expunge();
-            if (bulk_write) expire_all();
+            for (auto& expunge : ended->added) expunge();
+            if (ended->bulk_write) expire_all();
         };
         try {
             if (db_.in_transaction()) {
-                db_.rollback_to_savepoint(savepoint);
-                db_.release_savepoint(savepoint);
+                db_.rollback_to_savepoint(ended->savepoint);
+                db_.release_savepoint(ended->savepoint);
             }
         } catch (...) {
             restore();
@@ -656,9 +609,8 @@ private:
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
-    std::vector<nested_level> nested_;  // open begin_nested() levels, outermost first
+    detail::nested_levels nested_;
     bool committing_ = false;           // commit() flushes its own transaction: no savepoint needed
-    std::uint64_t nested_counter_ = 0;
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
 };
