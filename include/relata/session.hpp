@@ -406,7 +406,9 @@ public:
     /// ROLLBACKs the connection's open transaction (also one the caller began) and discards
     /// every change since the last commit: persistent objects get their committed values back,
     /// removed objects are persistent again, objects inserted since are pending again (keeping
-    /// a key generated meanwhile, which the next flush inserts explicitly).
+    /// a key generated meanwhile, which the next flush inserts explicitly). Open nested
+    /// transactions end with it. The next statement begins a new transaction. On PostgreSQL
+    /// this is how a Session leaves a transaction aborted by a failed statement.
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
         const bool open = db_.in_transaction();

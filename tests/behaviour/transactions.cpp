@@ -710,3 +710,43 @@ TEST_CASE("postgres: two connections in two threads, retry_transaction: no lost 
     CHECK(s0.attempts + s1.attempts == s0.committed + s1.committed + s0.conflicts + s1.conflicts + s0.stale + s1.stale);
 }
 #endif
+
+RELATA_BACKEND_TEST("begin_nested: a failed flush at the nested commit keeps the guard open; its rollback detaches the culprit", "[transactions][nested][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_three(db);
+    relata::session session{db};
+    session.get<Counter>(1).value = 50;
+    auto nested = session.begin_nested();
+    auto& clash = session.add(Counter{.id = 2, .value = 0});  // primary key 2 exists
+    REQUIRE_THROWS_AS(nested.commit(), relata::constraint_violation);
+    CHECK(nested.active());
+    CHECK(session.state_of(clash) == relata::object_state::pending);
+    nested.rollback();
+    CHECK(session.state_of(clash) == relata::object_state::detached);
+    session.commit();  // the work from before begin_nested() commits
+    CHECK(counter_value(db, 1) == 50);
+    CHECK(counter_value(db, 2) == 2);
+    REQUIRE_THROWS_AS(nested.commit(), relata::session_error);  // ended
+}
+
+RELATA_BACKEND_TEST("begin_nested at size: 1,000 objects added and changed inside are undone", "[transactions][nested]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_three(db);
+    relata::session session{db};
+    auto& one = session.get<Counter>(1);
+    std::vector<Counter*> added;
+    {
+        auto nested = session.begin_nested();
+        for (int i = 0; i < 1000; ++i) added.push_back(&session.add(Counter{.id = 100 + i, .value = i}));
+        session.flush();
+        one.value = 999;
+        CHECK(count_rows(db, "counter") == 1003);
+    }
+    CHECK(count_rows(db, "counter") == 3);
+    CHECK(one.value == 1);
+    for (Counter* c : added) REQUIRE(session.state_of(*c) == relata::object_state::detached);
+    session.commit();
+    CHECK(count_rows(db, "counter") == 3);
+}
