@@ -217,10 +217,12 @@ int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
     double old_price = 0;
     {
         relata::session session{db};
+        // The Session's first statement begins its transaction (SQLite: BEGIN IMMEDIATE), so the
+        // read and the write below are one transaction.
         chinook::Track& track = session.template get<chinook::Track>(track_id);  // SELECT ... WHERE "TrackId" = ?
         old_price = track.unit_price;
         track.unit_price = std::round((old_price + 0.10) * 100.0) / 100.0;  // whole cents
-        session.commit();  // BEGIN; UPDATE "Track" SET "UnitPrice" = ? WHERE "TrackId" = ?; COMMIT
+        session.commit();  // UPDATE "Track" SET "UnitPrice" = ? WHERE "TrackId" = ?; COMMIT
     }
     relata::session fresh{db};  // an empty identity map: the price comes from the database
     const double new_price = fresh.template get<chinook::Track>(track_id).unit_price;

@@ -18,6 +18,7 @@
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/rendered_query.hpp"
+#include "relata/transaction_options.hpp"
 #include "relata/types.hpp"
 
 namespace relata {
@@ -43,7 +44,7 @@ struct any_row_callback {
 /// - `sql_dialect()`: the dialect (and naming convention) to render with;
 /// - `execute(rendered_query)`: run a statement, return the number of rows it changed;
 /// - `for_each_row(rendered_query, callback)`: run a query, call `callback(row)` per row;
-/// - `begin()`, `commit()`, `rollback()`, `in_transaction()`;
+/// - `begin()`, `begin(transaction_options)`, `commit()`, `rollback()`, `in_transaction()`;
 /// - `savepoint(name)`, `release_savepoint(name)`, `rollback_to_savepoint(name)`;
 /// - `statement_count()`: statements executed so far.
 template <class C>
@@ -52,6 +53,7 @@ concept connection = requires(C& db, const C& const_db, const rendered_query& qu
     { db.execute(query) } -> std::convertible_to<std::int64_t>;
     db.for_each_row(query, detail::any_row_callback{});
     db.begin();
+    db.begin(transaction_options{});
     db.commit();
     db.rollback();
     { const_db.in_transaction() } -> std::convertible_to<bool>;
@@ -67,18 +69,34 @@ concept connection = requires(C& db, const C& const_db, const rendered_query& qu
 /// relata::transaction tx{db};         // BEGIN   (or SAVEPOINT "relata_1" when nested)
 /// db.execute(...);
 /// tx.commit();                        // COMMIT  (or RELEASE SAVEPOINT "relata_1")
+///
+/// relata::transaction serial{db, {.isolation = relata::isolation_level::serializable}};
+///                                     // PostgreSQL: BEGIN ISOLATION LEVEL SERIALIZABLE; SQLite: BEGIN
+/// relata::transaction writer{db, {.mode = relata::begin_mode::immediate}};
+///                                     // SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN
 /// @endcode
 /// @throws relata::database_error from BEGIN/COMMIT/SAVEPOINT.
 template <connection Connection>
 class transaction {
 public:
-    /// Begins a transaction, or a savepoint when one is already open.
-    explicit transaction(Connection& db) : db_(db), nested_(db.in_transaction()) {
+    /// Begins a transaction (`db.begin(options)`, see <relata/transaction_options.hpp>), or a
+    /// savepoint when one is already open. A savepoint cannot change the open transaction's
+    /// isolation level: asking for one there is refused rather than silently not honoured
+    /// (`options.mode` is ignored there).
+    /// @throws relata::database_error from BEGIN or SAVEPOINT; for an isolation level SQLite
+    /// does not have; for `options.isolation` inside an open transaction (no SQL is sent then).
+    explicit transaction(Connection& db, const transaction_options& options = {})
+        : db_(db), nested_(db.in_transaction()) {
         if (nested_) {
+            if (options.isolation)
+                throw database_error(fmt::format("cannot begin a transaction with isolation level {}: a transaction "
+                                                 "is already open on this connection, and a savepoint keeps its level",
+                                                 isolation_sql(*options.isolation)),
+                                     "SAVEPOINT", "", 0);
             savepoint_ = fmt::format("relata_{}", ++nesting_counter());
             db_.savepoint(savepoint_);
         } else {
-            db_.begin();
+            db_.begin(options);
         }
     }
     transaction(const transaction&) = delete;
@@ -94,7 +112,7 @@ public:
             } else {
                 db_.rollback();
             }
-        } catch (const error&) {  // NOLINT(bugprone-empty-catch): destructors must not throw
+        } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw (a user SQL logger may too)
         }
     }
 

@@ -22,6 +22,7 @@
 #include "relata/query/select.hpp"      // IWYU pragma: export
 #include "relata/query/update.hpp"      // IWYU pragma: export
 #include "relata/raw_sql.hpp"      // IWYU pragma: export
+#include "relata/retry.hpp"        // IWYU pragma: export
 #include "relata/schema.hpp"       // IWYU pragma: export
 #include "relata/session.hpp"      // IWYU pragma: export
 #include "relata/session/loading.hpp"       // IWYU pragma: export
@@ -31,5 +32,6 @@
 #include "relata/sql/placeholders.hpp"  // IWYU pragma: export
 #include "relata/sql/render.hpp"   // IWYU pragma: export
 #include "relata/stream.hpp"       // IWYU pragma: export
+#include "relata/transaction_options.hpp"  // IWYU pragma: export
 #include "relata/types.hpp"        // IWYU pragma: export
 #include "relata/uuid.hpp"         // IWYU pragma: export

@@ -16,11 +16,13 @@
 /// hands out stay valid until `clear()` or the Session's destruction, also after the object is
 /// detached.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <typeindex>
@@ -40,6 +42,7 @@
 #include "relata/session/identity_key.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/loading.hpp"
+#include "relata/session/nested_transaction.hpp"
 #include "relata/session/object_state.hpp"
 #include "relata/session/options.hpp"
 #include "relata/session/relationship.hpp"
@@ -54,11 +57,24 @@ namespace relata {
 /// A unit of work over one connection: tracks objects, keeps one object per row (identity
 /// map), and on flush writes only what changed, in one transaction, in foreign-key order.
 ///
-/// Transactions: the first flush that writes begins a transaction (`BEGIN`) and every flush
-/// runs inside a SAVEPOINT, so a failed flush rolls back to it and leaves the database, every
-/// object, its state and its snapshot as they were before the flush; fix the value and flush
-/// or commit again. `commit()` flushes and COMMITs; `rollback()` ROLLBACKs and restores the
-/// Session to the last commit. The destructor rolls back an uncommitted transaction.
+/// Transactions (SQLAlchemy's "autobegin"): the Session begins a transaction at its first
+/// statement — a read (get/find/all/first/one/count/refresh), a bulk execute or a flush that
+/// writes — with `session_options::transaction` (default SQLite `BEGIN IMMEDIATE`, PostgreSQL
+/// `BEGIN`), and holds it until `commit()` or `rollback()`; the next statement begins a new one.
+/// A read-modify-write in one Session is therefore one transaction; run it under
+/// `relata::retry_transaction` to survive conflicts. When the caller already has a transaction
+/// open on the connection, the Session works inside it and leaves COMMIT and ROLLBACK to the
+/// caller. A failed flush rolls back to a SAVEPOINT (or the transaction it began) and leaves
+/// the database, every object, its state and its snapshot as they were before the flush; fix
+/// the value and flush or commit again. `commit()` flushes and COMMITs; `rollback()` ROLLBACKs
+/// and restores the Session to the last commit; `begin_nested()` opens a SAVEPOINT. The
+/// destructor rolls back an uncommitted transaction.
+///
+/// After a failed statement PostgreSQL aborts the whole transaction (every further statement
+/// fails with SQLSTATE 25P02). The Session then refuses its next statement with a
+/// relata::session_error saying to call `rollback()` (or to roll back a nested transaction
+/// begun before the failure); `commit()` rolls the aborted transaction back itself and
+/// reports it. SQLite keeps the transaction usable after a failed statement.
 ///
 /// A row that a query returns while its object is already tracked yields the tracked object,
 /// unchanged: unflushed changes to it are never overwritten by a query.
@@ -77,7 +93,7 @@ public:
         if (owns_transaction_ && db_.in_transaction()) {
             try {
                 db_.rollback();
-            } catch (const error&) {  // NOLINT(bugprone-empty-catch): destructors must not throw
+            } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw (a user SQL logger may too)
             }
         }
     }
@@ -91,8 +107,13 @@ public:
         static_assert(detail::has_primary_key<T>,
                       "relata: a Session tracks objects by primary key: give the model a member `id` or set "
                       "relata::mapping<T>::primary_key");
-        if constexpr (detail::has_primary_key<T>) return registry_for<T>().add(std::move(object));
-        else return object;
+        if constexpr (detail::has_primary_key<T>) {
+            T& added = registry_for<T>().add(std::move(object));
+            if (!nested_.empty()) nested_.note_added([this, &added] { expunge_if_tracked(added); });
+            return added;
+        } else {
+            return object;
+        }
     }
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,
@@ -141,6 +162,7 @@ public:
         using shape = typename Query::shape_type;
         if constexpr (detail::tracked_shape<shape>::value) {
             prepare_query();
+            begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
             db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) { rows.push_back(merge_row<shape>(row)); });
@@ -148,6 +170,7 @@ public:
             else return rows;
         } else {
             prepare_query();
+            begin_statement();
             ++statistics_.queries;
             return relata::all(db_, query);
         }
@@ -245,6 +268,7 @@ public:
         requires detail::is_select_query<Query>
     std::int64_t count(const Query& query) {
         prepare_query();
+        begin_statement();
         ++statistics_.queries;
         return relata::count(db_, query);
     }
@@ -260,6 +284,8 @@ public:
         requires detail::is_write_query<Query>
     std::int64_t execute(const Query& query) {
         prepare_query();
+        begin_statement();
+        nested_.note_bulk_write();
         const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
         registry_for<typename detail::write_target<Query>::type>().expire_all();
         relationships_.forget_loaded();
@@ -280,6 +306,7 @@ public:
                                             detail::state_name(e.state)));
         const auto key = (*e.snapshot).*detail::member_pointer<T, detail::primary_key_index<T>>;
         std::optional<T> row;
+        begin_statement();
         ++statistics_.queries;
         db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
                          [&](const auto& r) { row = detail::read_model<T>(r); });
@@ -411,6 +438,7 @@ public:
     /// then restored to the last commit, and a new flush or commit writes everything again.
     void flush() {
         check_transaction_alive();
+        check_not_aborted();
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
         try {
@@ -420,25 +448,27 @@ public:
             throw;
         }
         if (!any) return;
+        // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
+        // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
+        // commit() is flushing its own transaction, which it rolls back whole on failure.
         const bool began = !db_.in_transaction();
-        if (began) {
-            db_.begin();
-            owns_transaction_ = true;
-        }
+        const bool savepoint = !began && !committing_;
         try {
-            // A transaction begun here is simply rolled back on failure; inside an older one a
-            // savepoint keeps the earlier work.
-            if (!began) db_.savepoint("relata_flush");
+            if (began) {
+                db_.begin(options_.transaction);
+                owns_transaction_ = true;
+            }
+            if (savepoint) db_.savepoint("relata_flush");
             for (auto* registry : ordered) registry->write_inserts(db_, statistics_);
             for (auto* registry : ordered) registry->write_updates(db_, statistics_);
             for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
-            if (!began) db_.release_savepoint("relata_flush");
+            if (savepoint) db_.release_savepoint("relata_flush");
         } catch (...) {
             for (auto* registry : ordered) registry->abandon_plan();
             try {
                 if (began && db_.in_transaction()) {
                     db_.rollback();
-                } else if (!began && db_.in_transaction()) {
+                } else if (savepoint && db_.in_transaction()) {
                     db_.rollback_to_savepoint("relata_flush");
                     db_.release_savepoint("relata_flush");
                 }
@@ -448,8 +478,7 @@ public:
                 owns_transaction_ = false;
             } else if (!db_.in_transaction()) {
                 // The engine rolled back the whole transaction: earlier flushes are gone too.
-                undo_all();
-                owns_transaction_ = false;
+                reset_transaction();
             }
             throw;
         }
@@ -457,17 +486,28 @@ public:
         ++statistics_.flushes;
     }
 
+
     /// Flushes and COMMITs the transaction the Session began. On failure that transaction is
     /// rolled back and the Session is as it was at the last successful commit, with every
     /// object's current values kept (and keys generated meanwhile kept, so objects that copied
     /// them stay right), so a corrected retry writes everything again. Inside a transaction the
     /// caller began, commit() only flushes: COMMIT is the caller's.
-    /// @throws as flush(), and relata::database_error from COMMIT.
+    /// A Session that ran only reads COMMITs its read transaction; one that ran nothing sends
+    /// nothing. Open nested transactions end with it (their guards become inert).
+    /// @throws as flush(), and relata::database_error from COMMIT (relata::transaction_conflict
+    /// for a PostgreSQL serialization failure at COMMIT). relata::session_error when an earlier
+    /// statement aborted the PostgreSQL transaction (rolled back then, as any failed commit).
     void commit() {
         try {
+            if (owns_transaction_ && aborted())
+                throw session_error("commit(): an earlier failed statement aborted the transaction (PostgreSQL "
+                                    "25P02); it was rolled back and the session restored to its last commit");
+            committing_ = owns_transaction_;
             flush();
+            committing_ = false;
             if (owns_transaction_) db_.commit();
         } catch (...) {
+            committing_ = false;
             if (owns_transaction_) {
                 if (db_.in_transaction()) {
                     try {
@@ -475,28 +515,45 @@ public:
                     } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
                     }
                 }
-                undo_all();
-                owns_transaction_ = false;
+                reset_transaction();
             }
             throw;
         }
         undo_.clear();
         owns_transaction_ = false;
+        nested_.clear();
         for (auto& [type, registry] : registries_) registry->finish_commit();
     }
 
     /// ROLLBACKs the connection's open transaction (also one the caller began) and discards
     /// every change since the last commit: persistent objects get their committed values back,
     /// removed objects are persistent again, objects inserted since are pending again (keeping
-    /// a key generated meanwhile, which the next flush inserts explicitly).
+    /// a key generated meanwhile, which the next flush inserts explicitly). Open nested
+    /// transactions end with it. The next statement begins a new transaction. On PostgreSQL
+    /// this is how a Session leaves a transaction aborted by a failed statement.
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
         const bool open = db_.in_transaction();
         relationships_.invalidate();
-        undo_all();
-        owns_transaction_ = false;
+        reset_transaction();
         for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
         if (open) db_.rollback();
+    }
+
+    /// Opens a nested transaction (SQLAlchemy's `Session.begin_nested`): flushes pending changes,
+    /// begins the Session's transaction if none is open, and sets a savepoint
+    /// (`SAVEPOINT "relata_nested_N"`). Its rollback undoes only what happened since, in the
+    /// database and in the Session's objects; see relata::nested_transaction.
+    /// @return the guard (rolls back unless committed; must not outlive the Session).
+    /// @throws as flush(); relata::database_error from BEGIN or SAVEPOINT.
+    [[nodiscard]] nested_transaction<Connection> begin_nested() {
+        flush();
+        begin_statement();
+        detail::nested_level level = nested_.next(undo_.size());
+        db_.savepoint(level.savepoint);
+        const std::uint64_t id = level.id;
+        nested_.push(std::move(level));
+        return nested_transaction<Connection>(*this, id);
     }
 
     /// Forgets every tracked object (references to them become invalid) without SQL.
@@ -504,6 +561,7 @@ public:
         relationships_.clear();
         for (auto& [type, registry] : registries_) registry->clear();
         undo_.clear();
+        nested_.forget_objects();
     }
 
     /// Counters of the Session's work so far.
@@ -515,6 +573,85 @@ public:
 private:
     template <class>
     friend struct detail::session_access;
+
+    friend class nested_transaction<Connection>;
+
+    // nested_transaction::commit(): flush, RELEASE SAVEPOINT (releasing inner ones too); what
+    // happened inside now belongs to the enclosing level.
+    void commit_nested(std::uint64_t id) {
+        if (!nested_.contains(id))
+            throw session_error("this nested transaction already ended (the session committed or rolled back, or "
+                                "an enclosing nested transaction ended)");
+        flush();
+        std::optional<detail::nested_level> ended = nested_.take(id);
+        if (!ended) throw session_error("the transaction of this nested transaction was ended during its flush");
+        db_.release_savepoint(ended->savepoint);
+        nested_.merge_into_innermost(std::move(*ended));
+    }
+
+    // nested_transaction::rollback(): ROLLBACK TO + RELEASE SAVEPOINT, then the Session's
+    // objects back to begin_nested(). A level that already ended is left alone.
+    void rollback_nested(std::uint64_t id) {
+        std::optional<detail::nested_level> ended = nested_.take(id);
+        if (!ended) return;
+        auto restore = [&] {
+            if (db_.in_transaction()) {
+                while (undo_.size() > ended->undo_mark) {
+                    undo_.back()();
+                    undo_.pop_back();
+                }
+            } else {
+                reset_transaction();  // the engine or the caller ended the whole transaction
+            }
+            for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
+            for (auto& expunge : ended->added) expunge();
+            if (ended->bulk_write) expire_all();
+        };
+        try {
+            if (db_.in_transaction()) {
+                db_.rollback_to_savepoint(ended->savepoint);
+                db_.release_savepoint(ended->savepoint);
+            }
+        } catch (...) {
+            restore();
+            throw;
+        }
+        restore();
+    }
+
+    template <model T>
+    void expunge_if_tracked(T& object) {
+        if (auto* e = registry_for<T>().find_entry(object)) registry_for<T>().expunge(*e);
+    }
+
+    // Every statement the Session runs starts here (autobegin).
+    void begin_statement() {
+        check_transaction_alive();
+        check_not_aborted();
+        if (!db_.in_transaction()) {
+            db_.begin(options_.transaction);
+            owns_transaction_ = true;
+        }
+    }
+
+    bool aborted() const {
+        if constexpr (requires(const Connection& c) { c.transaction_aborted(); }) return db_.transaction_aborted();
+        else return false;
+    }
+
+    void check_not_aborted() const {
+        if (aborted())
+            throw session_error(
+                "an earlier failed statement aborted the transaction (PostgreSQL would answer 25P02): call "
+                "session.rollback() (or roll back a nested transaction begun before the failure) and run the "
+                "work again");
+    }
+
+    void reset_transaction() {
+        undo_all();
+        owns_transaction_ = false;
+        nested_.clear();
+    }
 
     template <class Slot, class Row>
     auto merge_slot(const Row& row, std::size_t& offset) {
@@ -547,11 +684,10 @@ private:
     /// Detects a transaction this Session began that the connection no longer has.
     void check_transaction_alive() {
         if (!owns_transaction_ || db_.in_transaction()) return;
-        undo_all();
-        owns_transaction_ = false;
+        reset_transaction();
         throw session_error(
-            "the transaction this session began was ended outside it (e.g. a ROLLBACK on the connection); "
-            "the session was restored to its last commit and will write its changes again");
+            "the transaction this session began was ended outside it (e.g. a ROLLBACK or COMMIT on the "
+            "connection); the session was restored to its last commit and will write its changes again");
     }
 
     void undo_all() {
@@ -602,6 +738,8 @@ private:
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
+    detail::nested_levels nested_;
+    bool committing_ = false;           // commit() flushes its own transaction: no savepoint needed
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
     detail::relationship_store relationships_;
@@ -622,7 +760,10 @@ struct session_access<session<Connection>> {
     static relationship_store& relationships(session_type& s) { return s.relationships_; }
     static std::uint64_t epoch(session_type& s) { return s.relationships_.epoch() + s.statistics_.flushes; }
     static Connection& db(session_type& s) { return s.db_; }
-    static void prepare(session_type& s) { s.prepare_query(); }
+    static void prepare(session_type& s) {
+        s.prepare_query();
+        s.begin_statement();
+    }
 };
 }  // namespace detail
 

@@ -28,7 +28,7 @@ struct null_connection {
     std::int64_t execute(const relata::rendered_query&) { return 0; }
     template <class Callback>
     void for_each_row(const relata::rendered_query&, Callback&&) {}
-    void begin() {}
+    void begin(const relata::transaction_options& = {}) {}
     void commit() {}
     void rollback() {}
     [[nodiscard]] bool in_transaction() const { return false; }

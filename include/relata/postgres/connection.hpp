@@ -29,6 +29,7 @@
 #include "relata/postgres/type_cache.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
+#include "relata/transaction_options.hpp"
 #include "relata/types.hpp"
 
 namespace relata::postgres {
@@ -326,10 +327,18 @@ public:
     /// message counts them in 16 bits. relata::insert_all splits rows by it.
     [[nodiscard]] static constexpr std::size_t max_parameters() noexcept { return 65'535; }
 
-    /// `BEGIN`. A second BEGIN only draws a server WARNING (discarded or passed to
-    /// `options::notice_handler`).
+    /// Begins a transaction: `BEGIN`, or `BEGIN ISOLATION LEVEL READ COMMITTED | REPEATABLE
+    /// READ | SERIALIZABLE` for `options.isolation` (`options.mode` is SQLite's and ignored; see
+    /// <relata/transaction_options.hpp>). A second BEGIN only draws a server WARNING (discarded
+    /// or passed to `options::notice_handler`).
     /// @throws relata::database_error.
-    void begin() { execute_script("BEGIN"); }
+    void begin(const transaction_options& options = {}) { execute_script(begin_sql(engine::postgresql, options)); }
+    /// True when the open transaction is aborted by a failed statement (`PQtransactionStatus`
+    /// is `PQTRANS_INERROR`): every further statement but ROLLBACK (or ROLLBACK TO SAVEPOINT)
+    /// fails with SQLSTATE 25P02. Asks libpq only, no round trip.
+    [[nodiscard]] bool transaction_aborted() const noexcept {
+        return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
+    }
     /// `COMMIT`.
     /// @throws relata::constraint_violation for deferred constraints;
     /// relata::transaction_conflict for a serialization failure; relata::database_error

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "relata/session/n_plus_one.hpp"
+#include "relata/transaction_options.hpp"
 
 namespace relata {
 
@@ -32,6 +33,13 @@ struct session_options {
     std::size_t n_plus_one_threshold = 10;
     /// Receives the N+1 warning; empty (default): one line on stderr.
     n_plus_one_logger n_plus_one_log;
+    /// How the Session begins its transactions (at its first statement, see `relata::session`).
+    /// The default takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a Session's
+    /// read-modify-write cannot lose an update to another connection; a Session that only reads
+    /// may choose `{.mode = relata::begin_mode::deferred}` (`BEGIN`) to let writers work
+    /// meanwhile. On PostgreSQL, set `isolation` (`BEGIN ISOLATION LEVEL SERIALIZABLE`) and
+    /// run the unit of work under `relata::retry_transaction`.
+    transaction_options transaction{.isolation = std::nullopt, .mode = begin_mode::immediate};
 };
 
 }  // namespace relata

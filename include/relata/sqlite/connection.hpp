@@ -24,6 +24,7 @@
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
+#include "relata/transaction_options.hpp"
 #include "relata/types.hpp"
 
 namespace relata::sqlite {
@@ -205,14 +206,22 @@ public:
         return static_cast<std::size_t>(sqlite3_limit(db_.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     }
 
-    /// `BEGIN`. @throws relata::database_error when a transaction is already open.
-    void begin() { execute_script("BEGIN"); }
+    /// Begins a transaction: `BEGIN`, or with `options.mode` `BEGIN IMMEDIATE` / `BEGIN
+    /// EXCLUSIVE` (see <relata/transaction_options.hpp>). SQLite transactions are serializable.
+    /// @throws relata::database_error when a transaction is already open, or for an
+    /// `options.isolation` other than serializable (no SQL is sent then);
+    /// relata::transaction_conflict when IMMEDIATE/EXCLUSIVE cannot get the lock within the busy
+    /// timeout (SQLITE_BUSY).
+    void begin(const transaction_options& options = {}) { execute_script(begin_sql(engine::sqlite, options)); }
     /// `COMMIT`. @throws relata::database_error (e.g. deferred foreign key failures).
     void commit() { execute_script("COMMIT"); }
     /// `ROLLBACK`.
     void rollback() { execute_script("ROLLBACK"); }
     /// True inside BEGIN ... COMMIT/ROLLBACK (`!sqlite3_get_autocommit`).
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
+    /// Always false: after a failed statement a SQLite transaction either stays usable or is
+    /// ended by the engine (then `in_transaction()` is false). PostgreSQL's twin reports 25P02.
+    [[nodiscard]] static constexpr bool transaction_aborted() noexcept { return false; }
     /// The raw handle, for SQLite features relata does not wrap. Do not close it.
     [[nodiscard]] sqlite3* native_handle() const noexcept { return db_.get(); }
 
