@@ -603,6 +603,7 @@ private:
             } else {
                 reset_transaction();  // the engine or the caller ended the whole transaction
             }
+            relationships_.invalidate();
             for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
             for (auto& expunge : ended->added) expunge();
             if (ended->bulk_write) expire_all();
