@@ -67,6 +67,10 @@ expected_longest_track() { # <album>
        ORDER BY Milliseconds DESC, TrackId
        LIMIT 1"
 }
+expected_track_playlists() { # <track>
+    q "SELECT 'track_playlists ' || $1 || char(9) || COUNT(*) || char(9) || COALESCE(group_concat(PlaylistId, ','), '')
+       FROM (SELECT PlaylistId FROM PlaylistTrack WHERE TrackId = $1 ORDER BY PlaylistId)"
+}
 price() { # <track>
     q "SELECT printf('%.2f', UnitPrice) FROM Track WHERE TrackId = $1"
 }
@@ -81,6 +85,7 @@ check() {
         expected_genre_tracks
         expected_customer_totals
         expected_longest_track "$album"
+        expected_track_playlists "$track"
     } >"$expected"
     local old raised new
     old=$(price "$track")

@@ -95,6 +95,10 @@ expected_longest_track() { # <album>
        ORDER BY milliseconds DESC, track_id
        LIMIT 1"
 }
+expected_track_playlists() { # <track>
+    q "SELECT 'track_playlists ' || $1, COUNT(*), COALESCE(string_agg(playlist_id::text, ',' ORDER BY playlist_id), '')
+       FROM playlist_track WHERE track_id = $1"
+}
 price() { # <track>; NUMERIC(10,2) prints with two decimals
     q "SELECT unit_price FROM track WHERE track_id = $1"
 }
@@ -109,6 +113,7 @@ check() {
         expected_genre_tracks
         expected_customer_totals
         expected_longest_track "$album"
+        expected_track_playlists "$track"
     } >"$expected"
     local old raised new
     old=$(price "$track")

@@ -92,8 +92,11 @@ public:
     }
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,
-    /// otherwise `SELECT ... WHERE "id" = ?`.
-    /// @throws relata::no_result when there is no such row; relata::database_error.
+    /// otherwise `SELECT ... WHERE "id" = ?`. For a composite key, `key` is a std::tuple of the
+    /// key members in key order: `session.get<PlaylistTrack>(std::tuple{1, 3402})` runs
+    /// `SELECT ... WHERE "playlist_id" = ? AND "track_id" = ?` (PostgreSQL: `$1`, `$2`).
+    /// @throws relata::no_result when there is no such row; relata::database_error;
+    /// relata::mapping_error when the mapped key matches rows that differ.
     template <model T>
     T& get(const detail::primary_key_type<T>& key) {
         if (T* found = find<T>(key)) return *found;
@@ -216,7 +219,7 @@ public:
         if (e.state != object_state::persistent)
             throw session_error(fmt::format("refresh() needs a persistent {}; this one is {}", detail::type_name<T>,
                                             detail::state_name(e.state)));
-        const auto key = (*e.snapshot).*detail::member_pointer<T, detail::primary_key_index<T>>;
+        const auto key = detail::primary_key_of(*e.snapshot);
         std::optional<T> row;
         ++statistics_.queries;
         db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
@@ -398,9 +401,9 @@ private:
         offset += detail::field_count<M>;
         if constexpr (Slot::nullable) {
             if (detail::slot_is_null<Slot>(row, first)) return static_cast<M*>(nullptr);
-            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first));
+            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries);
         } else if constexpr (detail::has_primary_key<M>) {
-            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first)));
+            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries));
         }
     }
 
