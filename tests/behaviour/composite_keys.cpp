@@ -190,7 +190,7 @@ RELATA_BACKEND_TEST("composite key: joined rows, outer join without a match, rep
     CHECK(std::get<1>(rows[22]) == nullptr);  // no match: every key column NULL
 
     // The same rows again, joined the other way: the tracked objects come back.
-    const auto again = session.all(relata::select<PlaylistTrack, Playlist>().join(pt.playlist_id == pl.id).where(pl.id == 2));
+    const auto again = session.all(relata::select<PlaylistTrack, Playlist>().join(pt.playlist_id == pl.id).where(pl.id == 2).order_by(pt.track_id));
     REQUIRE(again.size() == 3);
     CHECK(&std::get<1>(again[0]) == &std::get<1>(again[2]));
     CHECK(&std::get<0>(again[0]) == std::get<1>(rows[19]));
