@@ -450,6 +450,10 @@ constexpr void check_mapping_members() {
     static_assert(foreign_key_targets_listed<T>(),
                   "relata: mapping<T>::foreign_keys references a member that the target's RELATA_MODEL does "
                   "not list; add it there");
+    // Instantiated for their own static_asserts (key and version members listed, types).
+    (void)primary_key_indexes<T>;
+    (void)generated_key<T>;
+    (void)version_index<T>;
 }
 
 inline std::string to_snake_case(std::string_view name) {

@@ -31,7 +31,7 @@ struct entry {
     bool remove_requested = false;
     bool expired = false;        // reload from the next row read for it (session::expire)
     std::uint64_t sequence = 0;  // add order, so an undone flush restores the pending order
-    std::uint64_t loaded_by = 0; // the query result whose row created or reloaded it (0: none)
+    std::uint64_t loaded_by = 0; // the query result that read a row equal to its snapshot (0: none)
 };
 
 /// The identity map of one model in a Session: owns the tracked objects (entries), maps each
@@ -141,18 +141,22 @@ protected:
     }
 
     /// Compares a row with the row of the same key read earlier in the same result.
-    void check_same_row(const entry<T>& existing, const T& loaded, std::uint64_t result) {
+    void check_same_row(entry<T>& existing, const T& loaded, std::uint64_t result) {
         if (result != result_) {  // a new result: forget the rows that matched older objects
             result_ = result;
             first_rows_.clear();
         }
         const T* first = nullptr;
         if (existing.loaded_by == result && !existing.expired) {
-            first = &*existing.snapshot;  // its row created the object in this result
-        } else {
-            const auto [at, inserted] = first_rows_.try_emplace(&existing, loaded);
-            if (inserted) return;  // the first row of this result for an object tracked before it
-            first = &at->second;
+            first = &*existing.snapshot;  // this result's earlier row equals the snapshot
+        } else if (const auto found = first_rows_.find(&existing); found != first_rows_.end()) {
+            first = &found->second;
+        } else {  // the first row of this result for an object tracked before it
+            if (!existing.expired && changed_columns(loaded, *existing.snapshot).empty())
+                existing.loaded_by = result;  // later rows compare with the snapshot: no copy
+            else
+                first_rows_.emplace(&existing, loaded);
+            return;
         }
         const auto changed = changed_columns(loaded, *first);
         if (changed.empty()) return;

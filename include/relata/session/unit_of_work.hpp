@@ -188,6 +188,7 @@ public:
             undo.emplace_back([this, e, key = generated_keys_[i], old_version] {
                 if (e->state == object_state::detached) return;
                 if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
+                else (void)old_version;
                 unmap(*e, key);
                 e->snapshot.reset();
                 e->state = object_state::pending;
@@ -218,6 +219,7 @@ public:
             undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key, old_version] {
                 if (e->state == object_state::detached) return;
                 if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
+                else (void)old_version;
                 if (!(old_key == new_key)) {
                     unmap(*e, new_key);
                     identity_[old_key] = e;
