@@ -104,7 +104,7 @@ public:
                                     detail::describe_key_value(key)));
     }
 
-    /// Like `get`, but returns nullptr when there is no such row.
+    /// Like `get` (a std::tuple for a composite key), but returns nullptr when there is no such row.
     template <model T>
     T* find(const detail::primary_key_type<T>& key) {
         auto& registry = registry_for<T>();
@@ -483,7 +483,8 @@ private:
 };
 
 /// `session.get<T>(key)` as a free function, so generic code over a Session type needs no
-/// `session.template get<T>(key)`.
+/// `session.template get<T>(key)`. A composite key is a std::tuple in key order:
+/// `relata::get<PlaylistTrack>(session, {1, 3402})`.
 /// @throws as `session::get`.
 template <model T, connection Connection>
 T& get(session<Connection>& session, const detail::primary_key_type<T>& key) {
