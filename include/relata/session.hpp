@@ -35,6 +35,8 @@
 #include "relata/execute.hpp"
 #include "relata/query/select.hpp"
 #include "relata/schema.hpp"
+#include "relata/session/flush_order.hpp"
+#include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/object_state.hpp"
@@ -229,6 +231,7 @@ public:
             throw no_result(fmt::format("refresh(): the row of {} with primary key {} no longer exists", detail::type_name<T>,
                                         detail::describe_key_value(key)));
         }
+        detail::run_after_load(*row);
         e.object = *row;
         e.snapshot = std::move(row);
         e.expired = false;
@@ -260,6 +263,56 @@ public:
         registry_for<T>().remove(entry_of(object));
     }
 
+    /// Links `child`'s foreign key `member` to `parent`, a tracked object whose key may not exist
+    /// yet: the flush that writes `child` first INSERTs `parent` (foreign-key order, also among
+    /// rows of one self-referencing model) and copies its generated key into `child.*member`.
+    /// When `parent` already has its key, it is copied at once. Until that flush the link wins
+    /// over a value assigned to the member by hand.
+    /// @code
+    /// auto& author = session.add(Author{.name = "Ada"});        // key generated at flush
+    /// auto& post = session.add(Post{.title = "Notes"});
+    /// session.link(post, &Post::author_id, author);              // post.author_id = author.id at flush
+    /// session.commit();   // INSERT author ... RETURNING "id"; INSERT post (..., "author_id") VALUES (..., <that id>)
+    /// @endcode
+    /// @throws relata::session_error when either object is not tracked by this Session, or when
+    /// `member` is not declared in `relata::mapping<Child>::foreign_keys` as referencing Parent.
+    template <model Child, class Member, model Parent>
+    void link(Child& child, Member Child::*member, Parent& parent) {
+        detail::entry<Child>& child_entry = entry_of(child);
+        detail::entry<Parent>& parent_entry = entry_of(parent);
+        bool declared = false;
+        if constexpr (requires { mapping<Child>::foreign_keys; }) {
+            detail::for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
+                using target = typename detail::member_class<decltype(key.target_member)>::type;
+                if constexpr (std::is_same_v<target, Parent> && std::is_same_v<decltype(key.member), Member Child::*>) {
+                    if (declared || key.member != member) return;
+                    declared = true;
+                    auto target_member = key.target_member;
+                    detail::parent_link<Child> link{
+                        detail::index_of_member<Child>(member), &parent_entry.object,
+                        [&parent_entry, member, target_member](Child& object) {
+                            if (parent_entry.state == object_state::detached) return false;
+                            if constexpr (detail::generated_key<Parent>) {
+                                if (detail::index_of_member<Parent>(target_member) == detail::primary_key_index<Parent> &&
+                                    parent_entry.object.*target_member == std::remove_cvref_t<decltype(parent_entry.object.*target_member)>{})
+                                    return false;
+                            }
+                            object.*member = parent_entry.object.*target_member;
+                            return true;
+                        },
+                        [&parent_entry] {
+                            return fmt::format("a {} {}", detail::state_name(parent_entry.state), detail::type_name<Parent>);
+                        }};
+                    if (!link.assign(child)) registry_for<Child>().add_link(child_entry, std::move(link));
+                }
+            });
+        }
+        if (!declared)
+            throw session_error(fmt::format("link(): {} has no foreign key from this member to {} in "
+                                            "relata::mapping<{}>::foreign_keys",
+                                            detail::type_name<Child>, detail::type_name<Parent>, detail::type_name<Child>));
+    }
+
     /// Stops tracking an object (detached); its pending changes are not written. The object
     /// stays valid until clear() or the Session ends.
     /// @throws relata::session_error when the object is not tracked by this Session.
@@ -285,11 +338,14 @@ public:
 
     /// Writes pending changes: INSERT pending objects (generated keys via RETURNING; SQLite
     /// 3.35+), UPDATE changed columns of changed objects, DELETE removed ones — parents before
-    /// children for inserts, children before parents for deletes (from mapping foreign_keys;
-    /// rows of one model that reference each other are not ordered). Begins a transaction if
+    /// children for inserts, children before parents for deletes (from mapping foreign_keys,
+    /// also among the rows of one self-referencing model; <relata/session/flush_order.hpp>).
+    /// Runs the `before_insert`/`before_update`/`before_delete` hooks (<relata/session/hooks.hpp>)
+    /// and fills linked foreign keys (`link`). Begins a transaction if
     /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.
     /// @throws relata::database_error (e.g. constraint_violation), relata::stale_data_error,
-    /// relata::mapping_error; then the database and the Session are as before the call. If the
+    /// relata::mapping_error, relata::session_error (rows of one model referencing each other in
+    /// a cycle; a link to a parent that has no key), whatever a hook throws; then the database and the Session are as before the call. If the
     /// engine itself ended the whole transaction (SQLite `RAISE(ROLLBACK)`, `ON CONFLICT
     /// ROLLBACK`, I/O errors), earlier flushes are gone too and the Session is restored to the
     /// last commit to match. relata::session_error when the transaction this Session began was
@@ -299,7 +355,12 @@ public:
         check_transaction_alive();
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
-        for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry
+        try {
+            for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry (runs hooks)
+        } catch (...) {
+            for (auto* registry : ordered) registry->discard_plan();
+            throw;
+        }
         if (!any) return;
         const bool began = !db_.in_transaction();
         if (began) {
@@ -315,7 +376,7 @@ public:
             for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
             if (!began) db_.release_savepoint("relata_flush");
         } catch (...) {
-            for (auto* registry : ordered) registry->discard_plan();
+            for (auto* registry : ordered) registry->abandon_plan();
             try {
                 if (began && db_.in_transaction()) {
                     db_.rollback();

@@ -34,7 +34,23 @@ struct PlaylistEntry {
 };
 RELATA_MODEL(PlaylistEntry, playlist_id, track_id, position, note)
 
+// The playlist table again, with an after_load hook that changes what the Session keeps.
+struct LoudPlaylist {
+    std::int64_t id = 0;
+    std::string name;
+};
+RELATA_MODEL(LoudPlaylist, id, name)
+
 }  // namespace composite_test
+
+template <>
+struct relata::mapping<composite_test::LoudPlaylist> {
+    static constexpr auto table = "playlist";
+};
+template <>
+struct relata::hooks<composite_test::LoudPlaylist> {
+    static void after_load(composite_test::LoudPlaylist& playlist) { playlist.name += "!"; }
+};
 
 template <>
 struct relata::mapping<composite_test::PlaylistTrack> {
@@ -50,6 +66,7 @@ struct relata::mapping<composite_test::PlaylistEntry> {
     static constexpr bool generated_key = false;
 };
 
+using composite_test::LoudPlaylist;
 using composite_test::Playlist;
 using composite_test::PlaylistEntry;
 using composite_test::PlaylistTrack;
@@ -194,6 +211,23 @@ RELATA_BACKEND_TEST("composite key: joined rows, outer join without a match, rep
     REQUIRE(again.size() == 3);
     CHECK(&std::get<1>(again[0]) == &std::get<1>(again[2]));
     CHECK(&std::get<0>(again[0]) == std::get<1>(rows[19]));
+}
+
+RELATA_BACKEND_TEST("a row repeated by a join is one object also when an after_load hook changes it", "[session][composite][join]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    constexpr auto loud = relata::columns<LoudPlaylist>;
+    relata::session session{db};
+    for (int run = 0; run < 2; ++run) {  // created by this result, then tracked before it
+        const auto rows = session.all(relata::select<LoudPlaylist, PlaylistTrack>()
+                                          .join(pt.playlist_id == loud.id)
+                                          .where(loud.id == 2)
+                                          .order_by(pt.track_id));
+        REQUIRE(rows.size() == 3);
+        CHECK(&std::get<0>(rows[0]) == &std::get<0>(rows[2]));
+        CHECK(std::get<0>(rows[0]).name == "Movies!");
+    }
 }
 
 RELATA_BACKEND_TEST("composite key at size: 1000 rows, one object per row", "[session][composite]") {

@@ -16,6 +16,7 @@
 
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/object_state.hpp"
 #include "relata/session/snapshot.hpp"
@@ -77,6 +78,7 @@ public:
         if (entry<T>* existing = lookup(key)) {
             if (result != 0) check_same_row(*existing, loaded, result);
             if (existing->expired) {
+                run_after_load(loaded);
                 existing->object = loaded;
                 existing->snapshot = std::move(loaded);
                 existing->expired = false;
@@ -84,11 +86,20 @@ public:
             }
             return existing->object;
         }
+        std::optional<T> row;  // the row as read, when an after_load hook may change the snapshot
+        if constexpr (!snapshot_is_row) {
+            if (result != 0) row = loaded;
+        }
+        run_after_load(loaded);  // before the entry exists: a throwing hook adds nothing
         auto owned = std::make_unique<entry<T>>(
             entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result});
         entry<T>* e = owned.get();
         identity_.emplace(key, e);
         owned_.emplace(&e->object, std::move(owned));
+        if (row) {
+            start_result(result);
+            first_rows_.emplace(e, std::move(*row));
+        }
         return e->object;
     }
 
@@ -140,19 +151,26 @@ protected:
         return primary_key_of(object) == key_type{};
     }
 
-    /// Compares a row with the row of the same key read earlier in the same result.
-    void check_same_row(entry<T>& existing, const T& loaded, std::uint64_t result) {
-        if (result != result_) {  // a new result: forget the rows that matched older objects
+    /// False when an after_load hook may make the snapshot differ from the row read.
+    static constexpr bool snapshot_is_row = !requires(T& object) { hooks<T>::after_load(object); };
+
+    void start_result(std::uint64_t result) {
+        if (result != result_) {  // a new result: forget the rows of the last one
             result_ = result;
             first_rows_.clear();
         }
+    }
+
+    /// Compares a row with the row of the same key read earlier in the same result.
+    void check_same_row(entry<T>& existing, const T& loaded, std::uint64_t result) {
+        start_result(result);
         const T* first = nullptr;
-        if (existing.loaded_by == result && !existing.expired) {
+        if (snapshot_is_row && existing.loaded_by == result && !existing.expired) {
             first = &*existing.snapshot;  // this result's earlier row equals the snapshot
         } else if (const auto found = first_rows_.find(&existing); found != first_rows_.end()) {
             first = &found->second;
         } else {  // the first row of this result for an object tracked before it
-            if (!existing.expired && changed_columns(loaded, *existing.snapshot).empty())
+            if (snapshot_is_row && !existing.expired && changed_columns(loaded, *existing.snapshot).empty())
                 existing.loaded_by = result;  // later rows compare with the snapshot: no copy
             else
                 first_rows_.emplace(&existing, loaded);
@@ -177,7 +195,7 @@ protected:
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
     std::uint64_t sequence_ = 0;
     std::uint64_t result_ = 0;                              // the result first_rows_ belongs to
-    std::unordered_map<const entry<T>*, T> first_rows_;     // its first rows for objects tracked before it
+    std::unordered_map<const entry<T>*, T> first_rows_;     // its first rows not kept as a snapshot
 };
 
 }  // namespace relata::detail

@@ -7,8 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <typeindex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,6 +24,8 @@
 #include "relata/query/remove.hpp"
 #include "relata/query/update.hpp"
 #include "relata/schema.hpp"
+#include "relata/session/flush_order.hpp"
+#include "relata/session/hooks.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/options.hpp"
 #include "relata/session/version.hpp"
@@ -58,6 +64,9 @@ public:
     virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
     virtual void apply(std::vector<std::function<void()>>& undo) = 0;
     virtual void discard_plan() = 0;
+    /// After a failed flush: puts back the keys this flush's INSERTs wrote into objects, then
+    /// discards the plan.
+    virtual void abandon_plan() = 0;
     virtual void finish_commit() = 0;
     virtual void revert_to_snapshots() = 0;
     virtual void clear() = 0;
@@ -81,17 +90,38 @@ public:
     bool plan() override {
         discard_plan();
         inserts_ = pending_;
+        for (entry<T>* e : inserts_) run_before_insert(e->object);
+        if constexpr (self_referencing<T>) order_inserts();
         for (const auto& [key, e] : identity_) {
             if (e->state != object_state::persistent) continue;
             if (e->remove_requested) {
+                run_before_delete(e->object);
                 deletes_.push_back(e);
                 continue;
             }
             if (e->expired) continue;  // its values are reloaded, not written (session::expire)
+            const bool linked = !links_.empty() && links_.contains(e);
+            if (linked) resolve_links(*e, false);
             auto changed = changed_columns(e->object, *e->snapshot);
-            if (!changed.empty()) updates_.push_back({e, std::move(changed)});
+            if (changed.empty() && !linked) continue;
+            if constexpr (has_before_update_hook<T>) {
+                if (!changed.empty()) {
+                    run_before_update(e->object);
+                    changed = changed_columns(e->object, *e->snapshot);
+                }
+            }
+            updates_.push_back({e, std::move(changed), linked});
         }
+        if constexpr (self_referencing<T>) order_deletes();
         return !inserts_.empty() || !updates_.empty() || !deletes_.empty();
+    }
+
+    /// Fills a foreign key of `e`'s object from a parent whose key is generated at flush: now if
+    /// the parent has its key, else at the flush that writes the object (session::link).
+    void add_link(entry<T>& e, parent_link<T> link) {
+        auto& links = links_[&e];
+        std::erase_if(links, [&](const parent_link<T>& existing) { return existing.member == link.member; });
+        links.push_back(std::move(link));
     }
 
     void write_inserts(Connection& db, session_statistics& stats) override {
@@ -110,6 +140,7 @@ public:
         write_delete_statements(db, stats, early_deletes);
         for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
         for (entry<T>* e : inserts_) {
+            if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
             const bool generate = generated_key<T> && is_default_key(e->object);
             const std::optional<T> versioned = first_version(e->object);
             insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
@@ -122,6 +153,9 @@ public:
                     db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
                     if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
                     generated_keys_.push_back(*key);
+                    // Into the object at once: rows inserted later in this flush copy it (links).
+                    e->object.*member_pointer<T, primary_key_index<T>> = *key;
+                    keys_written_.push_back(e);
                 }
             } else {
                 db.execute(query);
@@ -132,8 +166,13 @@ public:
 
     void write_updates(Connection& db, session_statistics& stats) override {
         const dialect& d = db.sql_dialect();
-        for (const planned_update& planned : updates_) {
+        for (planned_update& planned : updates_) {
             entry<T>* e = planned.e;
+            if (planned.linked) {
+                resolve_links(*e, true);
+                planned.changed = changed_columns(e->object, *e->snapshot);
+                if (planned.changed.empty()) continue;
+            }
             update_data statement = relata::update<T>().data();
             for (const std::size_t index : planned.changed)
                 if (index != version_index<T>)  // the Session writes the version itself
@@ -172,6 +211,8 @@ public:
     // Every change below is undone (in reverse order) when the transaction does not commit.
     // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override {
+        for (entry<T>* e : inserts_) links_.erase(e);
+        for (const planned_update& planned : updates_) links_.erase(planned.e);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
             set_primary_key(e->object, generated_keys_[i]);
@@ -246,7 +287,13 @@ public:
         discard_plan();
     }
 
+    void abandon_plan() override {
+        for (entry<T>* e : keys_written_) set_primary_key(e->object, key_type{});
+        discard_plan();
+    }
+
     void discard_plan() override {
+        keys_written_.clear();
         written_deletes_.clear();
         inserts_.clear();
         updates_.clear();
@@ -255,6 +302,7 @@ public:
     }
 
     void finish_commit() override {
+        std::erase_if(links_, [](const auto& link) { return link.first->state == object_state::detached; });
         for (entry<T>* e : deleted_) e->state = object_state::detached;
         deleted_.clear();
     }
@@ -275,6 +323,7 @@ public:
 
     void clear() override {
         discard_plan();
+        links_.clear();
         base::clear_objects();
     }
 
@@ -329,13 +378,79 @@ private:
     struct planned_update {
         entry<T>* e;
         std::vector<std::size_t> changed;
+        bool linked = false;  // a link fills a foreign key at write time; `changed` is recomputed then
     };
+
+    /// Copies the keys of linked parents into `e`'s object. `required`: at write time, when a
+    /// parent without a key is an error (it was not inserted before this row).
+    void resolve_links(entry<T>& e, bool required) {
+        const auto found = links_.find(&e);
+        if (found == links_.end()) return;
+        for (const parent_link<T>& link : found->second) {
+            if (!link.assign(e.object) && required)
+                throw session_error(fmt::format(
+                    "cannot write {} with primary key {}: its foreign key is linked to {}, which has no key yet (it "
+                    "is not inserted before this row: link it to an object that is added to the session, and "
+                    "declare the foreign key in relata::mapping)",
+                    type_name<T>, describe_key(e.object), link.describe()));
+        }
+    }
+
+    /// Rows of a self-referencing model: parents' INSERTs first (by key values and by links).
+    void order_inserts() {
+        auto depends_on = self_references<T>(inserts_, [](const entry<T>* e, std::size_t member) {
+            if (member == primary_key_index<T> && generated_key<T> && is_default_key(e->object)) return value{};
+            return field_value(e->object, member);
+        });
+        std::map<const void*, std::size_t> position;
+        for (std::size_t i = 0; i < inserts_.size(); ++i) position.emplace(&inserts_[i]->object, i);
+        for (std::size_t i = 0; i < inserts_.size(); ++i) {
+            const auto found = links_.find(inserts_[i]);
+            if (found == links_.end()) continue;
+            for (const parent_link<T>& link : found->second)
+                if (const auto p = position.find(link.parent); p != position.end()) depends_on[i].push_back(p->second);
+        }
+        inserts_ = reordered(inserts_, depends_on, "insert");
+    }
+
+    /// Rows of a self-referencing model: children's DELETEs first.
+    void order_deletes() {
+        const auto references = self_references<T>(deletes_, [](const entry<T>* e, std::size_t member) {
+            return field_value(*e->snapshot, member);
+        });
+        std::vector<std::vector<std::size_t>> depends_on(deletes_.size());  // a parent waits for its children
+        for (std::size_t child = 0; child < deletes_.size(); ++child)
+            for (const std::size_t parent : references[child]) depends_on[parent].push_back(child);
+        deletes_ = reordered(deletes_, depends_on, "delete");
+    }
+
+    std::vector<entry<T>*> reordered(const std::vector<entry<T>*>& rows,
+                                     const std::vector<std::vector<std::size_t>>& depends_on, std::string_view verb) {
+        std::vector<std::size_t> cycle;
+        const std::vector<std::size_t> order = stable_topological_order(rows.size(), depends_on, cycle);
+        if (order.empty() && !rows.empty()) {
+            std::string keys;
+            for (const std::size_t i : cycle)
+                keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
+            throw session_error(fmt::format(
+                "cannot {} these {} rows in any order: they reference each other in a cycle through a "
+                "self-referencing foreign key (primary keys {}); break the cycle with a NULL foreign key and set it "
+                "in a later flush",
+                verb, type_name<T>, keys));
+        }
+        std::vector<entry<T>*> result;
+        result.reserve(rows.size());
+        for (const std::size_t i : order) result.push_back(rows[i]);
+        return result;
+    }
 
     std::vector<entry<T>*> inserts_;
     std::vector<planned_update> updates_;
     std::vector<entry<T>*> deletes_;
     std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
     std::vector<key_type> generated_keys_;
+    std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
+    std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
 };
 
 }  // namespace relata::detail

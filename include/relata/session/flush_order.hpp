@@ -1,0 +1,137 @@
+#pragma once
+/// @file
+/// Flush ordering among the rows of one model that reference each other (a self-referencing
+/// foreign key such as Chinook's `Employee.ReportsTo`), and the links that fill a foreign key
+/// from an unsaved parent's generated key during a flush (`session::link`).
+///
+/// Between models the Session orders by the foreign-key graph of their mappings
+/// (`detail::dependency_order`); within one model it orders the rows here: a parent's INSERT
+/// before its children's, a child's DELETE before its parent's.
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <queue>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
+#include "relata/mapping.hpp"
+#include "relata/types.hpp"
+
+namespace relata::detail {
+
+/// True when one of T's foreign keys references T itself.
+template <model T>
+constexpr bool find_self_reference() {
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        return std::apply(
+            [](const auto&... key) {
+                return (std::is_same_v<typename member_class<decltype(key.target_member)>::type, T> || ...);
+            },
+            mapping<T>::foreign_keys);
+    } else {
+        return false;
+    }
+}
+
+/// True when one of T's foreign keys references T itself.
+template <model T>
+inline constexpr bool self_referencing = find_self_reference<T>();
+
+/// Calls `visit(referencing member index, referenced member index)` for each foreign key of T
+/// that references T itself.
+template <model T, class Visit>
+void for_each_self_reference(Visit&& visit) {
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+            using target = typename member_class<decltype(key.target_member)>::type;
+            if constexpr (std::is_same_v<target, T>) visit(index_of_member<T>(key.member), index_of_member<T>(key.target_member));
+        });
+    }
+}
+
+/// The value of member `index` of `object` as a relata::value (NULL for an empty optional).
+template <model T>
+value field_value(const T& object, std::size_t index) {
+    value result;
+    for_each_field<T>([&](auto i) {
+        if (i.value == index) result = to_value(object.*member_pointer<T, i.value>);
+    });
+    return result;
+}
+
+/// Orders `count` rows of one model so that every row comes after the rows it depends on
+/// (Kahn's algorithm, stable: independent rows keep their order).
+/// `depends_on(i)` lists the rows that row `i` must follow.
+/// @return the new order, or an empty vector when the rows depend on each other in a cycle
+/// (then `cycle` holds the rows left in it).
+inline std::vector<std::size_t> stable_topological_order(std::size_t count,
+                                                         const std::vector<std::vector<std::size_t>>& depends_on,
+                                                         std::vector<std::size_t>& cycle) {
+    std::vector<std::size_t> waiting(count, 0);
+    std::vector<std::vector<std::size_t>> dependents(count);
+    for (std::size_t i = 0; i < count; ++i)
+        for (const std::size_t j : depends_on[i])
+            if (j != i) {
+                ++waiting[i];
+                dependents[j].push_back(i);
+            }
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+    for (std::size_t i = 0; i < count; ++i)
+        if (waiting[i] == 0) ready.push(i);
+    std::vector<std::size_t> order;
+    order.reserve(count);
+    while (!ready.empty()) {
+        const std::size_t i = ready.top();
+        ready.pop();
+        order.push_back(i);
+        for (const std::size_t d : dependents[i])
+            if (--waiting[d] == 0) ready.push(d);
+    }
+    if (order.size() == count) return order;
+    for (std::size_t i = 0; i < count; ++i)
+        if (waiting[i] != 0) cycle.push_back(i);
+    return {};
+}
+
+/// For rows of a self-referencing model: which rows each row references through its
+/// self-referencing foreign keys, by the values in `rows` (`value_of(row, member)`), among the
+/// same rows' referenced members. Rows referencing themselves are left out (one statement
+/// writes both sides).
+template <model T, class Row, class ValueOf>
+std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& rows, ValueOf&& value_of) {
+    std::vector<std::vector<std::size_t>> depends_on(rows.size());
+    for_each_self_reference<T>([&](std::size_t member, std::size_t target) {
+        std::map<value, std::size_t> by_target;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            value v = value_of(rows[i], target);
+            if (!std::holds_alternative<std::monostate>(v)) by_target.emplace(std::move(v), i);
+        }
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const value v = value_of(rows[i], member);
+            if (std::holds_alternative<std::monostate>(v)) continue;
+            const auto found = by_target.find(v);
+            if (found != by_target.end() && found->second != i) depends_on[i].push_back(found->second);
+        }
+    });
+    return depends_on;
+}
+
+/// A foreign key of a tracked object to be filled from its parent's key at flush
+/// (`session::link` with a parent whose key the database generates).
+template <model T>
+struct parent_link {
+    std::size_t member;                     ///< index of the foreign-key member in T
+    const void* parent;                     ///< the parent object, to order rows of one model
+    std::function<bool(T&)> assign;         ///< copies the parent's key; false while it has none
+    std::function<std::string()> describe;  ///< "Author with no key yet" etc., for errors
+};
+
+}  // namespace relata::detail
