@@ -71,6 +71,17 @@ expected_track_playlists() { # <track>
     q "SELECT 'track_playlists ' || $1 || char(9) || COUNT(*) || char(9) || COALESCE(group_concat(PlaylistId, ','), '')
        FROM (SELECT PlaylistId FROM PlaylistTrack WHERE TrackId = $1 ORDER BY PlaylistId)"
 }
+expected_artist_report() { # the first 10 artists, their albums and tracks; the statements of the N+1 demo
+    q "SELECT 'artist_albums ' || coalesce(a.Name, '') || char(9) ||
+              (SELECT COUNT(*) FROM Album al WHERE al.ArtistId = a.ArtistId) || char(9) ||
+              (SELECT COUNT(*) FROM Track t JOIN Album al ON al.AlbumId = t.AlbumId WHERE al.ArtistId = a.ArtistId)
+       FROM Artist a ORDER BY a.ArtistId LIMIT 10"
+    # lazily: the artists, then one query per artist (its albums) and one per album (its tracks)
+    q "SELECT 'statements lazy' || char(9) || (1 + 10 + COUNT(*))
+       FROM Album WHERE ArtistId IN (SELECT ArtistId FROM Artist ORDER BY ArtistId LIMIT 10)"
+    # select_in: the artists, all their albums, all those albums' tracks
+    printf 'statements select_in\t3\n'
+}
 price() { # <track>
     q "SELECT printf('%.2f', UnitPrice) FROM Track WHERE TrackId = $1"
 }
@@ -85,6 +96,7 @@ check() {
         expected_genre_tracks
         expected_customer_totals
         expected_longest_track "$album"
+        expected_artist_report
         expected_track_playlists "$track"
     } >"$expected"
     local old raised new

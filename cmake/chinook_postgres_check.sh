@@ -99,6 +99,17 @@ expected_track_playlists() { # <track>
     q "SELECT 'track_playlists ' || $1, COUNT(*), COALESCE(string_agg(playlist_id::text, ',' ORDER BY playlist_id), '')
        FROM playlist_track WHERE track_id = $1"
 }
+expected_artist_report() { # the first 10 artists, their albums and tracks; the statements of the N+1 demo
+    q "SELECT 'artist_albums ' || coalesce(a.name, ''),
+              (SELECT COUNT(*) FROM album al WHERE al.artist_id = a.artist_id),
+              (SELECT COUNT(*) FROM track t JOIN album al ON al.album_id = t.album_id WHERE al.artist_id = a.artist_id)
+       FROM artist a ORDER BY a.artist_id LIMIT 10"
+    # lazily: the artists, then one query per artist (its albums) and one per album (its tracks)
+    q "SELECT 'statements lazy', 1 + 10 + COUNT(*)
+       FROM album WHERE artist_id IN (SELECT artist_id FROM artist ORDER BY artist_id LIMIT 10)"
+    # select_in: the artists, all their albums, all those albums' tracks
+    printf 'statements select_in\t3\n'
+}
 price() { # <track>; NUMERIC(10,2) prints with two decimals
     q "SELECT unit_price FROM track WHERE track_id = $1"
 }
@@ -113,6 +124,7 @@ check() {
         expected_genre_tracks
         expected_customer_totals
         expected_longest_track "$album"
+        expected_artist_report
         expected_track_playlists "$track"
     } >"$expected"
     local old raised new

@@ -17,6 +17,9 @@
 //   genre_tracks <genre>\t<tracks>              top 5 genres by track count, ties by name
 //   customer_total <first> <last>\t<total>      top 5 customers by invoice total, ties by id
 //   longest_track <name>\t<milliseconds>        on the chosen album, ties by track id
+//   artist_albums <artist>\t<albums>\t<tracks>   the first 10 artists by id: the N+1 report
+//   statements <strategy>\t<count>              statements that report ran: lazy, select_in
+//   track_playlists <track id>\t<n>\t<ids>       the playlists holding the chosen track (composite key)
 //   price_change <track id>\t<old>\t<new>       the new price as a fresh Session reads it
 //
 // The same structs map both spellings of Chinook: the SQLite script names tables and columns
@@ -132,6 +135,49 @@ void print_model_rows(Connection& db, std::string_view model_name) {
     fmt::print("model_rows {}\t{}\n", model_name, relata::all(db, relata::select<Model>()).size());
 }
 
+// The N+1 demonstration: one small report (the first 10 artists, their albums, their tracks)
+// run twice. Lazily, navigation runs one query per artist and one per album (1 + 10 + albums
+// statements; the Session's N+1 guard warns on stderr); with select_in loading, 3 statements:
+//   SELECT ... FROM "Artist" ORDER BY "ArtistId" LIMIT ?
+//   SELECT ... FROM "Album" WHERE "ArtistId" IN (?, ...) ORDER BY "AlbumId"
+//   SELECT ... FROM "Track" WHERE "AlbumId" IN (?, ...) ORDER BY "TrackId"
+template <relata::connection Connection>
+bool print_artist_report(Connection& db) {
+    using chinook::Album, chinook::Artist, chinook::Track;
+    constexpr auto a = relata::columns<Artist>;
+    const auto artists = relata::select<Artist>().order_by(a.artist_id).limit(10);
+    const auto report = [&](auto& session, const auto& query) {
+        std::string lines;
+        for (Artist& artist : session.all(query)) {
+            std::size_t tracks = 0;
+            const auto albums = session.template children<Album>(artist, &Album::artist_id);
+            for (Album& album : albums) tracks += session.template children<Track>(album, &Track::album_id).size();
+            lines += fmt::format("artist_albums {}\t{}\t{}\n", artist.name.value_or(""), albums.size(), tracks);
+        }
+        return lines;
+    };
+    std::uint64_t before = db.statement_count();
+    std::string lazy;
+    {
+        relata::session session{db};
+        lazy = report(session, artists);
+    }
+    const std::uint64_t lazy_statements = db.statement_count() - before;
+    before = db.statement_count();
+    std::string loaded;
+    {
+        relata::session session{db};
+        loaded = report(session, artists.load(relata::select_in(&Album::artist_id).then(relata::select_in(&Track::album_id))));
+    }
+    const std::uint64_t loaded_statements = db.statement_count() - before;
+    if (lazy != loaded) {
+        fmt::print(stderr, "relata_example_chinook: the lazy and the select_in reports differ\n");
+        return false;
+    }
+    fmt::print("{}statements lazy\t{}\nstatements select_in\t{}\n", lazy, lazy_statements, loaded_statements);
+    return true;
+}
+
 // Everything the example does, on any relata connection.
 template <relata::connection Connection>
 int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
@@ -167,6 +213,7 @@ int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
         }
         fmt::print("longest_track {}\t{}\n", track->name, track->milliseconds);
     }
+    if (!print_artist_report(db)) return 1;
 
     {
         relata::session session{db};

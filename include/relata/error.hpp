@@ -200,4 +200,19 @@ public:
     using error::error;
 };
 
+/// The Session saw the same relationship lazily loaded in a loop (the N+1 query pattern) with
+/// `session_options::n_plus_one = n_plus_one_mode::raise`. The message names the relationship
+/// and suggests `relata::select_in` / `relata::joined`. See <relata/session/n_plus_one.hpp>.
+class n_plus_one_detected : public error {
+public:
+    using error::error;
+};
+
+/// Navigation of a relationship would have run a lazy load, but the query that loaded the
+/// object asked for `relata::raise_on_lazy(...)` on that relationship. The message names it.
+class lazy_load_error : public session_error {
+public:
+    using session_error::session_error;
+};
+
 }  // namespace relata

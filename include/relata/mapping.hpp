@@ -101,16 +101,56 @@ constexpr index_definition<Model, Values...> index(Values Model::*... members) n
     return {{members...}};
 }
 
+/// What the database does to referencing rows when the referenced row is deleted or its key
+/// updated: `FOREIGN KEY (...) REFERENCES ... ON DELETE <action> ON UPDATE <action>`, the same
+/// words on SQLite and PostgreSQL (SQLite enforces them with `PRAGMA foreign_keys = ON`, which
+/// relata's SQLite connection sets by default). Source: SQL-92 referential actions.
+enum class referential_action {
+    unspecified,  ///< no clause: the database's default (NO ACTION)
+    no_action,    ///< `NO ACTION`: refuse, checked at the end of the statement (or deferred)
+    restrict,     ///< `RESTRICT`: refuse at once, even when deferred
+    cascade,      ///< `CASCADE`: delete the referencing rows / update their foreign key
+    set_null,     ///< `SET NULL`: set the referencing column to NULL (the member must be optional)
+};
+
+/// `ON DELETE/UPDATE NO ACTION`: `.on_delete(relata::no_action)`.
+inline constexpr referential_action no_action = referential_action::no_action;
+/// `ON DELETE/UPDATE RESTRICT`: `.on_delete(relata::restrict)`.
+inline constexpr referential_action restrict = referential_action::restrict;
+/// `ON DELETE/UPDATE CASCADE`: `.on_delete(relata::cascade)`.
+inline constexpr referential_action cascade = referential_action::cascade;
+/// `ON DELETE/UPDATE SET NULL`: `.on_delete(relata::set_null)` (for an optional member).
+inline constexpr referential_action set_null = referential_action::set_null;
+
 /// A foreign key from one member to another model's member, for `mapping<T>::foreign_keys`.
-/// DDL: `FOREIGN KEY ("author_id") REFERENCES "author" ("id")`. The Session also uses it to
-/// order a flush: referenced rows are inserted before and deleted after referencing rows.
+/// DDL: `FOREIGN KEY ("author_id") REFERENCES "author" ("id")`, plus `ON DELETE CASCADE` /
+/// `ON UPDATE ...` when an action is set. The Session also uses it to order a flush (referenced
+/// rows are inserted before and deleted after referencing rows) and to navigate the
+/// relationship (`session.related`, `session.children`, `relata::select_in`; see
+/// <relata/session/relationship.hpp>).
 template <class Model, class Value, class Target, class TargetValue>
 struct foreign_key {
     Value Model::*member;               ///< the referencing member
     TargetValue Target::*target_member; ///< the referenced member (usually the primary key)
+    referential_action delete_action = referential_action::unspecified;  ///< ON DELETE
+    referential_action update_action = referential_action::unspecified;  ///< ON UPDATE
+
+    /// The same key with `ON DELETE action`: `references(&Post::author_id, &Author::id).on_delete(relata::cascade)`.
+    [[nodiscard]] constexpr foreign_key on_delete(referential_action action) const noexcept {
+        foreign_key copy = *this;
+        copy.delete_action = action;
+        return copy;
+    }
+    /// The same key with `ON UPDATE action`.
+    [[nodiscard]] constexpr foreign_key on_update(referential_action action) const noexcept {
+        foreign_key copy = *this;
+        copy.update_action = action;
+        return copy;
+    }
 };
 
-/// A foreign key: `relata::references(&Post::author_id, &Author::id)`.
+/// A foreign key: `relata::references(&Post::author_id, &Author::id)`, optionally with
+/// `.on_delete(relata::cascade)` / `.on_update(...)`.
 template <class Model, class Value, class Target, class TargetValue>
 constexpr foreign_key<Model, Value, Target, TargetValue> references(Value Model::*member,
                                                                     TargetValue Target::*target) noexcept {

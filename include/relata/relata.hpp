@@ -24,6 +24,9 @@
 #include "relata/raw_sql.hpp"      // IWYU pragma: export
 #include "relata/schema.hpp"       // IWYU pragma: export
 #include "relata/session.hpp"      // IWYU pragma: export
+#include "relata/session/loading.hpp"       // IWYU pragma: export
+#include "relata/session/n_plus_one.hpp"    // IWYU pragma: export
+#include "relata/session/relationship.hpp"  // IWYU pragma: export
 #include "relata/sql/dialect.hpp"  // IWYU pragma: export
 #include "relata/sql/placeholders.hpp"  // IWYU pragma: export
 #include "relata/sql/render.hpp"   // IWYU pragma: export

@@ -39,8 +39,10 @@
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/identity_map.hpp"
+#include "relata/session/loading.hpp"
 #include "relata/session/object_state.hpp"
 #include "relata/session/options.hpp"
+#include "relata/session/relationship.hpp"
 #include "relata/session/result_list.hpp"
 #include "relata/session/snapshot.hpp"
 #include "relata/session/unit_of_work.hpp"
@@ -154,10 +156,67 @@ public:
         }
     }
 
+    /// Runs a `select<T>()` query with loading options (`query.load(relata::select_in(...))`,
+    /// <relata/session/loading.hpp>): the query, then the relationships it names, so that
+    /// navigating them (`related`, `children`) runs no SQL. Statements: 1, plus per select_in
+    /// option one per chunk of keys the Session lacks; joined options add none.
+    /// @throws relata::database_error, relata::mapping_error, relata::session_error (an option
+    /// names a member that is not a declared foreign key).
+    template <class Query, class... Options>
+    result_list<typename Query::row_type> all(const loaded_query<Query, Options...>& query) {
+        return detail::run_loaded(*this, query);
+    }
+
+    /// Many-to-one navigation (<relata/session/relationship.hpp>): the object that `child`'s
+    /// foreign key `member` references (declared in `mapping<Child>::foreign_keys`; `Target` is
+    /// deduced from it, or named: `related<Author>(post, &Post::author_id)`). From the identity
+    /// map without SQL when tracked, else `SELECT ... WHERE "id" IN (?)` (a lazy load, counted
+    /// by the N+1 guard).
+    /// @return `Target*` for an optional member (nullptr for NULL or no row); `Target&` for a
+    /// non-optional one.
+    /// @throws relata::no_result (non-optional member, no such row), relata::lazy_load_error
+    /// (raise_on_lazy), relata::n_plus_one_detected, relata::session_error (not a declared
+    /// foreign key), relata::database_error.
+    template <class Target = void, model Child, class Value>
+    decltype(auto) related(const Child& child, Value Child::*member) {
+        using target = detail::relationship_target_t<Target, Child, Value Child::*>;
+        target* found = detail::related<target>(*this, child, member);
+        if constexpr (detail::is_optional<Value>::value) {
+            return found;
+        } else {
+            if (found == nullptr)
+                throw no_result(fmt::format("{}: no {} with key {}", detail::relationship_name<target>(member, false),
+                                            detail::type_name<target>, detail::describe_key_value(child.*member)));
+            return static_cast<target&>(*found);
+        }
+    }
+
+    /// One-to-many navigation: the tracked `Child` objects whose foreign key `member` equals
+    /// `parent`'s referenced key. The first call per parent runs
+    /// `SELECT ... WHERE "author_id" IN (?) ORDER BY "id"` (a lazy load; none after a
+    /// select_in/joined load, none for a pending parent); later calls answer from memory,
+    /// including children added or re-pointed since (rules: <relata/session/relationship.hpp>).
+    /// @throws relata::lazy_load_error, relata::n_plus_one_detected, relata::session_error,
+    /// relata::database_error.
+    template <model Child, model Parent, class Value>
+    result_list<Child> children(const Parent& parent, Value Child::*member) {
+        return detail::children<Child>(*this, parent, member);
+    }
+
+    /// Many-to-many navigation through an association model `Link` with foreign keys `left`
+    /// (to `parent`) and `right` (to `Target`'s primary key): `children<Link>(parent, left)`,
+    /// then at most one `SELECT ... WHERE "id" IN (...)` per chunk for the targets the Session
+    /// lacks. Duplicate links give duplicate entries.
+    /// @throws as `children`.
+    template <model Target, model Parent, model Link, class LeftValue, class RightValue>
+    result_list<Target> associated(const Parent& parent, LeftValue Link::*left, RightValue Link::*right) {
+        return detail::associated<Target>(*this, parent, left, right);
+    }
+
     /// The first row of the query (run with LIMIT 1): a tracked object or nullptr for
     /// `select<T>()`, else `std::optional` of what `all` returns per row.
     template <class Query>
-        requires detail::is_select_query<Query>
+        requires(detail::is_select_query<Query> || detail::is_loaded_query<Query>)
     auto first(const Query& query) {
         auto rows = all(query.limit(1));
         if constexpr (std::is_same_v<decltype(rows), result_list<typename Query::row_type>>) {
@@ -172,7 +231,7 @@ public:
     /// `select<T>()`, else what `all` returns per row.
     /// @throws relata::no_result for none, relata::multiple_results for more than one.
     template <class Query>
-        requires detail::is_select_query<Query>
+        requires(detail::is_select_query<Query> || detail::is_loaded_query<Query>)
     decltype(auto) one(const Query& query) {
         auto rows = all(query.limit(2));
         if (rows.empty()) throw no_result("the query returned no row");
@@ -206,6 +265,7 @@ public:
         prepare_query();
         const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
         registry_for<typename detail::write_target<Query>::type>().expire_all();
+        relationships_.forget_loaded();
         return changed;
     }
 
@@ -252,6 +312,7 @@ public:
 
     /// `expire` for every persistent object of every model.
     void expire_all() {
+        relationships_.forget_loaded();
         for (auto& [type, registry] : registries_) registry->expire_all();
     }
 
@@ -434,6 +495,7 @@ public:
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
         const bool open = db_.in_transaction();
+        relationships_.invalidate();
         undo_all();
         owns_transaction_ = false;
         for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
@@ -442,6 +504,7 @@ public:
 
     /// Forgets every tracked object (references to them become invalid) without SQL.
     void clear() {
+        relationships_.clear();
         for (auto& [type, registry] : registries_) registry->clear();
         undo_.clear();
     }
@@ -453,6 +516,9 @@ public:
     [[nodiscard]] Connection& connection() noexcept { return db_; }
 
 private:
+    template <class>
+    friend struct detail::session_access;
+
     template <class Slot, class Row>
     auto merge_slot(const Row& row, std::size_t& offset) {
         using M = typename Slot::model_type;
@@ -541,7 +607,27 @@ private:
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
+    detail::relationship_store relationships_;
 };
+
+namespace detail {
+/// What the relationship code (<relata/session/relationship.hpp>, loading.hpp) uses of a Session.
+template <class Connection>
+struct session_access<session<Connection>> {
+    using session_type = session<Connection>;
+    template <model T>
+    static registry<Connection, T>& registry(session_type& s) {
+        return s.template registry_for<T>();
+    }
+    static std::size_t parameter_limit(session_type& s) { return detail::parameter_limit(s.db_); }
+    static const session_options& options(session_type& s) { return s.options_; }
+    static session_statistics& statistics(session_type& s) { return s.statistics_; }
+    static relationship_store& relationships(session_type& s) { return s.relationships_; }
+    static std::uint64_t epoch(session_type& s) { return s.relationships_.epoch() + s.statistics_.flushes; }
+    static Connection& db(session_type& s) { return s.db_; }
+    static void prepare(session_type& s) { s.prepare_query(); }
+};
+}  // namespace detail
 
 /// `session.get<T>(key)` as a free function, so generic code over a Session type needs no
 /// `session.template get<T>(key)`. A composite key is a std::tuple in key order:

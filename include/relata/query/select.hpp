@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -84,6 +85,10 @@ class compound_query;
 
 template <class Shape>
 class count_query;
+
+/// A query with loading options (<relata/session/loading.hpp>), made by `select_query::load`.
+template <class Query, class... Options>
+class loaded_query;
 
 /// A common table expression over the struct `Row` (`WITH "row" ("a", "b") AS (...)`), made
 /// by `relata::cte<Row>(query)`; a query adds it with `with(...)` / `with_recursive(...)` and
@@ -351,6 +356,14 @@ public:
         requires detail::single_value_shape<Shape>
     [[nodiscard]] named<select_query, Label> as() const {
         return {*this};
+    }
+
+    /// Adds loading options for relationships (<relata/session/loading.hpp>, included by
+    /// <relata/session.hpp>): `select<Author>().load(relata::select_in(&Post::author_id))`.
+    /// They render no SQL of their own and take effect when a Session runs the query.
+    template <class... Options>
+    [[nodiscard]] loaded_query<select_query, Options...> load(const Options&... options) const {
+        return loaded_query<select_query, Options...>(*this, std::tuple<Options...>{options...});
     }
 
     /// The untyped query (read by the renderer).

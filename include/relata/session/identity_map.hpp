@@ -132,6 +132,16 @@ public:
 
     [[nodiscard]] std::size_t tracked() const noexcept { return identity_.size() + pending_.size(); }
 
+    /// Grows whenever an object starts being tracked (add, or a row loaded for a new key): the
+    /// relationship indexes (<relata/session/relationship.hpp>) compare it to know they are current.
+    [[nodiscard]] std::uint64_t generation() const noexcept { return sequence_; }
+
+    /// Calls `f(entry<T>&)` for every object the map owns (any state), in no particular order.
+    template <class F>
+    void for_each_entry(F&& f) {
+        for (auto& [address, owned] : owned_) f(*owned);
+    }
+
     /// Forgets every object.
     void clear_objects() {
         pending_.clear();

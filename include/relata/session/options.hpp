@@ -1,7 +1,10 @@
 #pragma once
 /// @file
 /// A Session's options and its statistics.
+#include <cstddef>
 #include <cstdint>
+
+#include "relata/session/n_plus_one.hpp"
 
 namespace relata {
 
@@ -13,6 +16,8 @@ struct session_statistics {
     std::uint64_t deletes = 0;             ///< DELETE statements flushed
     std::uint64_t flushes = 0;             ///< flushes that wrote something
     std::uint64_t identity_map_hits = 0;   ///< get/find answered from the identity map without SQL
+    std::uint64_t lazy_loads = 0;          ///< relationship navigations that ran a query (also counted in `queries`)
+    std::uint64_t loader_queries = 0;      ///< select_in queries of `.load(...)` (also counted in `queries`)
 };
 
 /// Options of a Session.
@@ -20,6 +25,13 @@ struct session_options {
     /// Flush pending changes before every query the Session runs, so queries see them
     /// (SQLAlchemy's autoflush). The dirty check compares every tracked object.
     bool autoflush = true;
+    /// What to do when a relationship is lazily loaded in a loop (the N+1 query pattern; see
+    /// <relata/session/n_plus_one.hpp>): off, warn (default) or raise.
+    n_plus_one_mode n_plus_one = n_plus_one_mode::warn;
+    /// Lazy loads of one relationship tolerated before the N+1 guard reacts.
+    std::size_t n_plus_one_threshold = 10;
+    /// Receives the N+1 warning; empty (default): one line on stderr.
+    n_plus_one_logger n_plus_one_log;
 };
 
 }  // namespace relata
