@@ -67,6 +67,10 @@ expected_longest_track() { # <album>
        ORDER BY Milliseconds DESC, TrackId
        LIMIT 1"
 }
+expected_track_playlists() { # <track>
+    q "SELECT 'track_playlists ' || $1 || char(9) || COUNT(*) || char(9) || COALESCE(group_concat(PlaylistId, ','), '')
+       FROM (SELECT PlaylistId FROM PlaylistTrack WHERE TrackId = $1 ORDER BY PlaylistId)"
+}
 expected_artist_report() { # the first 10 artists, their albums and tracks; the statements of the N+1 demo
     q "SELECT 'artist_albums ' || coalesce(a.Name, '') || char(9) ||
               (SELECT COUNT(*) FROM Album al WHERE al.ArtistId = a.ArtistId) || char(9) ||
@@ -93,6 +97,7 @@ check() {
         expected_customer_totals
         expected_longest_track "$album"
         expected_artist_report
+        expected_track_playlists "$track"
     } >"$expected"
     local old raised new
     old=$(price "$track")

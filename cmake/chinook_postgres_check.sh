@@ -95,6 +95,10 @@ expected_longest_track() { # <album>
        ORDER BY milliseconds DESC, track_id
        LIMIT 1"
 }
+expected_track_playlists() { # <track>
+    q "SELECT 'track_playlists ' || $1, COUNT(*), COALESCE(string_agg(playlist_id::text, ',' ORDER BY playlist_id), '')
+       FROM playlist_track WHERE track_id = $1"
+}
 expected_artist_report() { # the first 10 artists, their albums and tracks; the statements of the N+1 demo
     q "SELECT 'artist_albums ' || coalesce(a.name, ''),
               (SELECT COUNT(*) FROM album al WHERE al.artist_id = a.artist_id),
@@ -121,6 +125,7 @@ check() {
         expected_customer_totals
         expected_longest_track "$album"
         expected_artist_report
+        expected_track_playlists "$track"
     } >"$expected"
     local old raised new
     old=$(price "$track")

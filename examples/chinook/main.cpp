@@ -19,6 +19,7 @@
 //   longest_track <name>\t<milliseconds>        on the chosen album, ties by track id
 //   artist_albums <artist>\t<albums>\t<tracks>   the first 10 artists by id: the N+1 report
 //   statements <strategy>\t<count>              statements that report ran: lazy, select_in
+//   track_playlists <track id>\t<n>\t<ids>       the playlists holding the chosen track (composite key)
 //   price_change <track id>\t<old>\t<new>       the new price as a fresh Session reads it
 //
 // The same structs map both spellings of Chinook: the SQLite script names tables and columns
@@ -213,6 +214,25 @@ int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
         fmt::print("longest_track {}\t{}\n", track->name, track->milliseconds);
     }
     if (!print_artist_report(db)) return 1;
+
+    {
+        relata::session session{db};
+        constexpr auto pt = relata::columns<chinook::PlaylistTrack>;
+        // SELECT "PlaylistId", "TrackId" FROM "PlaylistTrack" WHERE "TrackId" = ? ORDER BY "PlaylistId" ASC
+        const auto entries = session.all(
+            relata::select<chinook::PlaylistTrack>().where(pt.track_id == track_id).order_by(pt.playlist_id));
+        std::string playlists;
+        for (const chinook::PlaylistTrack& entry : entries) {
+            // The composite key finds the tracked object in the identity map, without SQL.
+            const auto& same = session.template get<chinook::PlaylistTrack>(std::tuple{entry.playlist_id, track_id});
+            if (&same != &entry) {
+                fmt::print(stderr, "relata_example_chinook: playlist {} holds track {} twice\n", entry.playlist_id, track_id);
+                return 1;
+            }
+            playlists += fmt::format("{}{}", playlists.empty() ? "" : ",", entry.playlist_id);
+        }
+        fmt::print("track_playlists {}\t{}\t{}\n", track_id, entries.size(), playlists);
+    }
 
     double old_price = 0;
     {

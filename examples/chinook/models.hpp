@@ -100,8 +100,7 @@ struct Playlist {
     std::int64_t playlist_id = 0;
     std::optional<std::string> name;
 };
-// The tracks of each playlist. Its primary key is (PlaylistId, TrackId), which relata does not
-// map (single-column keys only): the struct serves queries, not the Session.
+// The tracks of each playlist. Its primary key is the pair (PlaylistId, TrackId).
 struct PlaylistTrack {
     std::int64_t playlist_id = 0;
     std::int64_t track_id = 0;
@@ -193,9 +192,10 @@ struct relata::mapping<chinook::Playlist> {
     static constexpr auto primary_key = &chinook::Playlist::playlist_id;
     static constexpr bool generated_key = false;
 };
-// No primary_key: relata maps single-column keys only, and PlaylistTrack's is (PlaylistId, TrackId).
+// A composite primary key: the Session keys PlaylistTrack objects by std::tuple{playlist_id, track_id}.
 template <>
 struct relata::mapping<chinook::PlaylistTrack> {
+    static constexpr auto primary_key = std::tuple{&chinook::PlaylistTrack::playlist_id, &chinook::PlaylistTrack::track_id};
     static constexpr auto foreign_keys =
         std::tuple{relata::references(&chinook::PlaylistTrack::playlist_id, &chinook::Playlist::playlist_id),
                    relata::references(&chinook::PlaylistTrack::track_id, &chinook::Track::track_id)};

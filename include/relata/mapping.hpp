@@ -37,12 +37,28 @@ enum class naming {
 ///     static constexpr auto table = "posts";                                  // table name
 ///     static constexpr auto primary_key = &blog::Post::id;                    // default: `id`, else `post_id`
 ///     static constexpr bool generated_key = true;                             // default: integer key
+///     static constexpr auto version = &blog::Post::version;                   // optimistic locking
 ///     static constexpr auto column_names = std::tuple{relata::column_name(&blog::Post::title, "Title")};
 ///     static constexpr auto unique = std::tuple{relata::unique(&blog::Post::title)};
 ///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
 ///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
 /// };
 /// @endcode
+///
+/// `primary_key` is one member pointer, or a std::tuple of them for a composite key
+/// (`std::tuple{&PlaylistTrack::playlist_id, &PlaylistTrack::track_id}`): DDL
+/// `PRIMARY KEY ("playlist_id", "track_id")`, Session keys `std::tuple<...>` of the members'
+/// types, key conditions `"playlist_id" = ? AND "track_id" = ?`. A composite key is never
+/// generated. Map every column of the table's real key: the Session checks that each UPDATE
+/// and DELETE it flushes matches one row and that one query result holds one row per key.
+///
+/// `version` names an integer member used for optimistic locking by the Session: an object
+/// inserted with version 0 is inserted with 1; every UPDATE it flushes is
+/// `UPDATE ... SET <changed columns>, "version" = ? WHERE "id" = ? AND "version" = ?` (new =
+/// the version last read + 1, written back into the object and its snapshot), every DELETE
+/// `DELETE ... WHERE "id" = ? AND "version" = ?`; a statement matching no row throws
+/// relata::stale_data_error. The Session owns the member: a value the program writes into it
+/// is overwritten at the next UPDATE.
 template <class Model>
 struct mapping {};
 

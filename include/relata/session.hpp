@@ -117,8 +117,11 @@ public:
     }
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,
-    /// otherwise `SELECT ... WHERE "id" = ?`.
-    /// @throws relata::no_result when there is no such row; relata::database_error.
+    /// otherwise `SELECT ... WHERE "id" = ?`. For a composite key, `key` is a std::tuple of the
+    /// key members in key order: `session.get<PlaylistTrack>(std::tuple{1, 3402})` runs
+    /// `SELECT ... WHERE "playlist_id" = ? AND "track_id" = ?` (PostgreSQL: `$1`, `$2`).
+    /// @throws relata::no_result when there is no such row; relata::database_error;
+    /// relata::mapping_error when the mapped key matches rows that differ.
     template <model T>
     T& get(const detail::primary_key_type<T>& key) {
         if (T* found = find<T>(key)) return *found;
@@ -126,7 +129,7 @@ public:
                                     detail::describe_key_value(key)));
     }
 
-    /// Like `get`, but returns nullptr when there is no such row.
+    /// Like `get` (a std::tuple for a composite key), but returns nullptr when there is no such row.
     template <model T>
     T* find(const detail::primary_key_type<T>& key) {
         auto& registry = registry_for<T>();
@@ -304,7 +307,7 @@ public:
         if (e.state != object_state::persistent)
             throw session_error(fmt::format("refresh() needs a persistent {}; this one is {}", detail::type_name<T>,
                                             detail::state_name(e.state)));
-        const auto key = (*e.snapshot).*detail::member_pointer<T, detail::primary_key_index<T>>;
+        const auto key = detail::primary_key_of(*e.snapshot);
         std::optional<T> row;
         begin_statement();
         ++statistics_.queries;
@@ -663,9 +666,9 @@ private:
         offset += detail::field_count<M>;
         if constexpr (Slot::nullable) {
             if (detail::slot_is_null<Slot>(row, first)) return static_cast<M*>(nullptr);
-            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first));
+            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries);
         } else if constexpr (detail::has_primary_key<M>) {
-            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first)));
+            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries));
         }
     }
 
@@ -769,7 +772,8 @@ struct session_access<session<Connection>> {
 }  // namespace detail
 
 /// `session.get<T>(key)` as a free function, so generic code over a Session type needs no
-/// `session.template get<T>(key)`.
+/// `session.template get<T>(key)`. A composite key is a std::tuple in key order:
+/// `relata::get<PlaylistTrack>(session, {1, 3402})`.
 /// @throws as `session::get`.
 template <model T, connection Connection>
 T& get(session<Connection>& session, const detail::primary_key_type<T>& key) {

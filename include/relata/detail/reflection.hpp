@@ -158,33 +158,101 @@ constexpr std::array<char, N + 3> constexpr_pascal_case_id(std::string_view name
     return out;
 }
 
+template <class>
+struct is_std_tuple : std::false_type {};
+template <class... Ts>
+struct is_std_tuple<std::tuple<Ts...>> : std::true_type {};
+
+/// The index of every member that `mapping<T>::primary_key` names (one member pointer, or a
+/// std::tuple of them for a composite key).
 template <model T>
-constexpr std::size_t find_primary_key_index() {
+constexpr auto mapped_primary_key_indexes() {
+    using key = std::remove_cvref_t<decltype(mapping<T>::primary_key)>;
+    if constexpr (is_std_tuple<key>::value) {
+        static_assert(std::tuple_size_v<key> > 0, "relata: mapping<T>::primary_key = std::tuple{} names no member");
+        return std::apply(
+            [](const auto&... member) {
+                return std::array<std::size_t, sizeof...(member)>{index_of_member<T>(member)...};
+            },
+            mapping<T>::primary_key);
+    } else {
+        static_assert(std::is_member_object_pointer_v<key>,
+                      "relata: mapping<T>::primary_key must be a member pointer (&T::id) or a std::tuple of them "
+                      "(std::tuple{&T::a, &T::b})");
+        return std::array<std::size_t, 1>{index_of_member<T>(mapping<T>::primary_key)};
+    }
+}
+
+template <std::size_t N>
+constexpr bool all_found(const std::array<std::size_t, N>& indexes) {
+    for (const std::size_t i : indexes)
+        if (i == npos) return false;
+    return true;
+}
+
+template <std::size_t N>
+constexpr bool all_distinct(const std::array<std::size_t, N>& indexes) {
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = i + 1; j < N; ++j)
+            if (indexes[i] == indexes[j]) return false;
+    return true;
+}
+
+template <model T>
+constexpr auto find_primary_key_indexes() {
     if constexpr (requires { mapping<T>::primary_key; }) {
-        constexpr std::size_t index = index_of_member<T>(mapping<T>::primary_key);
-        static_assert(index != npos,
+        constexpr auto indexes = mapped_primary_key_indexes<T>();
+        static_assert(all_found(indexes),
                       "relata: mapping<T>::primary_key names a member that RELATA_MODEL does not list");
-        return index;
+        static_assert(all_distinct(indexes), "relata: mapping<T>::primary_key names a member twice");
+        return indexes;
     } else if constexpr (index_of_name<T>("id") != npos) {
-        return index_of_name<T>("id");
+        return std::array<std::size_t, 1>{index_of_name<T>("id")};
     } else {
         // `<snake_case of the type>_id` (Track -> track_id), or `<Type>Id` (TrackId) for
         // PascalCase members: the key names of typical sample schemas such as Chinook.
         constexpr std::string_view type = unqualified(description<T>.type_name);
         constexpr auto snake = constexpr_snake_case_id<type.size()>(type);
         constexpr std::size_t by_snake = index_of_name<T>(std::string_view(snake.data()));
-        if constexpr (by_snake != npos) return by_snake;
-        constexpr auto pascal = constexpr_pascal_case_id<type.size()>(type);
-        return index_of_name<T>(std::string_view(pascal.data()));
+        if constexpr (by_snake != npos) {
+            return std::array<std::size_t, 1>{by_snake};
+        } else {
+            constexpr auto pascal = constexpr_pascal_case_id<type.size()>(type);
+            constexpr std::size_t by_pascal = index_of_name<T>(std::string_view(pascal.data()));
+            if constexpr (by_pascal != npos) return std::array<std::size_t, 1>{by_pascal};
+            else return std::array<std::size_t, 0>{};
+        }
     }
 }
 
-/// Index of the primary key field, or npos when the model has none.
+/// The field indexes of the primary key, in key order: one for a single-column key, several
+/// for a composite key (`mapping<T>::primary_key = std::tuple{&T::a, &T::b}`), none when the
+/// model has no key.
 template <model T>
-inline constexpr std::size_t primary_key_index = find_primary_key_index<T>();
+inline constexpr auto primary_key_indexes = find_primary_key_indexes<T>();
+
+/// The number of primary key columns (0: no key).
+template <model T>
+inline constexpr std::size_t primary_key_size = primary_key_indexes<T>.size();
+
+/// Index of the (first) primary key field, or npos when the model has none.
+template <model T>
+inline constexpr std::size_t primary_key_index = primary_key_size<T> == 0 ? npos : primary_key_indexes<T>[0];
 
 template <model T>
-inline constexpr bool has_primary_key = primary_key_index<T> != npos;
+inline constexpr bool has_primary_key = primary_key_size<T> > 0;
+
+/// True for a primary key of more than one column.
+template <model T>
+inline constexpr bool composite_key = primary_key_size<T> > 1;
+
+/// True when field `index` is part of the primary key.
+template <model T>
+constexpr bool is_primary_key_field(std::size_t index) {
+    for (const std::size_t i : primary_key_indexes<T>)
+        if (i == index) return true;
+    return false;
+}
 
 template <class T>
 inline constexpr bool is_plain_integer = std::is_integral_v<T> && !std::is_same_v<T, bool>;
@@ -192,6 +260,11 @@ inline constexpr bool is_plain_integer = std::is_integral_v<T> && !std::is_same_
 template <model T>
 constexpr bool find_generated_key() {
     if constexpr (!has_primary_key<T>) {
+        return false;
+    } else if constexpr (composite_key<T>) {
+        if constexpr (requires { mapping<T>::generated_key; })
+            static_assert(!mapping<T>::generated_key, "relata: a composite primary key is never generated; remove "
+                                                      "mapping<T>::generated_key = true");
         return false;
     } else if constexpr (requires { mapping<T>::generated_key; }) {
         return mapping<T>::generated_key;
@@ -201,12 +274,73 @@ constexpr bool find_generated_key() {
 }
 
 /// True when the database generates the primary key (an integer key, unless the mapping says
-/// `generated_key = false`). An object whose key is 0 is then inserted without it.
+/// `generated_key = false`; never a composite key). An object whose key is 0 is then inserted
+/// without it.
 template <model T>
 inline constexpr bool generated_key = find_generated_key<T>();
 
+template <model T, class Indexes>
+struct primary_key_type_of;
+template <model T, std::size_t... I>
+struct primary_key_type_of<T, std::index_sequence<I...>> {
+    using type = std::conditional_t<sizeof...(I) == 1, field_type<T, primary_key_index<T>>,
+                                    std::tuple<field_type<T, primary_key_indexes<T>[I]>...>>;
+};
+
+/// The primary key's type: the member's type for a single-column key, a std::tuple of the
+/// members' types (in key order) for a composite key.
 template <model T>
-using primary_key_type = field_type<T, primary_key_index<T>>;
+    requires has_primary_key<T>
+using primary_key_type = typename primary_key_type_of<T, std::make_index_sequence<primary_key_size<T>>>::type;
+
+/// The primary key of `object` (a copy: the member, or a tuple of the members).
+template <model T>
+primary_key_type<T> primary_key_of(const T& object) {
+    if constexpr (composite_key<T>) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return primary_key_type<T>{object.*member_pointer<T, primary_key_indexes<T>[I]>...};
+        }(std::make_index_sequence<primary_key_size<T>>{});
+    } else {
+        return object.*member_pointer<T, primary_key_index<T>>;
+    }
+}
+
+/// Writes `key` into the key members of `object`.
+template <model T>
+void set_primary_key(T& object, const primary_key_type<T>& key) {
+    if constexpr (composite_key<T>) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((object.*member_pointer<T, primary_key_indexes<T>[I]> = std::get<I>(key)), ...);
+        }(std::make_index_sequence<primary_key_size<T>>{});
+    } else {
+        object.*member_pointer<T, primary_key_index<T>> = key;
+    }
+}
+
+template <model T>
+constexpr std::size_t find_version_index() {
+    if constexpr (requires { mapping<T>::version; }) {
+        using pointer = std::remove_cvref_t<decltype(mapping<T>::version)>;
+        static_assert(std::is_member_object_pointer_v<pointer>,
+                      "relata: mapping<T>::version must be a member pointer (&T::version)");
+        constexpr std::size_t index = index_of_member<T>(mapping<T>::version);
+        static_assert(index != npos, "relata: mapping<T>::version names a member that RELATA_MODEL does not list");
+        static_assert(is_plain_integer<field_type<T, index>>,
+                      "relata: mapping<T>::version must name an integer member (e.g. std::int64_t version = 0)");
+        static_assert(!is_primary_key_field<T>(index), "relata: mapping<T>::version cannot be a primary key member");
+        return index;
+    } else {
+        return npos;
+    }
+}
+
+/// Index of the version column (optimistic locking, `mapping<T>::version`), or npos.
+template <model T>
+inline constexpr std::size_t version_index = find_version_index<T>();
+
+/// True when the model has a version column.
+template <model T>
+inline constexpr bool has_version = version_index<T> != npos;
 
 /// The class of a member pointer type: member_class<int Post::*>::type is Post.
 template <class MemberPointer>
@@ -316,6 +450,10 @@ constexpr void check_mapping_members() {
     static_assert(foreign_key_targets_listed<T>(),
                   "relata: mapping<T>::foreign_keys references a member that the target's RELATA_MODEL does "
                   "not list; add it there");
+    // Instantiated for their own static_asserts (key and version members listed, types).
+    (void)primary_key_indexes<T>;
+    (void)generated_key<T>;
+    (void)version_index<T>;
 }
 
 inline std::string to_snake_case(std::string_view name) {

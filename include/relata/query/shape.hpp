@@ -51,8 +51,10 @@ struct slot {
 template <class Slot>
 bool slot_is_null(const auto& row, std::size_t offset) {
     using M = typename Slot::model_type;
-    if constexpr (has_primary_key<M>) {
-        return std::holds_alternative<std::monostate>(row.cell(offset + primary_key_index<M>));
+    if constexpr (has_primary_key<M>) {  // an outer join without a match: every key column NULL
+        for (const std::size_t key : primary_key_indexes<M>)
+            if (!std::holds_alternative<std::monostate>(row.cell(offset + key))) return false;
+        return true;
     } else {
         for (std::size_t i = 0; i < field_count<M>; ++i)
             if (!std::holds_alternative<std::monostate>(row.cell(offset + i))) return false;

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -30,6 +32,7 @@ struct entry {
     bool remove_requested = false;
     bool expired = false;        // reload from the next row read for it (session::expire)
     std::uint64_t sequence = 0;  // add order, so an undone flush restores the pending order
+    std::uint64_t loaded_by = 0; // the query result that read a row equal to its snapshot (0: none)
 };
 
 /// The identity map of one model in a Session: owns the tracked objects (entries), maps each
@@ -42,7 +45,7 @@ public:
 
     T& add(T object) {
         if constexpr (!generated_key<T>) {
-            if (identity_.contains(object.*member_pointer<T, primary_key_index<T>>))
+            if (identity_.contains(primary_key_of(object)))
                 throw session_error(fmt::format("a {} with primary key {} is already in the session",
                                                 type_name<T>, describe_key(object)));
         }
@@ -65,24 +68,38 @@ public:
     }
 
     /// The tracked object for a loaded row: the existing one when the key is known (its
-    /// values are not overwritten), otherwise a new persistent entry.
-    T& merge_loaded(T&& loaded) {
-        const key_type& key = loaded.*member_pointer<T, primary_key_index<T>>;
+    /// values are not overwritten), otherwise a new persistent entry. `result` numbers the
+    /// query result the row belongs to (0: not checked): two rows of one result with the same
+    /// key must hold the same values (a join repeating the "one" side), else the mapped key
+    /// does not identify a row.
+    /// @throws relata::mapping_error for two rows of one result with one key and different values.
+    T& merge_loaded(T&& loaded, std::uint64_t result = 0) {
+        const key_type key = primary_key_of(loaded);
         if (entry<T>* existing = lookup(key)) {
+            if (result != 0) check_same_row(*existing, loaded, result);
             if (existing->expired) {
                 run_after_load(loaded);
                 existing->object = loaded;
                 existing->snapshot = std::move(loaded);
                 existing->expired = false;
+                existing->loaded_by = result;
             }
             return existing->object;
         }
+        std::optional<T> row;  // the row as read, when an after_load hook may change the snapshot
+        if constexpr (!snapshot_is_row) {
+            if (result != 0) row = loaded;
+        }
         run_after_load(loaded);  // before the entry exists: a throwing hook adds nothing
         auto owned = std::make_unique<entry<T>>(
-            entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_});
+            entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result});
         entry<T>* e = owned.get();
-        identity_.emplace(e->object.*member_pointer<T, primary_key_index<T>>, e);
+        identity_.emplace(key, e);
         owned_.emplace(&e->object, std::move(owned));
+        if (row) {
+            start_result(result);
+            first_rows_.emplace(e, std::move(*row));
+        }
         return e->object;
     }
 
@@ -101,7 +118,7 @@ public:
     void expunge(entry<T>& e) {
         pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
         deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), &e), deleted_.end());
-        if (e.state == object_state::persistent) unmap(e, (*e.snapshot).*member_pointer<T, primary_key_index<T>>);
+        if (e.state == object_state::persistent) unmap(e, primary_key_of(*e.snapshot));
         e.state = object_state::detached;
         e.remove_requested = false;
     }
@@ -141,7 +158,45 @@ protected:
     }
 
     static bool is_default_key(const T& object) {
-        return object.*member_pointer<T, primary_key_index<T>> == key_type{};
+        return primary_key_of(object) == key_type{};
+    }
+
+    /// False when an after_load hook may make the snapshot differ from the row read.
+    static constexpr bool snapshot_is_row = !requires(T& object) { hooks<T>::after_load(object); };
+
+    void start_result(std::uint64_t result) {
+        if (result != result_) {  // a new result: forget the rows of the last one
+            result_ = result;
+            first_rows_.clear();
+        }
+    }
+
+    /// Compares a row with the row of the same key read earlier in the same result.
+    void check_same_row(entry<T>& existing, const T& loaded, std::uint64_t result) {
+        start_result(result);
+        const T* first = nullptr;
+        if (snapshot_is_row && existing.loaded_by == result && !existing.expired) {
+            first = &*existing.snapshot;  // this result's earlier row equals the snapshot
+        } else if (const auto found = first_rows_.find(&existing); found != first_rows_.end()) {
+            first = &found->second;
+        } else {  // the first row of this result for an object tracked before it
+            if (snapshot_is_row && !existing.expired && changed_columns(loaded, *existing.snapshot).empty())
+                existing.loaded_by = result;  // later rows compare with the snapshot: no copy
+            else
+                first_rows_.emplace(&existing, loaded);
+            return;
+        }
+        const auto changed = changed_columns(loaded, *first);
+        if (changed.empty()) return;
+        std::string_view member;
+        for_each_field<T>([&](auto i) {
+            if (i.value == changed.front()) member = std::get<i.value>(description<T>.fields).member_name;
+        });
+        throw mapping_error(fmt::format(
+            "one query result has two rows for {} with primary key {} that differ (in `{}`): the mapped "
+            "primary key does not identify one row; map every key column (relata::mapping<T>::primary_key "
+            "= std::tuple{{&T::a, &T::b}})",
+            type_name<T>, describe_key(loaded), member));
     }
 
     std::unordered_map<const T*, std::unique_ptr<entry<T>>> owned_;
@@ -149,6 +204,8 @@ protected:
     std::vector<entry<T>*> pending_;  // in add order
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
     std::uint64_t sequence_ = 0;
+    std::uint64_t result_ = 0;                              // the result first_rows_ belongs to
+    std::unordered_map<const entry<T>*, T> first_rows_;     // its first rows not kept as a snapshot
 };
 
 }  // namespace relata::detail

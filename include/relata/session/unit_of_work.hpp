@@ -28,6 +28,7 @@
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/options.hpp"
+#include "relata/session/version.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
 
@@ -129,10 +130,9 @@ public:
         // a failed commit, SQLite reusing a rowid): that DELETE must run before the INSERT.
         std::vector<entry<T>*> early_deletes;
         for (entry<T>* e : deletes_) {
-            const key_type& key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            const key_type key = primary_key_of(*e->snapshot);
             for (entry<T>* inserted : inserts_)
-                if (!(generated_key<T> && is_default_key(inserted->object)) &&
-                    inserted->object.*member_pointer<T, primary_key_index<T>> == key) {
+                if (!(generated_key<T> && is_default_key(inserted->object)) && primary_key_of(inserted->object) == key) {
                     early_deletes.push_back(e);
                     break;
                 }
@@ -142,21 +142,24 @@ public:
         for (entry<T>* e : inserts_) {
             if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
             const bool generate = generated_key<T> && is_default_key(e->object);
-            insert_data statement = relata::insert(e->object).data();
+            const std::optional<T> versioned = first_version(e->object);
+            insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
             if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
             const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
             ++stats.inserts;
             if (generate) {
-                std::optional<key_type> key;
-                db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
-                if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
-                generated_keys_.push_back(*key);
-                // Into the object at once: rows inserted later in this flush copy it (links).
-                e->object.*member_pointer<T, primary_key_index<T>> = *key;
-                keys_written_.push_back(e);
+                if constexpr (generated_key<T>) {
+                    std::optional<key_type> key;
+                    db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
+                    if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
+                    generated_keys_.push_back(*key);
+                    // Into the object at once: rows inserted later in this flush copy it (links).
+                    e->object.*member_pointer<T, primary_key_index<T>> = *key;
+                    keys_written_.push_back(e);
+                }
             } else {
                 db.execute(query);
-                generated_keys_.push_back(e->object.*member_pointer<T, primary_key_index<T>>);
+                generated_keys_.push_back(primary_key_of(e->object));
             }
         }
     }
@@ -172,14 +175,17 @@ public:
             }
             update_data statement = relata::update<T>().data();
             for (const std::size_t index : planned.changed)
-                statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
+                if (index != version_index<T>)  // the Session writes the version itself
+                    statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
+            if constexpr (has_version<T>) {
+                T next = *e->snapshot;
+                version_of(next) = next_version(*e->snapshot);
+                statement.assignments.emplace_back(version_index<T>, make_parameter(value_of(next, version_index<T>)));
+            }
             statement.where = key_condition(*e->snapshot);
             const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
             ++stats.updates;
-            if (db.execute(query) != 1)
-                throw stale_data_error(fmt::format("UPDATE of {} with primary key {} matched no row (deleted or "
-                                                   "changed by someone else); SQL: {}",
-                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
+            check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
         }
     }
 
@@ -198,9 +204,7 @@ public:
             statement.where = key_condition(*e->snapshot);
             const rendered_query query = to_sql(delete_query<T>(std::move(statement)), d);
             ++stats.deletes;
-            if (db.execute(query) != 1)
-                throw stale_data_error(fmt::format("DELETE of {} with primary key {} matched no row; SQL: {}",
-                                                   type_name<T>, describe_key(*e->snapshot), sql_excerpt(query.sql)));
+            check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
         }
     }
 
@@ -211,14 +215,21 @@ public:
         for (const planned_update& planned : updates_) links_.erase(planned.e);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
-            e->object.*member_pointer<T, primary_key_index<T>> = generated_keys_[i];
+            set_primary_key(e->object, generated_keys_[i]);
+            std::int64_t old_version = 0;
+            if constexpr (has_version<T>) {
+                old_version = static_cast<std::int64_t>(version_of(e->object));
+                if (old_version == 0) version_of(e->object) = 1;
+            }
             e->snapshot = e->object;
             e->state = object_state::persistent;
             identity_[generated_keys_[i]] = e;
             // The generated key stays in the object: objects that copied it (foreign keys) stay
             // right, and the retry inserts it explicitly.
-            undo.emplace_back([this, e, key = generated_keys_[i]] {
+            undo.emplace_back([this, e, key = generated_keys_[i], old_version] {
                 if (e->state == object_state::detached) return;
+                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
+                else (void)old_version;
                 unmap(*e, key);
                 e->snapshot.reset();
                 e->state = object_state::pending;
@@ -234,15 +245,22 @@ public:
         for (const planned_update& planned : updates_) {
             entry<T>* e = planned.e;
             T old_snapshot = *e->snapshot;
-            const key_type old_key = old_snapshot.*member_pointer<T, primary_key_index<T>>;
-            const key_type new_key = e->object.*member_pointer<T, primary_key_index<T>>;
+            const key_type old_key = primary_key_of(old_snapshot);
+            const key_type new_key = primary_key_of(e->object);
+            std::int64_t old_version = 0;
+            if constexpr (has_version<T>) {
+                old_version = static_cast<std::int64_t>(version_of(e->object));
+                version_of(e->object) = next_version(old_snapshot);
+            }
             e->snapshot = e->object;
             if (!(old_key == new_key)) {
                 unmap(*e, old_key);
                 identity_[new_key] = e;
             }
-            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key] {
+            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key, old_version] {
                 if (e->state == object_state::detached) return;
+                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
+                else (void)old_version;
                 if (!(old_key == new_key)) {
                     unmap(*e, new_key);
                     identity_[old_key] = e;
@@ -253,7 +271,7 @@ public:
         for (entry<T>* e : deletes_) {
             // Out of the identity map at once: the key may be taken by a new row (SQLite reuses
             // rowids, a natural key may move) before the commit detaches this object.
-            const key_type key = (*e->snapshot).*member_pointer<T, primary_key_index<T>>;
+            const key_type key = primary_key_of(*e->snapshot);
             unmap(*e, key);
             e->state = object_state::deleted;
             e->remove_requested = false;
@@ -270,7 +288,7 @@ public:
     }
 
     void abandon_plan() override {
-        for (entry<T>* e : keys_written_) e->object.*member_pointer<T, primary_key_index<T>> = key_type{};
+        for (entry<T>* e : keys_written_) set_primary_key(e->object, key_type{});
         discard_plan();
     }
 
@@ -320,10 +338,32 @@ private:
     }
 
 public:
-    /// `"id" = ?` for the key of `object`.
+    /// `"id" = ?` for the key of `object`; `"a" = ? AND "b" = ?` for a composite key; with
+    /// `AND "version" = ?` for a model with a version column.
     static node_ptr key_condition(const T& object) {
-        return make_node(node_kind::binary,
-                         {column_node<T, primary_key_index<T>>(), make_parameter(value_of(object, primary_key_index<T>))}, "=");
+        node_ptr condition = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            const node_ptr parts[] = {make_node(
+                node_kind::binary,
+                {column_node<T, primary_key_indexes<T>[I]>(), make_parameter(value_of(object, primary_key_indexes<T>[I]))},
+                "=")...};
+            node_ptr all = parts[0];
+            for (std::size_t i = 1; i < sizeof...(I); ++i) all = make_logical(node_kind::logical_and, all, parts[i]);
+            return all;
+        }(std::make_index_sequence<primary_key_size<T>>{});
+        if constexpr (has_version<T>) condition = make_logical(node_kind::logical_and, condition, version_equals(object));
+        return condition;
+    }
+
+    /// The row an INSERT writes for `object` when it differs: a version of 0 is written as 1.
+    static std::optional<T> first_version(const T& object) {
+        if constexpr (has_version<T>) {
+            if (version_of(object) == 0) {
+                T row = object;
+                version_of(row) = 1;
+                return row;
+            }
+        }
+        return std::nullopt;
     }
 
 private:
