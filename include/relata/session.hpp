@@ -486,6 +486,7 @@ public:
             throw;
         }
         for (auto* registry : ordered) registry->apply(undo_);
+        follow_deleted_parents();
         ++statistics_.flushes;
     }
 
@@ -626,6 +627,19 @@ private:
     template <model T>
     void expunge_if_tracked(T& object) {
         if (auto* e = registry_for<T>().find_entry(object)) registry_for<T>().expunge(*e);
+    }
+
+    // What ON DELETE CASCADE / SET NULL did in the database, applied to the tracked objects, down
+    // every level of cascades.
+    void follow_deleted_parents() {
+        const auto registry_of = [this](std::type_index type) -> detail::registry_base<Connection>* {
+            const auto found = registries_.find(type);
+            return found == registries_.end() ? nullptr : found->second.get();
+        };
+        for (bool again = true; again;) {
+            again = false;
+            for (auto& [type, registry] : registries_) again = registry->follow_deleted_parents(registry_of, undo_) || again;
+        }
     }
 
     // Every statement the Session runs starts here (autobegin).

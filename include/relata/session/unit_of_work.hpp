@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <typeindex>
@@ -20,6 +21,7 @@
 
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/mapping.hpp"
 #include "relata/query/insert.hpp"
 #include "relata/query/remove.hpp"
 #include "relata/query/update.hpp"
@@ -71,6 +73,13 @@ public:
     virtual void revert_to_snapshots() = 0;
     virtual void clear() = 0;
     virtual void expire_all() = 0;
+    /// After a flush applied: mirrors what the database did to this model's tracked rows when
+    /// rows they reference were deleted with `ON DELETE CASCADE` (the objects become deleted) or
+    /// `ON DELETE SET NULL` (the foreign key member becomes empty). `registry_of` finds another
+    /// model's registry (nullptr when the Session has none). Undo steps go to `undo`.
+    /// @return true when it deleted objects (whose own children must then follow).
+    virtual bool follow_deleted_parents(const std::function<registry_base*(std::type_index)>& registry_of,
+                                        std::vector<std::function<void()>>& undo) = 0;
 };
 
 template <class Connection, model T>
@@ -211,6 +220,7 @@ public:
     // Every change below is undone (in reverse order) when the transaction does not commit.
     // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override {
+        last_deleted_ = deletes_;
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
@@ -286,6 +296,42 @@ public:
         }
         discard_plan();
     }
+
+    bool follow_deleted_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of,
+                                std::vector<std::function<void()>>& undo) override {
+        bool deleted_more = false;
+        if constexpr (requires { mapping<T>::foreign_keys; }) {
+            for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+                if constexpr (requires { key.delete_action; }) {
+                    using parent_type = typename member_class<decltype(key.target_member)>::type;
+                    if (key.delete_action != referential_action::cascade && key.delete_action != referential_action::set_null)
+                        return;
+                    auto* found = registry_of(std::type_index(typeid(parent_type)));
+                    if (found == nullptr) return;
+                    const auto& parents = static_cast<registry<Connection, parent_type>&>(*found).last_deleted();
+                    if (parents.empty()) return;
+                    std::set<value> gone;
+                    for (const auto* parent : parents) gone.insert(to_value((*parent->snapshot).*key.target_member));
+                    std::vector<entry<T>*> children;
+                    for (const auto& [child_key, e] : identity_)
+                        if (e->state == object_state::persistent && gone.contains(to_value(e->object.*key.member)))
+                            children.push_back(e);
+                    for (entry<T>* e : children) {
+                        if (key.delete_action == referential_action::cascade) {
+                            mark_deleted_by_database(*e, undo);
+                            deleted_more = true;
+                        } else {
+                            clear_reference(*e, key.member, undo);
+                        }
+                    }
+                }
+            });
+        }
+        return deleted_more;
+    }
+
+    /// The entries whose rows the last applied flush deleted (also by cascade).
+    [[nodiscard]] const std::vector<entry<T>*>& last_deleted() const noexcept { return last_deleted_; }
 
     void abandon_plan() override {
         for (entry<T>* e : keys_written_) set_primary_key(e->object, key_type{});
@@ -375,6 +421,39 @@ private:
         return result;
     }
 
+    // ON DELETE CASCADE removed the row: the object is deleted, as if removed and flushed.
+    void mark_deleted_by_database(entry<T>& e, std::vector<std::function<void()>>& undo) {
+        const key_type key = primary_key_of(*e.snapshot);
+        unmap(e, key);
+        e.state = object_state::deleted;
+        const bool requested = std::exchange(e.remove_requested, false);
+        deleted_.push_back(&e);
+        last_deleted_.push_back(&e);
+        undo.emplace_back([this, entry = &e, key, requested] {
+            deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), entry), deleted_.end());
+            if (entry->state == object_state::detached) return;
+            entry->state = object_state::persistent;
+            entry->remove_requested = requested;
+            identity_[key] = entry;
+        });
+    }
+
+    // ON DELETE SET NULL emptied the foreign key: in the object and in its snapshot.
+    template <class Member>
+    void clear_reference(entry<T>& e, Member T::*member, std::vector<std::function<void()>>& undo) {
+        if constexpr (is_optional<Member>::value) {
+            Member old_value = e.object.*member;
+            Member old_snapshot = (*e.snapshot).*member;
+            e.object.*member = Member{};
+            (*e.snapshot).*member = Member{};
+            undo.emplace_back([entry = &e, member, old_value = std::move(old_value), old_snapshot = std::move(old_snapshot)] {
+                if (entry->state == object_state::detached) return;
+                entry->object.*member = old_value;
+                if (entry->snapshot) (*entry->snapshot).*member = old_snapshot;
+            });
+        }
+    }
+
     struct planned_update {
         entry<T>* e;
         std::vector<std::size_t> changed;
@@ -449,7 +528,8 @@ private:
     std::vector<entry<T>*> deletes_;
     std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
     std::vector<key_type> generated_keys_;
-    std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
+    std::vector<entry<T>*> keys_written_;
+    std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)  // objects whose generated key this flush wrote into them
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
 };
 
