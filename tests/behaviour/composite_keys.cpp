@@ -298,6 +298,7 @@ RELATA_BACKEND_TEST("a key mapped on one of two key columns: an UPDATE or DELETE
         CHECK(one.note == std::optional<std::string>("changed"));
     }
     SECTION("UPDATE inside the caller's transaction: rolled back to the flush's savepoint") {
+        session.commit();  // ends the Session's read transaction (autobegin): the caller begins its own
         db.begin();
         relata::execute(db, relata::update<PlaylistTrack>().set(pt.position, 50).where(pt.track_id == 3390));
         one.note = "changed";

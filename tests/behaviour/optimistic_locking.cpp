@@ -155,8 +155,12 @@ RELATA_BACKEND_TEST("two sessions on two connections: the lost update is prevent
     }
     relata::session alice{connections.first};
     relata::session bob{connections.second};
+    // Each read in its own transaction, as two web requests would do it (a Session holds its
+    // transaction, on SQLite the write lock, from its first read until commit or rollback).
     Article& mine = alice.get<Article>(id);
+    alice.commit();
     Article& theirs = bob.get<Article>(id);
+    bob.commit();
     CHECK(mine.version == 1);
     CHECK(theirs.version == 1);
 

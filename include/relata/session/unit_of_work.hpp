@@ -313,7 +313,7 @@ public:
                     std::set<value> gone;
                     for (const auto* parent : parents) gone.insert(to_value((*parent->snapshot).*key.target_member));
                     std::vector<entry<T>*> children;
-                    for (const auto& [child_key, e] : identity_)
+                    for (const auto& [child_key, e] : this->identity_)
                         if (e->state == object_state::persistent && gone.contains(to_value(e->object.*key.member)))
                             children.push_back(e);
                     for (entry<T>* e : children) {
