@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backends.hpp"
+#include "sql_log.hpp"
 
 namespace composite_test {
 
@@ -77,18 +78,15 @@ constexpr auto pt = relata::columns<PlaylistTrack>;
 constexpr auto pl = relata::columns<Playlist>;
 constexpr auto entry = relata::columns<PlaylistEntry>;
 
-std::vector<std::string> recorded;
+relata_test::sql_log recorded;
 
 template <class Connection>
 void record(Connection& db) {
-    recorded.clear();
-    db.on_sql([](std::string_view sql) { recorded.emplace_back(sql); });
+    recorded.attach(db);
 }
 
 std::string statement_starting_with(std::string_view prefix) {
-    for (const auto& s : recorded)
-        if (s.rfind(prefix, 0) == 0) return s;
-    return "";
+    return recorded.first_starting_with(prefix);
 }
 
 /// Playlist 1 with 19 tracks, playlist 2 with 3, playlist 3 with none.

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backends.hpp"
+#include "sql_log.hpp"
 
 namespace locking_test {
 
@@ -72,18 +73,15 @@ struct two_connections {
 #endif
 };
 
-std::vector<std::string> recorded;
+relata_test::sql_log recorded;
 
 template <class Connection>
 void record(Connection& db) {
-    recorded.clear();
-    db.on_sql([](std::string_view sql) { recorded.emplace_back(sql); });
+    recorded.attach(db);
 }
 
 std::string statement_starting_with(std::string_view prefix) {
-    for (const auto& s : recorded)
-        if (s.rfind(prefix, 0) == 0) return s;
-    return "";
+    return recorded.first_starting_with(prefix);
 }
 
 template <class Connection>

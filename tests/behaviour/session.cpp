@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backends.hpp"
+#include "sql_log.hpp"
 #include "models.hpp"
 
 using test_models::Author;
@@ -12,20 +13,7 @@ using test_models::Post;
 
 namespace {
 
-/// Records the SQL a connection runs.
-struct sql_recorder {
-    std::vector<std::string> statements;
-    template <class Connection>
-    void attach(Connection& db) {
-        db.on_sql([this](std::string_view sql) { statements.emplace_back(sql); });
-    }
-    [[nodiscard]] std::size_t count_starting_with(std::string_view prefix) const {
-        std::size_t n = 0;
-        for (const auto& s : statements)
-            if (s.rfind(prefix, 0) == 0) ++n;
-        return n;
-    }
-};
+using sql_recorder = relata_test::sql_log;
 
 template <class Connection>
 std::int64_t count_rows(Connection& db, std::string_view table) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends.hpp"
+#include "sql_log.hpp"
 #include "models.hpp"
 
 using test_models::Author;
@@ -34,13 +35,7 @@ using transaction_models::Ghost;
 
 namespace {
 
-struct sql_recorder {
-    std::vector<std::string> statements;
-    template <class Connection>
-    void attach(Connection& db) {
-        db.on_sql([this](std::string_view sql) { statements.emplace_back(sql); });
-    }
-};
+using sql_recorder = relata_test::sql_log;
 
 template <class Connection>
 std::int64_t counter_value(Connection& db, std::int64_t id = 1) {
