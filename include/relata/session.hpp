@@ -41,6 +41,7 @@
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/identity_map.hpp"
+#include "relata/session/link.hpp"
 #include "relata/session/loading.hpp"
 #include "relata/session/nested_transaction.hpp"
 #include "relata/session/object_state.hpp"
@@ -168,7 +169,7 @@ public:
             begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
-            db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) { rows.push_back(merge_row<shape>(row)); });
+            db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
@@ -366,39 +367,7 @@ public:
     /// `member` is not declared in `relata::mapping<Child>::foreign_keys` as referencing Parent.
     template <model Child, class Member, model Parent>
     void link(Child& child, Member Child::*member, Parent& parent) {
-        detail::entry<Child>& child_entry = entry_of(child);
-        detail::entry<Parent>& parent_entry = entry_of(parent);
-        bool declared = false;
-        if constexpr (requires { mapping<Child>::foreign_keys; }) {
-            detail::for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
-                using target = typename detail::member_class<decltype(key.target_member)>::type;
-                if constexpr (std::is_same_v<target, Parent> && std::is_same_v<decltype(key.member), Member Child::*>) {
-                    if (declared || key.member != member) return;
-                    declared = true;
-                    auto target_member = key.target_member;
-                    detail::parent_link<Child> link{
-                        detail::index_of_member<Child>(member), &parent_entry.object,
-                        [&parent_entry, member, target_member](Child& object) {
-                            if (parent_entry.state == object_state::detached) return false;
-                            if constexpr (detail::generated_key<Parent>) {
-                                if (detail::index_of_member<Parent>(target_member) == detail::primary_key_index<Parent> &&
-                                    parent_entry.object.*target_member == std::remove_cvref_t<decltype(parent_entry.object.*target_member)>{})
-                                    return false;
-                            }
-                            object.*member = parent_entry.object.*target_member;
-                            return true;
-                        },
-                        [&parent_entry] {
-                            return fmt::format("a {} {}", detail::state_name(parent_entry.state), detail::type_name<Parent>);
-                        }};
-                    if (!link.assign(child)) registry_for<Child>().add_link(child_entry, std::move(link));
-                }
-            });
-        }
-        if (!declared)
-            throw session_error(fmt::format("link(): {} has no foreign key from this member to {} in "
-                                            "relata::mapping<{}>::foreign_keys",
-                                            detail::type_name<Child>, detail::type_name<Parent>, detail::type_name<Child>));
+        detail::link_to_parent(*this, child, member, parent);
     }
 
     /// Stops tracking an object (detached); its pending changes are not written. The object
@@ -557,7 +526,7 @@ public:
         db_.savepoint(level.savepoint);
         const std::uint64_t id = level.id;
         nested_.push(std::move(level));
-        return nested_transaction<Connection>(*this, id);
+        return detail::session_access<session>::open_nested(*this, id);
     }
 
     /// Forgets every tracked object (references to them become invalid) without SQL.
@@ -577,52 +546,6 @@ public:
 private:
     template <class>
     friend struct detail::session_access;
-
-    friend class nested_transaction<Connection>;
-
-    // nested_transaction::commit(): flush, RELEASE SAVEPOINT (releasing inner ones too); what
-    // happened inside now belongs to the enclosing level.
-    void commit_nested(std::uint64_t id) {
-        if (!nested_.contains(id))
-            throw session_error("this nested transaction already ended (the session committed or rolled back, or "
-                                "an enclosing nested transaction ended)");
-        flush();
-        std::optional<detail::nested_level> ended = nested_.take(id);
-        if (!ended) throw session_error("the transaction of this nested transaction was ended during its flush");
-        db_.release_savepoint(ended->savepoint);
-        nested_.merge_into_innermost(std::move(*ended));
-    }
-
-    // nested_transaction::rollback(): ROLLBACK TO + RELEASE SAVEPOINT, then the Session's
-    // objects back to begin_nested(). A level that already ended is left alone.
-    void rollback_nested(std::uint64_t id) {
-        std::optional<detail::nested_level> ended = nested_.take(id);
-        if (!ended) return;
-        auto restore = [&] {
-            if (db_.in_transaction()) {
-                while (undo_.size() > ended->undo_mark) {
-                    undo_.back()();
-                    undo_.pop_back();
-                }
-            } else {
-                reset_transaction();  // the engine or the caller ended the whole transaction
-            }
-            relationships_.invalidate();
-            for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
-            for (auto& expunge : ended->added) expunge();
-            if (ended->bulk_write) expire_all();
-        };
-        try {
-            if (db_.in_transaction()) {
-                db_.rollback_to_savepoint(ended->savepoint);
-                db_.release_savepoint(ended->savepoint);
-            }
-        } catch (...) {
-            restore();
-            throw;
-        }
-        restore();
-    }
 
     template <model T>
     void expunge_if_tracked(T& object) {
@@ -669,30 +592,6 @@ private:
         undo_all();
         owns_transaction_ = false;
         nested_.clear();
-    }
-
-    template <class Slot, class Row>
-    auto merge_slot(const Row& row, std::size_t& offset) {
-        using M = typename Slot::model_type;
-        static_assert(detail::has_primary_key<M>,
-                      "relata: a Session tracks objects by primary key; select a model without one with relata::all(db, query)");
-        const std::size_t first = offset;
-        offset += detail::field_count<M>;
-        if constexpr (Slot::nullable) {
-            if (detail::slot_is_null<Slot>(row, first)) return static_cast<M*>(nullptr);
-            return &registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries);
-        } else if constexpr (detail::has_primary_key<M>) {
-            return std::ref(registry_for<M>().merge_loaded(detail::read_model<M>(row, first), statistics_.queries));
-        }
-    }
-
-    template <class Shape, class Row>
-    typename detail::tracked_shape<Shape>::row merge_row(const Row& row) {
-        return [&]<class... Slots>(detail::model_shape<Slots...>*) -> typename detail::tracked_shape<Shape>::row {
-            std::size_t offset = 0;
-            if constexpr (Shape::single_model) return &merge_slot<Slots...>(row, offset).get();
-            else return {merge_slot<Slots>(row, offset)...};  // braced list: evaluated in order
-        }(static_cast<Shape*>(nullptr));
     }
 
     void prepare_query() {
@@ -778,6 +677,20 @@ struct session_access<session<Connection>> {
     static relationship_store& relationships(session_type& s) { return s.relationships_; }
     static std::uint64_t epoch(session_type& s) { return s.relationships_.epoch() + s.statistics_.flushes; }
     static Connection& db(session_type& s) { return s.db_; }
+    template <model T>
+    static entry<T>& entry_of(session_type& s, T& object) {
+        return s.entry_of(object);
+    }
+    static nested_levels& nested(session_type& s) { return s.nested_; }
+    static std::vector<std::function<void()>>& undo(session_type& s) { return s.undo_; }
+    static void flush(session_type& s) { s.flush(); }
+    static void reset_transaction(session_type& s) { s.reset_transaction(); }
+    static void revert_to_snapshots(session_type& s) {
+        for (auto& [type, registry] : s.registries_) registry->revert_to_snapshots();
+    }
+    static nested_transaction<Connection> open_nested(session_type& s, std::uint64_t id) {
+        return nested_transaction<Connection>(s, id);
+    }
     static void prepare(session_type& s) {
         s.prepare_query();
         s.begin_statement();

@@ -78,17 +78,6 @@ constexpr auto pt = relata::columns<PlaylistTrack>;
 constexpr auto pl = relata::columns<Playlist>;
 constexpr auto entry = relata::columns<PlaylistEntry>;
 
-relata_test::sql_log recorded;
-
-template <class Connection>
-void record(Connection& db) {
-    recorded.attach(db);
-}
-
-std::string statement_starting_with(std::string_view prefix) {
-    return recorded.first_starting_with(prefix);
-}
-
 /// Playlist 1 with 19 tracks, playlist 2 with 3, playlist 3 with none.
 template <class Connection>
 void seed(Connection& db) {
@@ -130,30 +119,31 @@ RELATA_BACKEND_TEST("composite key: get, find, identity map, flush", "[session][
     }
 
     // UPDATE and DELETE name every key column.
-    record(db);
+    relata_test::sql_log recorded;
+    recorded.attach(db);
     track.note = "favourite";
     session.commit();
-    CHECK(statement_starting_with("UPDATE") ==
+    CHECK(recorded.first_starting_with("UPDATE") ==
           placeholders(R"(UPDATE "playlist_track" SET "note" = ? WHERE "playlist_id" = ? AND "track_id" = ?)",
                        R"(UPDATE "playlist_track" SET "note" = $1 WHERE "playlist_id" = $2 AND "track_id" = $3)"));
     CHECK(relata::count(db, relata::select<PlaylistTrack>().where(pt.note == "favourite")) == 1);
 
     PlaylistTrack& other = session.get<PlaylistTrack>(std::tuple{2, 101});
-    record(db);
+    recorded.attach(db);
     session.remove(other);
     session.commit();
-    CHECK(statement_starting_with("DELETE") ==
+    CHECK(recorded.first_starting_with("DELETE") ==
           placeholders(R"(DELETE FROM "playlist_track" WHERE "playlist_id" = ? AND "track_id" = ?)",
                        R"(DELETE FROM "playlist_track" WHERE "playlist_id" = $1 AND "track_id" = $2)"));
     CHECK(relata::count(db, relata::select<PlaylistTrack>().where(pt.playlist_id == 2)) == 2);
     CHECK(session.state_of(other) == relata::object_state::detached);
 
     // INSERT writes every key column; a key already tracked is refused.
-    record(db);
+    recorded.attach(db);
     auto& added = session.add(PlaylistTrack{.playlist_id = 2, .track_id = 101, .position = 9});
     CHECK_THROWS_AS(session.add(PlaylistTrack{.playlist_id = 1, .track_id = 3402}), relata::session_error);
     session.commit();
-    CHECK(statement_starting_with("INSERT") ==
+    CHECK(recorded.first_starting_with("INSERT") ==
           placeholders(R"(INSERT INTO "playlist_track" ("playlist_id", "track_id", "position", "note") VALUES (?, ?, ?, ?))",
                        R"(INSERT INTO "playlist_track" ("playlist_id", "track_id", "position", "note") VALUES ($1, $2, $3, $4))"));
     CHECK(&session.get<PlaylistTrack>(std::tuple{2, 101}) == &added);
@@ -167,9 +157,10 @@ RELATA_BACKEND_TEST("composite key: changing a key member moves the object in th
     relata::session session{db};
     PlaylistTrack& track = session.get<PlaylistTrack>(std::tuple{1, 3402});
     track.track_id = 9999;
-    record(db);
+    relata_test::sql_log recorded;
+    recorded.attach(db);
     session.commit();
-    CHECK(statement_starting_with("UPDATE") ==
+    CHECK(recorded.first_starting_with("UPDATE") ==
           placeholders(R"(UPDATE "playlist_track" SET "track_id" = ? WHERE "playlist_id" = ? AND "track_id" = ?)",
                        R"(UPDATE "playlist_track" SET "track_id" = $1 WHERE "playlist_id" = $2 AND "track_id" = $3)"));
     db.on_sql({});

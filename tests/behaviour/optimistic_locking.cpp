@@ -73,17 +73,6 @@ struct two_connections {
 #endif
 };
 
-relata_test::sql_log recorded;
-
-template <class Connection>
-void record(Connection& db) {
-    recorded.attach(db);
-}
-
-std::string statement_starting_with(std::string_view prefix) {
-    return recorded.first_starting_with(prefix);
-}
-
 template <class Connection>
 std::int64_t stored_version(Connection& db, std::int64_t id) {
     return relata::one(db, relata::select(a.version).where(a.id == id));
@@ -105,11 +94,12 @@ RELATA_BACKEND_TEST("a version column is inserted as 1 and raised by every flush
     CHECK(stored_version(db, preset.id) == 1'000'000'000'000);
     CHECK_FALSE(session.is_dirty(article));
 
-    record(db);
+    relata_test::sql_log recorded;
+    recorded.attach(db);
     article.votes = 7;
     preset.votes = 1;
     session.commit();
-    const std::string update = statement_starting_with("UPDATE");
+    const std::string update = recorded.first_starting_with("UPDATE");
     if constexpr (relata_test::engine == relata::engine::sqlite)
         CHECK(update == R"(UPDATE "article" SET "votes" = ?, "version" = ? WHERE "id" = ? AND "version" = ?)");
     else
@@ -130,13 +120,13 @@ RELATA_BACKEND_TEST("a version column is inserted as 1 and raised by every flush
     CHECK(relata::one(db, relata::select(a.title).where(a.id == article.id)) == "Hello again");
 
     // DELETE checks the version too.
-    record(db);
+    recorded.attach(db);
     session.remove(article);
     session.commit();
     if constexpr (relata_test::engine == relata::engine::sqlite)
-        CHECK(statement_starting_with("DELETE") == R"(DELETE FROM "article" WHERE "id" = ? AND "version" = ?)");
+        CHECK(recorded.first_starting_with("DELETE") == R"(DELETE FROM "article" WHERE "id" = ? AND "version" = ?)");
     else
-        CHECK(statement_starting_with("DELETE") == R"(DELETE FROM "article" WHERE "id" = $1 AND "version" = $2)");
+        CHECK(recorded.first_starting_with("DELETE") == R"(DELETE FROM "article" WHERE "id" = $1 AND "version" = $2)");
     CHECK(relata::count(db, relata::select<Article>()) == 1);
     db.on_sql({});
 }

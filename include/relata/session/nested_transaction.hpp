@@ -22,6 +22,9 @@ class session;
 
 namespace detail {
 
+template <class Session>
+struct session_access;
+
 /// One open `session.begin_nested()`: its savepoint, where its undo records start in the
 /// Session, how to expunge the objects added since, and whether a bulk write ran inside.
 struct nested_level {
@@ -90,6 +93,57 @@ private:
     std::uint64_t counter_ = 0;
 };
 
+/// nested_transaction::commit(): flush, RELEASE SAVEPOINT (releasing inner ones too); what
+/// happened inside now belongs to the enclosing level.
+template <class Session>
+void commit_nested(Session& session, std::uint64_t id) {
+    using access = session_access<Session>;
+    nested_levels& nested = access::nested(session);
+    if (!nested.contains(id))
+        throw session_error("this nested transaction already ended (the session committed or rolled back, or "
+                            "an enclosing nested transaction ended)");
+    access::flush(session);
+    std::optional<nested_level> ended = nested.take(id);
+    if (!ended) throw session_error("the transaction of this nested transaction was ended during its flush");
+    access::db(session).release_savepoint(ended->savepoint);
+    nested.merge_into_innermost(std::move(*ended));
+}
+
+/// nested_transaction::rollback(): ROLLBACK TO + RELEASE SAVEPOINT, then the Session's objects
+/// back to begin_nested(). A level that already ended is left alone.
+template <class Session>
+void rollback_nested(Session& session, std::uint64_t id) {
+    using access = session_access<Session>;
+    std::optional<nested_level> ended = access::nested(session).take(id);
+    if (!ended) return;
+    auto& db = access::db(session);
+    auto restore = [&] {
+        if (db.in_transaction()) {
+            auto& undo = access::undo(session);
+            while (undo.size() > ended->undo_mark) {
+                undo.back()();
+                undo.pop_back();
+            }
+        } else {
+            access::reset_transaction(session);  // the engine or the caller ended the whole transaction
+        }
+        access::relationships(session).invalidate();
+        access::revert_to_snapshots(session);
+        for (auto& expunge : ended->added) expunge();
+        if (ended->bulk_write) session.expire_all();
+    };
+    try {
+        if (db.in_transaction()) {
+            db.rollback_to_savepoint(ended->savepoint);
+            db.release_savepoint(ended->savepoint);
+        }
+    } catch (...) {
+        restore();
+        throw;
+    }
+    restore();
+}
+
 }  // namespace detail
 
 /// A nested transaction of a Session (SQLAlchemy's `Session.begin_nested()`), opened by
@@ -127,7 +181,7 @@ public:
     ~nested_transaction() {
         if (session_ == nullptr) return;
         try {
-            session_->rollback_nested(id_);
+            detail::rollback_nested(*session_, id_);
         } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw
         }
     }
@@ -141,7 +195,7 @@ public:
     /// rolled back, or ended by the Session's commit/rollback or an enclosing one).
     void commit() {
         if (session_ == nullptr) throw session_error("this nested transaction was already committed or rolled back");
-        session_->commit_nested(id_);
+        detail::commit_nested(*session_, id_);
         session_ = nullptr;
     }
 
@@ -151,14 +205,14 @@ public:
     /// @throws relata::database_error from ROLLBACK TO / RELEASE (the objects are restored anyway).
     void rollback() {
         if (session_ == nullptr) return;
-        std::exchange(session_, nullptr)->rollback_nested(id_);
+        detail::rollback_nested(*std::exchange(session_, nullptr), id_);
     }
 
     /// False after commit() or rollback().
     [[nodiscard]] bool active() const noexcept { return session_ != nullptr; }
 
 private:
-    friend class session<Connection>;
+    friend struct detail::session_access<session<Connection>>;
     nested_transaction(session<Connection>& owner, std::uint64_t id) : session_(&owner), id_(id) {}
 
     session<Connection>* session_;

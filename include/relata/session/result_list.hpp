@@ -3,6 +3,7 @@
 /// What Session queries return: `relata::result_list<T>` of tracked objects, and the row type
 /// of a joined query (`detail::tracked_shape`).
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <tuple>
 #include <type_traits>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "relata/detail/reflection.hpp"
+#include "relata/connection.hpp"
 #include "relata/query/shape.hpp"
 
 namespace relata {
@@ -99,6 +101,38 @@ struct tracked_shape<model_shape<Slots...>> : std::true_type {
                                    std::tuple<reference<Slots>...>>;
     using list = std::vector<row>;
 };
+
+template <class Session>
+struct session_access;
+
+/// One model of a result row, from column `offset` on (advanced past it): the tracked object
+/// (the identity map's, merged with the row), or nullptr for an outer join's missing row.
+template <class Slot, class Session, class Row>
+auto merge_slot(Session& session, const Row& row, std::size_t& offset) {
+    using M = typename Slot::model_type;
+    static_assert(has_primary_key<M>,
+                  "relata: a Session tracks objects by primary key; select a model without one with relata::all(db, query)");
+    using access = session_access<Session>;
+    const std::size_t first = offset;
+    offset += field_count<M>;
+    if constexpr (Slot::nullable) {
+        if (slot_is_null<Slot>(row, first)) return static_cast<M*>(nullptr);
+        return &access::template registry<M>(session).merge_loaded(read_model<M>(row, first), access::statistics(session).queries);
+    } else if constexpr (has_primary_key<M>) {
+        return std::ref(access::template registry<M>(session).merge_loaded(read_model<M>(row, first),
+                                                                            access::statistics(session).queries));
+    }
+}
+
+/// A result row of a model_shape as tracked objects (`tracked_shape<Shape>::row`).
+template <class Shape, class Session, class Row>
+typename tracked_shape<Shape>::row merge_row(Session& session, const Row& row) {
+    return [&]<class... Slots>(model_shape<Slots...>*) -> typename tracked_shape<Shape>::row {
+        std::size_t offset = 0;
+        if constexpr (Shape::single_model) return &merge_slot<Slots...>(session, row, offset).get();
+        else return {merge_slot<Slots>(session, row, offset)...};  // braced list: evaluated in order
+    }(static_cast<Shape*>(nullptr));
+}
 
 }  // namespace detail
 
