@@ -118,7 +118,12 @@ public:
     }
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,
-    /// otherwise `SELECT ... WHERE "id" = ?`. For a composite key, `key` is a std::tuple of the
+    /// otherwise `SELECT ... WHERE "id" = ?`, without autoflush (Hibernate and SQLAlchemy do the
+    /// same for a key lookup): a pending object with an explicit key is answered from the
+    /// identity map, so no flush can change the answer — except for a persistent object whose
+    /// key members were changed in memory, which is found under the key it was loaded with
+    /// until the next flush. This keeps a loop of `get` + change linear in the objects tracked:
+    /// the changes are compared with their snapshots once, at the commit. For a composite key, `key` is a std::tuple of the
     /// key members in key order: `session.get<PlaylistTrack>(std::tuple{1, 3402})` runs
     /// `SELECT ... WHERE "playlist_id" = ? AND "track_id" = ?` (PostgreSQL: `$1`, `$2`).
     /// @throws relata::no_result when there is no such row; relata::database_error;
@@ -140,13 +145,19 @@ public:
                 ++statistics_.identity_map_hits;
                 return &e->object;
             }
+        } else if (auto* pending = registry.lookup_pending(key)) {
+            ++statistics_.identity_map_hits;
+            return &pending->object;
         }
-        auto objects = all(select<T>().where(condition<T>(detail::key_equals<T>(key))));
-        if (objects.empty()) {
+        begin_statement();
+        const std::uint64_t result = ++statistics_.queries;
+        T* found = nullptr;
+        db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
+                         [&](const auto& row) { found = &registry.merge_loaded(detail::read_model<T>(row), result); });
+        if (found == nullptr) {
             if (auto* gone = registry.lookup(key); gone && gone->expired) registry.expunge(*gone);  // deleted meanwhile
-            return nullptr;
         }
-        return &objects[0];
+        return found;
     }
 
     /// Runs a SELECT and returns its rows. Flushes first when autoflush is on.
@@ -416,9 +427,13 @@ public:
         try {
             for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry (runs hooks)
         } catch (...) {
-            for (auto* registry : ordered) registry->discard_plan();
+            for (auto* registry : ordered) {
+                statistics_.objects_compared += registry->take_objects_compared();
+                registry->discard_plan();
+            }
             throw;
         }
+        for (auto* registry : ordered) statistics_.objects_compared += registry->take_objects_compared();
         if (!any) return;
         // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
         // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless

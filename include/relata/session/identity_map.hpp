@@ -67,6 +67,14 @@ public:
         return found == identity_.end() ? nullptr : found->second;
     }
 
+    /// The pending object whose key members currently hold `key` (nullptr when none): what
+    /// the next flush would insert with that key. Costs one comparison per pending object.
+    entry<T>* lookup_pending(const key_type& key) {
+        for (entry<T>* e : pending_)
+            if (!e->remove_requested && primary_key_of(e->object) == key) return e;
+        return nullptr;
+    }
+
     /// The tracked object for a loaded row: the existing one when the key is known (its
     /// values are not overwritten), otherwise a new persistent entry. `result` numbers the
     /// query result the row belongs to (0: not checked): two rows of one result with the same

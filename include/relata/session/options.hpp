@@ -17,6 +17,9 @@ struct session_statistics {
     std::uint64_t deletes = 0;             ///< DELETE statements flushed
     std::uint64_t flushes = 0;             ///< flushes that wrote something
     std::uint64_t identity_map_hits = 0;   ///< get/find answered from the identity map without SQL
+    /// Persistent objects that flushes (autoflush included) compared with their snapshot: the
+    /// cost of the dirty check, which grows with the objects tracked, not with the changes.
+    std::uint64_t objects_compared = 0;
     std::uint64_t lazy_loads = 0;          ///< relationship navigations that ran a query (also counted in `queries`)
     std::uint64_t loader_queries = 0;      ///< select_in queries of `.load(...)` (also counted in `queries`)
 };

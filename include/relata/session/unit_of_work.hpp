@@ -61,6 +61,8 @@ public:
     [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
     /// Collects the statements the next flush needs; false when there are none.
     virtual bool plan() = 0;
+    /// Persistent objects plan() compared with their snapshots since the last call.
+    virtual std::uint64_t take_objects_compared() noexcept = 0;
     virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
     virtual void write_updates(Connection& db, session_statistics& stats) = 0;
     virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
@@ -111,6 +113,7 @@ public:
             if (e->expired) continue;  // its values are reloaded, not written (session::expire)
             const bool linked = !links_.empty() && links_.contains(e);
             if (linked) resolve_links(*e, false);
+            ++objects_compared_;
             auto changed = changed_columns(e->object, *e->snapshot);
             if (changed.empty() && !linked) continue;
             if constexpr (has_before_update_hook<T>) {
@@ -338,6 +341,8 @@ public:
         discard_plan();
     }
 
+    std::uint64_t take_objects_compared() noexcept override { return std::exchange(objects_compared_, 0); }
+
     void discard_plan() override {
         keys_written_.clear();
         written_deletes_.clear();
@@ -528,9 +533,10 @@ private:
     std::vector<entry<T>*> deletes_;
     std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
     std::vector<key_type> generated_keys_;
-    std::vector<entry<T>*> keys_written_;
-    std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)  // objects whose generated key this flush wrote into them
+    std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
+    std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
+    std::uint64_t objects_compared_ = 0;
 };
 
 }  // namespace relata::detail
