@@ -161,8 +161,8 @@ RELATA_BACKEND_TEST("composite foreign key: many-to-one and one-to-many navigati
     CHECK(order->id == 1);
     CHECK(order->version == 1);
     CHECK(recorded.first_starting_with("SELECT") ==
-          placeholders(R"(SELECT "id", "version", "customer_id", "status" FROM "orders" WHERE ("id", "version") IN ((?, ?)) ORDER BY "id" ASC, "version" ASC)",
-                       R"(SELECT "id", "version", "customer_id", "status" FROM "orders" WHERE ("id", "version") IN (($1, $2)) ORDER BY "id" ASC, "version" ASC)"));
+          placeholders(R"(SELECT "id", "version", "customer_id", "status" FROM "orders" WHERE ("id", "version") IN (VALUES (?, ?)) ORDER BY "id" ASC, "version" ASC)",
+                       R"(SELECT "id", "version", "customer_id", "status" FROM "orders" WHERE ("id", "version") IN (VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT))) ORDER BY "id" ASC, "version" ASC)"));
     db.on_sql({});
     // Tracked now: the identity map answers by the full key.
     Line& second = session.get<Line>(2);
@@ -236,8 +236,8 @@ RELATA_BACKEND_TEST("composite foreign key: select_in, joined, nested, raise_on_
         auto orders = session.all(relata::select<Order>().load(relata::select_in(line_order)));
         CHECK(db.statement_count() == before + autobegin + 2);
         CHECK(recorded.statements.back() ==
-              placeholders(R"(SELECT "id", "order_id", "order_version", "product" FROM "line" WHERE ("order_id", "order_version") IN ((?, ?), (?, ?), (?, ?)) ORDER BY "id" ASC)",
-                           R"(SELECT "id", "order_id", "order_version", "product" FROM "line" WHERE ("order_id", "order_version") IN (($1, $2), ($3, $4), ($5, $6)) ORDER BY "id" ASC)"));
+              placeholders(R"(SELECT "id", "order_id", "order_version", "product" FROM "line" WHERE ("order_id", "order_version") IN (VALUES (?, ?), (?, ?), (?, ?)) ORDER BY "id" ASC)",
+                           R"(SELECT "id", "order_id", "order_version", "product" FROM "line" WHERE ("order_id", "order_version") IN (VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT)), (CAST($3 AS BIGINT), CAST($4 AS BIGINT)), (CAST($5 AS BIGINT), CAST($6 AS BIGINT))) ORDER BY "id" ASC)"));
         db.on_sql({});
         REQUIRE(orders.size() == 3);
         std::size_t total = 0;

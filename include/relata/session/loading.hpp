@@ -11,7 +11,8 @@
 /// @endcode
 ///
 /// A loading option names a relationship by its foreign-key member (declared in
-/// `relata::mapping<Child>::foreign_keys`). Its direction follows from the member's class:
+/// `relata::mapping<Child>::foreign_keys`), or by the std::tuple of members of a composite
+/// foreign key (`relata::select_in(std::tuple{&Line::order_id, &Line::order_version})`). Its direction follows from the member's class:
 /// - the member belongs to the queried model (`select<Post>()`, `&Post::author_id`): many-to-one,
 ///   the referenced objects are loaded (`session.related` then runs no SQL);
 /// - it belongs to another model (`select<Author>()`, `&Post::author_id`): one-to-many, the

@@ -12,6 +12,13 @@
 /// relata::result_list<Tag> tags = session.associated<Tag>(post, &PostTag::post_id, &PostTag::tag_id);  // many-to-many
 /// @endcode
 ///
+/// A composite foreign key (`relata::references(std::tuple{&Line::order_id, &Line::order_version},
+/// std::tuple{&Order::id, &Order::version})`) is named by the same tuple of members in every call:
+/// `session.related(line, std::tuple{&Line::order_id, &Line::order_version})`,
+/// `session.children<Line>(order, ...)`, `relata::select_in(...)`. Its key is a std::tuple of the
+/// column values, matched on every column; a NULL in any column references nothing. Its queries
+/// use row values: `WHERE ("order_id", "order_version") IN (VALUES (?, ?), ...)`.
+///
 /// The Session's rules (SQLAlchemy's lazy="select" loading, over an identity map):
 /// - many-to-one: the object whose referenced key equals the foreign key. When it is tracked,
 ///   no SQL (the identity map); otherwise one `SELECT ... WHERE "id" = ?`.
@@ -348,12 +355,17 @@ private:
 
 // ---- building the queries ---------------------------------------------------------------------
 
-/// A row value `(a, b, ...)`: a function node without a name renders its parenthesized list.
-inline node_ptr row_value_node(node_list items) { return make_node(node_kind::function, std::move(items), ""); }
+/// A row value `(a, b, ...)`: a function node without a name renders its parenthesized list;
+/// named `VALUES ` it renders `VALUES (a, b, ...)`, the start of a VALUES list.
+inline node_ptr row_value_node(node_list items, bool first_of_values = false) {
+    return make_node(node_kind::function, std::move(items), first_of_values ? "VALUES " : "");
+}
 
 /// `"col" IN (?, ?, ...)` over the column of `members` (of `T`) for `values[first, last)`; for a
-/// composite member set the row-value form `("a", "b") IN ((?, ?), (?, ?))` (SQLite: row values
-/// since 3.15; PostgreSQL: all supported versions).
+/// composite member set `("a", "b") IN (VALUES (?, ?), (?, ?))`, each parameter cast to its
+/// column's type on PostgreSQL (where a list of row values `IN ((?, ?), ...)` is planned as
+/// nested ORs and exhausts the server's stack at thousands of keys; VALUES is a semi-join).
+/// SQLite: row values since 3.15.
 template <model T, class Members, class Key>
 node_ptr in_values_node(const Members& members, const std::vector<Key>& values, std::size_t first, std::size_t last) {
     if constexpr (is_member_tuple<Members>) {
@@ -361,9 +373,10 @@ node_ptr in_values_node(const Members& members, const std::vector<Key>& values, 
             node_list columns{make_column(&source_info_of<T>, index_of_member<T>(std::get<I>(members)))...};
             node_list children{row_value_node(std::move(columns))};
             for (std::size_t i = first; i < last; ++i) {
-                node_list row{make_parameter(comparison_value<typename member_set<std::tuple_element_t<I, Members>>::value>(
-                    std::get<I>(values[i])))...};
-                children = children.appended(row_value_node(std::move(row)));
+                node_list row{make_typed_parameter(
+                    comparison_value<typename member_set<std::tuple_element_t<I, Members>>::value>(std::get<I>(values[i])),
+                    sql_type_of<std::tuple_element_t<I, Key>>())...};
+                children = children.appended(row_value_node(std::move(row), i == first));
             }
             return make_node(node_kind::in_list, std::move(children));
         }(std::make_index_sequence<std::tuple_size_v<Members>>{});
