@@ -196,7 +196,7 @@ public:
     /// map without SQL when tracked, else `SELECT ... WHERE "id" IN (?)` (a lazy load, counted
     /// by the N+1 guard). A composite foreign key is named by the tuple of members of its
     /// `relata::references`: `related(line, std::tuple{&Line::order_id, &Line::order_version})`
-    /// (`WHERE ("id", "version") IN ((?, ?))`); it references nothing when any column is NULL.
+    /// (`WHERE ("id", "version") IN (VALUES (?, ?))`); it references nothing when any column is NULL.
     /// @return `Target*` for an optional member (for a composite key: any optional member;
     /// nullptr for NULL or no row); `Target&` otherwise.
     /// @throws relata::no_result (non-optional member, no such row), relata::lazy_load_error
@@ -224,7 +224,7 @@ public:
         return detail::children<Child>(*this, parent, member);
     }
     /// `children` over a composite foreign key: `children<Line>(order, std::tuple{&Line::order_id, &Line::order_version})`,
-    /// first loaded with `SELECT ... WHERE ("order_id", "order_version") IN ((?, ?)) ORDER BY "id"`.
+    /// first loaded with `SELECT ... WHERE ("order_id", "order_version") IN (VALUES (?, ?)) ORDER BY "id"`.
     template <model Child, model Parent, class... Values>
     result_list<Child> children(const Parent& parent, const std::tuple<Values Child::*...>& members) {
         return detail::children<Child>(*this, parent, members);

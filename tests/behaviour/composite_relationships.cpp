@@ -61,6 +61,14 @@ struct Remark {
 };
 RELATA_MODEL(Remark, id, order_id, order_version, text)
 
+// Many-to-many between customers and order versions: the link's key to Order is composite.
+struct Watch {
+    std::int64_t customer_id = 0;
+    std::int64_t order_id = 0;
+    std::int64_t order_version = 0;
+};
+RELATA_MODEL(Watch, customer_id, order_id, order_version)
+
 }  // namespace composite_relationship_models
 
 namespace crm = composite_relationship_models;
@@ -92,7 +100,17 @@ struct relata::mapping<crm::Remark> {
                        .on_delete(relata::set_null)};
 };
 
+template <>
+struct relata::mapping<crm::Watch> {
+    static constexpr auto primary_key = std::tuple{&crm::Watch::customer_id, &crm::Watch::order_id, &crm::Watch::order_version};
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&crm::Watch::customer_id, &crm::Customer::id),
+                   relata::references(std::tuple{&crm::Watch::order_id, &crm::Watch::order_version},
+                                      std::tuple{&crm::Order::id, &crm::Order::version})};
+};
+
 using crm::Customer;
+using crm::Watch;
 using crm::Line;
 using crm::Order;
 using crm::Remark;
@@ -370,6 +388,33 @@ RELATA_BACKEND_TEST("composite foreign key: ON DELETE CASCADE and SET NULL are m
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM remark WHERE order_id IS NULL AND order_version IS NULL") == 1);
     session.remove(other);  // still there: only the first version's lines went
     session.commit();
+}
+
+RELATA_BACKEND_TEST("composite foreign key: many-to-many whose link references a composite key", "[relationships][composite]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db);
+    relata::create_all<Watch>(db);
+    relata::insert_all(db, std::vector<Customer>{{0, "Bob"}});
+    relata::insert_all(db, std::vector<Watch>{{1, 2, 1}, {1, 1, 2}, {2, 1, 1}});
+    relata::session session{db, quiet()};
+    Customer& ada = session.get<Customer>(1);
+    Order& known = session.get<Order>(std::tuple{1, 2});
+    recorded.attach(db);
+    const auto watched = session.associated<Order>(ada, &Watch::customer_id, std::tuple{&Watch::order_id, &Watch::order_version});
+    // The links, then only the order the Session lacks: (2, 1).
+    CHECK(recorded.count_starting_with("SELECT") == 2);
+    CHECK(recorded.statements.back().find(placeholders("IN (VALUES (?, ?))", "IN (VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT)))")) !=
+          std::string::npos);
+    db.on_sql({});
+    REQUIRE(watched.size() == 2);
+    CHECK(&watched[0] == &known);  // links in key order: (1, 1, 2), (1, 2, 1)
+    CHECK(watched[1].id == 2);
+    CHECK(watched[1].version == 1);
+    Customer& bob = session.get<Customer>(2);
+    const auto bobs = session.associated<Order>(bob, &Watch::customer_id, std::tuple{&Watch::order_id, &Watch::order_version});
+    REQUIRE(bobs.size() == 1);
+    CHECK((bobs[0].id == 1 && bobs[0].version == 1));
 }
 
 // ---- Chinook: Playlist <-> Track through PlaylistTrack (composite primary key) --------------

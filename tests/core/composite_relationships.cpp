@@ -75,7 +75,7 @@ TEST_CASE("select_in over a composite key: row-value IN per dialect", "[renderin
     const auto query = relata::select_query<Line>(data);
     const auto sqlite = relata::to_sql(query, relata::sqlite_dialect);
     CHECK(sqlite.sql == R"(SELECT "id", "order_id", "order_version" FROM "line" WHERE ("order_id", "order_version") IN )"
-                        R"((VALUES (?, ?), (?, ?), (?, ?))))");
+                        R"((VALUES (?, ?), (?, ?), (?, ?)))");
     CHECK(sqlite.parameters.size() == 6);
     CHECK(relata::to_sql(query, relata::postgres_dialect).sql ==
           R"(SELECT "id", "order_id", "order_version" FROM "line" WHERE ("order_id", "order_version") IN )"

@@ -101,8 +101,8 @@ template <class Child, class Value>
 /// Loads the relationship over a composite foreign key (the tuple of members of its
 /// `relata::references`) with one row-value query per chunk of keys (chunks keep columns x keys
 /// within the engine's parameter limit):
-/// `SELECT ... FROM "line" WHERE ("order_id", "order_version") IN ((?, ?), (?, ?)) ORDER BY "id"`
-/// (SQLite: row values since 3.15).
+/// `SELECT ... FROM "line" WHERE ("order_id", "order_version") IN (VALUES (?, ?), (?, ?)) ORDER BY "id"`
+/// (PostgreSQL: each parameter cast to its column type, `CAST($1 AS BIGINT)`; SQLite: row values since 3.15).
 template <class Child, class... Values>
 [[nodiscard]] constexpr relationship_loader<loading_strategy::select_in, Child, std::tuple<Values Child::*...>> select_in(
     std::tuple<Values Child::*...> members) {

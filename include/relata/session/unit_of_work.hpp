@@ -311,14 +311,17 @@ public:
                     if (found == nullptr) return;
                     const auto& parents = static_cast<registry<Connection, parent_type>&>(*found).last_deleted();
                     if (parents.empty()) return;
-                    // One relata::value per column: a composite key matches on all of them.
-                    std::set<std::vector<value>> gone;
-                    for (const auto* parent : parents)
-                        gone.insert(member_values_as_values(*parent->snapshot, target_members_of(key)));
+                    // A composite key is compared as one relata::value per column, matching on all of them.
+                    using column_values = std::conditional_t<is_member_tuple<decltype(members_of(key))>, std::vector<value>, value>;
+                    const auto values_of = [](const auto& object, const auto& members) -> column_values {
+                        if constexpr (is_member_tuple<decltype(members)>) return member_values_as_values(object, members);
+                        else return to_value(object.*members);
+                    };
+                    std::set<column_values> gone;
+                    for (const auto* parent : parents) gone.insert(values_of(*parent->snapshot, target_members_of(key)));
                     std::vector<entry<T>*> children;
                     for (const auto& [child_key, e] : this->identity_)
-                        if (e->state == object_state::persistent &&
-                            gone.contains(member_values_as_values(e->object, members_of(key))))
+                        if (e->state == object_state::persistent && gone.contains(values_of(e->object, members_of(key))))
                             children.push_back(e);
                     for (entry<T>* e : children) {
                         if (key.delete_action == referential_action::cascade) {
