@@ -376,6 +376,7 @@ RELATA_BACKEND_TEST("composite foreign key: ON DELETE CASCADE and SET NULL are m
     REQUIRE(lines.size() == 2);
     Line& other = session.get<Line>(3);  // order (1, 2): same id, other version
     Remark& remark = session.get<Remark>(1);
+    CHECK(session.related(remark, remark_order) == &order);
     session.remove(order);
     session.flush();
     CHECK(session.state_of(lines[0]) == relata::object_state::deleted);
@@ -383,6 +384,7 @@ RELATA_BACKEND_TEST("composite foreign key: ON DELETE CASCADE and SET NULL are m
     CHECK(session.state_of(other) == relata::object_state::persistent);
     CHECK(!remark.order_id.has_value());
     CHECK(!remark.order_version.has_value());
+    CHECK(session.related(remark, remark_order) == nullptr);
     session.commit();
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM line") == 2);
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM remark WHERE order_id IS NULL AND order_version IS NULL") == 1);
