@@ -12,7 +12,10 @@
 /// };
 /// @endcode
 
+#include <cstddef>
+#include <optional>
 #include <tuple>
+#include <type_traits>
 
 namespace relata {
 
@@ -155,6 +158,73 @@ template <class Model, class Value, class Target, class TargetValue>
 constexpr foreign_key<Model, Value, Target, TargetValue> references(Value Model::*member,
                                                                     TargetValue Target::*target) noexcept {
     return {member, target};
+}
+
+/// A foreign key over several columns, for `mapping<T>::foreign_keys`: `Members` is a
+/// std::tuple of `Model`'s member pointers, `TargetMembers` one of `Target`'s, pairwise.
+/// DDL: `FOREIGN KEY ("order_id", "order_version") REFERENCES "order" ("id", "version")` plus
+/// the actions, on SQLite and PostgreSQL. A row references nothing when any of its columns is
+/// NULL (SQL's default MATCH SIMPLE): navigation then finds no parent. The Session orders
+/// flushes by it, mirrors ON DELETE CASCADE / SET NULL, and navigates it when the relationship
+/// is named by the same tuple: `session.related(line, std::tuple{&Line::order_id, &Line::order_version})`
+/// (<relata/session/relationship.hpp>). A composite key of a model to itself is not supported
+/// (a compile-time error).
+template <class Model, class Target, class Members, class TargetMembers>
+struct composite_foreign_key {
+    Members members;                ///< the referencing members, in order
+    TargetMembers target_members;   ///< the referenced members (usually the primary key), in order
+    referential_action delete_action = referential_action::unspecified;  ///< ON DELETE
+    referential_action update_action = referential_action::unspecified;  ///< ON UPDATE
+
+    /// The same key with `ON DELETE action`.
+    [[nodiscard]] constexpr composite_foreign_key on_delete(referential_action action) const noexcept {
+        composite_foreign_key copy = *this;
+        copy.delete_action = action;
+        return copy;
+    }
+    /// The same key with `ON UPDATE action`.
+    [[nodiscard]] constexpr composite_foreign_key on_update(referential_action action) const noexcept {
+        composite_foreign_key copy = *this;
+        copy.update_action = action;
+        return copy;
+    }
+};
+
+namespace detail {
+template <class T>
+struct foreign_key_column_type {
+    using type = T;
+};
+template <class T>
+struct foreign_key_column_type<std::optional<T>> {
+    using type = T;
+};
+template <class... Values, class... TargetValues>
+constexpr bool same_column_types(std::tuple<Values...>*, std::tuple<TargetValues...>*) {
+    if constexpr (sizeof...(Values) != sizeof...(TargetValues)) {
+        return false;
+    } else {
+        return (std::is_same_v<typename foreign_key_column_type<Values>::type,
+                               typename foreign_key_column_type<TargetValues>::type> && ...);
+    }
+}
+}  // namespace detail
+
+/// A composite foreign key: `relata::references(std::tuple{&Line::order_id, &Line::order_version},
+/// std::tuple{&Order::id, &Order::version})`, optionally with `.on_delete(...)` / `.on_update(...)`.
+/// Both tuples list the same number of columns, pairwise of the same type (an optional
+/// referencing member matches its value type); otherwise it does not compile.
+template <class Model, class... Values, class Target, class... TargetValues>
+constexpr composite_foreign_key<Model, Target, std::tuple<Values Model::*...>, std::tuple<TargetValues Target::*...>>
+references(std::tuple<Values Model::*...> members, std::tuple<TargetValues Target::*...> target_members) noexcept {
+    static_assert(sizeof...(Values) == sizeof...(TargetValues),
+                  "relata: a composite foreign key lists as many referencing members as referenced members");
+    static_assert(sizeof...(Values) >= 1, "relata: a foreign key names at least one member");
+    static_assert(detail::same_column_types(static_cast<std::tuple<Values...>*>(nullptr),
+                                            static_cast<std::tuple<TargetValues...>*>(nullptr)),
+                  "relata: each referencing member of a composite foreign key must have the type of the member it "
+                  "references (or std::optional of it)");
+    return {members, target_members};
 }
 
 }  // namespace relata

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "relata/connection.hpp"
+#include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
@@ -48,7 +49,7 @@ std::vector<std::type_index> referenced_types() {
     std::vector<std::type_index> types;
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            using target = typename member_class<decltype(key.target_member)>::type;
+            using target = foreign_key_target_t<decltype(key)>;
             if (!std::is_same_v<target, T>) types.emplace_back(typeid(target));
         });
     }
@@ -129,14 +130,17 @@ template <model T>
     }
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         detail::for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            using target = typename detail::member_class<decltype(key.target_member)>::type;
-            writer.text(", FOREIGN KEY (");
-            writer.template column<T>(detail::index_of_member<T>(key.member));
-            writer.text(") REFERENCES ");
+            using target = detail::foreign_key_target_t<decltype(key)>;
+            const auto as_tuple = [](const auto& members) {
+                if constexpr (detail::is_member_tuple<decltype(members)>) return members;
+                else return std::tuple{members};
+            };
+            writer.text(", FOREIGN KEY ");
+            detail::append_member_list<T>(writer, as_tuple(detail::members_of(key)));
+            writer.text(" REFERENCES ");
             writer.template table<target>();
-            writer.text(" (");
-            writer.template column<target>(detail::index_of_member<target>(key.target_member));
-            writer.text(")");
+            writer.text(" ");
+            detail::append_member_list<target>(writer, as_tuple(detail::target_members_of(key)));
             if constexpr (requires { key.delete_action; }) {
                 if (key.delete_action != referential_action::unspecified)
                     writer.text(" ON DELETE ").text(detail::referential_action_sql(key.delete_action));

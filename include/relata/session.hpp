@@ -206,24 +206,22 @@ public:
     /// foreign key `member` references (declared in `mapping<Child>::foreign_keys`; `Target` is
     /// deduced from it, or named: `related<Author>(post, &Post::author_id)`). From the identity
     /// map without SQL when tracked, else `SELECT ... WHERE "id" IN (?)` (a lazy load, counted
-    /// by the N+1 guard).
-    /// @return `Target*` for an optional member (nullptr for NULL or no row); `Target&` for a
-    /// non-optional one.
+    /// by the N+1 guard). A composite foreign key is named by the tuple of members of its
+    /// `relata::references`: `related(line, std::tuple{&Line::order_id, &Line::order_version})`
+    /// (`WHERE ("id", "version") IN (VALUES (?, ?))`); it references nothing when any column is NULL.
+    /// @return `Target*` for an optional member (for a composite key: any optional member;
+    /// nullptr for NULL or no row); `Target&` otherwise.
     /// @throws relata::no_result (non-optional member, no such row), relata::lazy_load_error
     /// (raise_on_lazy), relata::n_plus_one_detected, relata::session_error (not a declared
     /// foreign key), relata::database_error.
     template <class Target = void, model Child, class Value>
     decltype(auto) related(const Child& child, Value Child::*member) {
-        using target = detail::relationship_target_t<Target, Child, Value Child::*>;
-        target* found = detail::related<target>(*this, child, member);
-        if constexpr (detail::is_optional<Value>::value) {
-            return found;
-        } else {
-            if (found == nullptr)
-                throw no_result(fmt::format("{}: no {} with key {}", detail::relationship_name<target>(member, false),
-                                            detail::type_name<target>, detail::describe_key_value(child.*member)));
-            return static_cast<target&>(*found);
-        }
+        return detail::related_reference<Target>(*this, child, member);
+    }
+    /// `related` over a composite foreign key: `related(line, std::tuple{&Line::order_id, &Line::order_version})`.
+    template <class Target = void, model Child, class... Values>
+    decltype(auto) related(const Child& child, const std::tuple<Values Child::*...>& members) {
+        return detail::related_reference<Target>(*this, child, members);
     }
 
     /// One-to-many navigation: the tracked `Child` objects whose foreign key `member` equals
@@ -237,14 +235,24 @@ public:
     result_list<Child> children(const Parent& parent, Value Child::*member) {
         return detail::children<Child>(*this, parent, member);
     }
+    /// `children` over a composite foreign key: `children<Line>(order, std::tuple{&Line::order_id, &Line::order_version})`,
+    /// first loaded with `SELECT ... WHERE ("order_id", "order_version") IN (VALUES (?, ?)) ORDER BY "id"`.
+    template <model Child, model Parent, class... Values>
+    result_list<Child> children(const Parent& parent, const std::tuple<Values Child::*...>& members) {
+        return detail::children<Child>(*this, parent, members);
+    }
 
     /// Many-to-many navigation through an association model `Link` with foreign keys `left`
     /// (to `parent`) and `right` (to `Target`'s primary key): `children<Link>(parent, left)`,
     /// then at most one `SELECT ... WHERE "id" IN (...)` per chunk for the targets the Session
-    /// lacks. Duplicate links give duplicate entries.
+    /// lacks. Duplicate links give duplicate entries. The association model may have a
+    /// composite primary key (Chinook's `PlaylistTrack`), and `left`/`right` may be composite
+    /// foreign keys, each named by the std::tuple of members of its `relata::references`.
     /// @throws as `children`.
-    template <model Target, model Parent, model Link, class LeftValue, class RightValue>
-    result_list<Target> associated(const Parent& parent, LeftValue Link::*left, RightValue Link::*right) {
+    template <model Target, model Parent, class Left, class Right>
+        requires(std::is_member_object_pointer_v<Left> || detail::is_std_tuple<Left>::value) &&
+                (std::is_member_object_pointer_v<Right> || detail::is_std_tuple<Right>::value)
+    result_list<Target> associated(const Parent& parent, const Left& left, const Right& right) {
         return detail::associated<Target>(*this, parent, left, right);
     }
 

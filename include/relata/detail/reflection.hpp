@@ -404,11 +404,72 @@ constexpr bool index_members_listed() {
         return true;
     }
 }
+/// True when every member of a member set (a member pointer or a std::tuple of them) is listed.
+template <model T, class Members>
+constexpr bool members_listed(const Members& members) {
+    if constexpr (is_std_tuple<Members>::value)
+        return std::apply([](const auto&... m) { return (is_listed_member<T>(m) && ...); }, members);
+    else
+        return is_listed_member<T>(members);
+}
+template <class Key>
+constexpr auto referencing_members(const Key& key) {
+    if constexpr (requires { key.members; }) return key.members;
+    else return key.member;
+}
+template <class Key>
+constexpr auto referenced_members(const Key& key) {
+    if constexpr (requires { key.target_members; }) return key.target_members;
+    else return key.target_member;
+}
+template <class Members>
+struct first_member {
+    using type = Members;
+};
+template <class First, class... Rest>
+struct first_member<std::tuple<First, Rest...>> {
+    using type = First;
+};
 template <model T>
 constexpr bool foreign_key_members_listed() {
     if constexpr (requires { mapping<T>::foreign_keys; }) {
-        return std::apply([](const auto&... key) { return (is_listed_member<T>(key.member) && ...); },
+        return std::apply([](const auto&... key) { return (members_listed<T>(referencing_members(key)) && ...); },
                           mapping<T>::foreign_keys);
+    } else {
+        return true;
+    }
+}
+/// True when every member of a member set has a std::optional type.
+template <class Members>
+constexpr bool members_optional(const Members& members) {
+    const auto optional = [](auto member) {
+        using class_type = typename member_class<decltype(member)>::type;
+        using value_type = std::remove_cvref_t<decltype(std::declval<class_type&>().*member)>;
+        return !std::is_same_v<typename foreign_key_column_type<value_type>::type, value_type>;  // std::optional
+    };
+    if constexpr (is_std_tuple<Members>::value)
+        return std::apply([&](const auto&... m) { return (optional(m) && ...); }, members);
+    else
+        return optional(members);
+}
+/// False when a foreign key says ON DELETE/UPDATE SET NULL over a member that cannot be NULL.
+template <model T>
+constexpr bool set_null_members_optional() {
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        return std::apply(
+            [](const auto&... key) {
+                const auto fine = [](const auto& k) {
+                    if constexpr (requires { k.delete_action; }) {
+                        const bool set_null = k.delete_action == referential_action::set_null ||
+                                              k.update_action == referential_action::set_null;
+                        return !set_null || members_optional(referencing_members(k));
+                    } else {
+                        return true;
+                    }
+                };
+                return (fine(key) && ...);
+            },
+            mapping<T>::foreign_keys);
     } else {
         return true;
     }
@@ -419,8 +480,9 @@ constexpr bool foreign_key_targets_listed() {
         return std::apply(
             [](const auto&... key) {
                 const auto listed = [](const auto& k) {
-                    using target = typename member_class<std::remove_cvref_t<decltype(k.target_member)>>::type;
-                    if constexpr (model<target>) return is_listed_member<target>(k.target_member);
+                    using target = typename member_class<
+                        typename first_member<std::remove_cvref_t<decltype(referenced_members(k))>>::type>::type;
+                    if constexpr (model<target>) return members_listed<target>(referenced_members(k));
                     else return false;
                 };
                 return (listed(key) && ...);
@@ -450,6 +512,10 @@ constexpr void check_mapping_members() {
     static_assert(foreign_key_targets_listed<T>(),
                   "relata: mapping<T>::foreign_keys references a member that the target's RELATA_MODEL does "
                   "not list; add it there");
+    static_assert(set_null_members_optional<T>(),
+                  "relata: mapping<T>::foreign_keys uses on_delete(relata::set_null) or on_update(relata::set_null) "
+                  "on a member that is not std::optional (the database could not set it to NULL); make the member "
+                  "std::optional or choose another action");
     // Instantiated for their own static_asserts (key and version members listed, types).
     (void)primary_key_indexes<T>;
     (void)generated_key<T>;

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -33,7 +34,7 @@ constexpr bool find_self_reference() {
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         return std::apply(
             [](const auto&... key) {
-                return (std::is_same_v<typename member_class<decltype(key.target_member)>::type, T> || ...);
+                return (std::is_same_v<foreign_key_target_t<decltype(key)>, T> || ...);
             },
             mapping<T>::foreign_keys);
     } else {
@@ -51,8 +52,13 @@ template <model T, class Visit>
 void for_each_self_reference(Visit&& visit) {
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            using target = typename member_class<decltype(key.target_member)>::type;
-            if constexpr (std::is_same_v<target, T>) visit(index_of_member<T>(key.member), index_of_member<T>(key.target_member));
+            using target = foreign_key_target_t<decltype(key)>;
+            if constexpr (std::is_same_v<target, T>) {
+                static_assert(!is_member_tuple<decltype(members_of(key))>,
+                              "relata: a composite foreign key from a model to itself is not supported; reference "
+                              "another model, or use a single-column key");
+                visit(index_of_member<T>(key.member), index_of_member<T>(key.target_member));
+            }
         });
     }
 }

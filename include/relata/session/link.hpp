@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -33,8 +34,8 @@ void link_to_parent(Session& session, Child& child, Member Child::*member, Paren
     bool declared = false;
     if constexpr (requires { mapping<Child>::foreign_keys; }) {
         for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
-            using target = typename member_class<decltype(key.target_member)>::type;
-            if constexpr (std::is_same_v<target, Parent> && std::is_same_v<decltype(key.member), Member Child::*>) {
+            using target = foreign_key_target_t<decltype(key)>;
+            if constexpr (std::is_same_v<target, Parent> && std::is_same_v<decltype(members_of(key)), Member Child::*>) {
                 if (declared || key.member != member) return;
                 declared = true;
                 auto target_member = key.target_member;

@@ -11,7 +11,8 @@
 /// @endcode
 ///
 /// A loading option names a relationship by its foreign-key member (declared in
-/// `relata::mapping<Child>::foreign_keys`). Its direction follows from the member's class:
+/// `relata::mapping<Child>::foreign_keys`), or by the std::tuple of members of a composite
+/// foreign key (`relata::select_in(std::tuple{&Line::order_id, &Line::order_version})`). Its direction follows from the member's class:
 /// - the member belongs to the queried model (`select<Post>()`, `&Post::author_id`): many-to-one,
 ///   the referenced objects are loaded (`session.related` then runs no SQL);
 /// - it belongs to another model (`select<Author>()`, `&Post::author_id`): one-to-many, the
@@ -70,19 +71,20 @@ enum class loading_strategy {
     raise_on_lazy,  ///< navigating without a load throws (SQLAlchemy raiseload)
 };
 
-/// One loading option: a strategy for the relationship over the foreign-key member `member`,
-/// with options for the objects it loads (`then`). Made by relata::select_in, relata::joined
-/// and relata::raise_on_lazy.
-template <loading_strategy Strategy, class Child, class Value, class... Nested>
+/// One loading option: a strategy for the relationship over the foreign-key member `member`
+/// (`Member`: `V Child::*`, or a std::tuple of them for a composite foreign key), with options
+/// for the objects it loads (`then`). Made by relata::select_in, relata::joined and
+/// relata::raise_on_lazy.
+template <loading_strategy Strategy, class Child, class Member, class... Nested>
 struct relationship_loader {
-    /// The foreign-key member naming the relationship.
-    Value Child::*member;
+    /// The foreign-key member (or std::tuple of members) naming the relationship.
+    Member member;
     /// Options applied to the objects this one loads.
     std::tuple<Nested...> nested;
 
     /// Adds an option for the objects this one loads: `select_in(&Post::author_id).then(select_in(&Comment::post_id))`.
     template <loading_strategy S, class C, class V, class... N>
-    [[nodiscard]] constexpr relationship_loader<Strategy, Child, Value, Nested..., relationship_loader<S, C, V, N...>> then(
+    [[nodiscard]] constexpr relationship_loader<Strategy, Child, Member, Nested..., relationship_loader<S, C, V, N...>> then(
         const relationship_loader<S, C, V, N...>& option) const {
         static_assert(Strategy != loading_strategy::raise_on_lazy, "relata: raise_on_lazy loads nothing to nest options under");
         return {member, std::tuple_cat(nested, std::tuple{option})};
@@ -92,22 +94,49 @@ struct relationship_loader {
 /// Loads the relationship over `member` with one extra query per chunk of keys:
 /// `SELECT ... FROM "post" WHERE "author_id" IN ($1, $2, ...) ORDER BY "id"` (SQLAlchemy selectinload).
 template <class Child, class Value>
-[[nodiscard]] constexpr relationship_loader<loading_strategy::select_in, Child, Value> select_in(Value Child::*member) {
+[[nodiscard]] constexpr relationship_loader<loading_strategy::select_in, Child, Value Child::*> select_in(Value Child::*member) {
     return {member, {}};
+}
+
+/// Loads the relationship over a composite foreign key (the tuple of members of its
+/// `relata::references`) with one row-value query per chunk of keys (chunks keep columns x keys
+/// within the engine's parameter limit):
+/// `SELECT ... FROM "line" WHERE ("order_id", "order_version") IN (VALUES (?, ?), (?, ?)) ORDER BY "id"`
+/// (PostgreSQL: each parameter cast to its column type, `CAST($1 AS BIGINT)`; SQLite: row values since 3.15).
+template <class Child, class... Values>
+[[nodiscard]] constexpr relationship_loader<loading_strategy::select_in, Child, std::tuple<Values Child::*...>> select_in(
+    std::tuple<Values Child::*...> members) {
+    return {members, {}};
 }
 
 /// Loads the relationship over `member` in the query itself, with
 /// `LEFT JOIN "post" ON "post"."author_id" = "author"."id"` (SQLAlchemy joinedload).
 template <class Child, class Value>
-[[nodiscard]] constexpr relationship_loader<loading_strategy::joined, Child, Value> joined(Value Child::*member) {
+[[nodiscard]] constexpr relationship_loader<loading_strategy::joined, Child, Value Child::*> joined(Value Child::*member) {
     return {member, {}};
+}
+
+/// `joined` over a composite foreign key: `LEFT JOIN "line" ON "line"."order_id" = "order"."id"
+/// AND "line"."order_version" = "order"."version"`.
+template <class Child, class... Values>
+[[nodiscard]] constexpr relationship_loader<loading_strategy::joined, Child, std::tuple<Values Child::*...>> joined(
+    std::tuple<Values Child::*...> members) {
+    return {members, {}};
 }
 
 /// Makes navigation of the relationship over `member` from the query's objects throw
 /// relata::lazy_load_error when it would run a lazy load (SQLAlchemy raiseload).
 template <class Child, class Value>
-[[nodiscard]] constexpr relationship_loader<loading_strategy::raise_on_lazy, Child, Value> raise_on_lazy(Value Child::*member) {
+[[nodiscard]] constexpr relationship_loader<loading_strategy::raise_on_lazy, Child, Value Child::*> raise_on_lazy(
+    Value Child::*member) {
     return {member, {}};
+}
+
+/// `raise_on_lazy` over a composite foreign key (the tuple of members of its `relata::references`).
+template <class Child, class... Values>
+[[nodiscard]] constexpr relationship_loader<loading_strategy::raise_on_lazy, Child, std::tuple<Values Child::*...>>
+raise_on_lazy(std::tuple<Values Child::*...> members) {
+    return {members, {}};
 }
 
 /// A `select<T>()` query with loading options, made by `select_query::load`. A value like the
@@ -170,11 +199,11 @@ inline constexpr bool is_loaded_query<loaded_query<Query, Options...>> = true;
 
 template <class Option>
 struct loader_traits;
-template <loading_strategy Strategy, class Child, class Value, class... Nested>
-struct loader_traits<relationship_loader<Strategy, Child, Value, Nested...>> {
+template <loading_strategy Strategy, class Child, class Member, class... Nested>
+struct loader_traits<relationship_loader<Strategy, Child, Member, Nested...>> {
     static constexpr loading_strategy strategy = Strategy;
     using child = Child;
-    using value = Value;
+    using member = Member;
 };
 
 /// Applies `option` to `parents` (objects of `Parent`), after they were loaded.
@@ -192,22 +221,21 @@ template <class Session, model Parent, loading_strategy Strategy, class V, class
 void load_referenced(Session& s, const std::vector<Parent*>& parents,
                      const relationship_loader<Strategy, Parent, V, Nested...>& option) {
     auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
-        {typeid(Parent), index_of_member<Parent>(option.member), false});
+        {typeid(Parent), member_set_code<Parent>(option.member), false});
     if constexpr (Strategy == loading_strategy::raise_on_lazy) {
         for (const Parent* parent : parents) state.raise_from.insert(parent);
     } else {
         state.counter.count = 0;
         with_any_foreign_key(option.member, [&](const auto& key) {
-            using Target = typename member_class<std::remove_cvref_t<decltype(key.target_member)>>::type;
-            using target_value = std::remove_cvref_t<decltype(std::declval<Target&>().*key.target_member)>;
-            using key_type = remove_optional_t<target_value>;
-            const std::size_t target_index = index_of_member<Target>(key.target_member);
-            const bool by_key = has_primary_key<Target> && target_index == primary_key_index<Target>;
+            using Target = foreign_key_target_t<decltype(key)>;
+            const auto target_members = target_members_of(key);
+            using key_type = member_set_key_t<decltype(target_members)>;
+            const bool by_key = is_primary_key_of<Target>(target_members);
             std::vector<key_type> missing;
             std::set<key_type> seen;
             bool removed = false;
             for (const Parent* parent : parents) {
-                const auto value = key_of<key_type>(parent->*option.member);
+                const auto value = read_key<key_type>(*parent, option.member);
                 if (!value || !seen.insert(*value).second) continue;
                 if (by_key && (tracked_target<Target>(s, *value, removed) || removed)) continue;
                 missing.push_back(*value);
@@ -215,7 +243,7 @@ void load_referenced(Session& s, const std::vector<Parent*>& parents,
             std::vector<Target*> loaded;
             if (!missing.empty()) {
                 const auto before = session_access<Session>::statistics(s).queries;
-                loaded = load_where_in<Target, target_value>(s, target_index, missing);
+                loaded = load_where_in<Target>(s, target_members, missing);
                 session_access<Session>::statistics(s).loader_queries += session_access<Session>::statistics(s).queries - before;
             }
             if constexpr (sizeof...(Nested) > 0) {
@@ -238,9 +266,9 @@ void load_referenced(Session& s, const std::vector<Parent*>& parents,
 template <class Session, model Parent, loading_strategy Strategy, class Child, class V, class... Nested>
 void load_collections(Session& s, const std::vector<Parent*>& parents,
                       const relationship_loader<Strategy, Child, V, Nested...>& option) {
-    static_assert(contains_v<Parent, typename foreign_key_targets<Child, V Child::*>::type>,
+    static_assert(contains_v<Parent, typename foreign_key_targets<Child, V>::type>,
                   "relata: this loading option's foreign key does not reference the queried model");
-    using key_type = remove_optional_t<V>;
+    using key_type = member_set_key_t<V>;
     auto& state = collection_of<key_type>(s, option.member);
     if constexpr (Strategy == loading_strategy::raise_on_lazy) {
         for (const Parent* parent : parents) state.raise_from.insert(parent);
@@ -250,7 +278,7 @@ void load_collections(Session& s, const std::vector<Parent*>& parents,
         with_foreign_key<Parent>(option.member, [&](const auto& key) {
             std::set<key_type> seen;
             for (const Parent* parent : parents) {
-                const auto value = key_of<key_type>(parent->*key.target_member);
+                const auto value = read_key<key_type>(*parent, target_members_of(key));
                 if (value && !state.loaded.contains(*value) && seen.insert(*value).second) keys.push_back(*value);
             }
         });
@@ -283,7 +311,7 @@ bool joins(const Option&, bool limited) {
     if constexpr (traits::strategy != loading_strategy::joined) {
         return false;
     } else if constexpr (std::is_same_v<child, Parent>) {
-        static_assert(!std::is_same_v<relationship_target_t<void, child, typename traits::value child::*>, Parent>,
+        static_assert(!std::is_same_v<relationship_target_t<void, child, typename traits::member>, Parent>,
                       "relata: joined() over a self-referencing foreign key would join the table to itself; use select_in()");
         return true;  // many-to-one: one row per parent, LIMIT applies as written
     } else {
@@ -295,18 +323,23 @@ bool joins(const Option&, bool limited) {
 template <class Parent, class Option>
 struct joined_side {
     using child = typename loader_traits<Option>::child;
-    using value = typename loader_traits<Option>::value;
+    using member = typename loader_traits<Option>::member;
     static constexpr bool forward = std::is_same_v<child, Parent>;
-    using model = std::conditional_t<forward, relationship_target_t<void, child, value child::*>, child>;
+    using model = std::conditional_t<forward, relationship_target_t<void, child, member>, child>;
     using target = std::conditional_t<forward, model, Parent>;
 
+    /// `"post"."author_id" = "author"."id"`, one equality per column joined with AND.
     static node_ptr on(const Option& option) {
         node_ptr condition;
         with_foreign_key<target>(option.member, [&](const auto& key) {
-            condition = make_node(node_kind::binary,
-                                  {make_column(&source_info_of<child>, index_of_member<child>(option.member)),
-                                   make_column(&source_info_of<target>, index_of_member<target>(key.target_member))},
-                                  "=");
+            const auto from = column_indexes<child>(option.member);
+            const auto to = column_indexes<target>(target_members_of(key));
+            for (std::size_t i = 0; i < from.size(); ++i) {
+                node_ptr equal = make_node(node_kind::binary,
+                                           {make_column(&source_info_of<child>, from[i]), make_column(&source_info_of<target>, to[i])},
+                                           "=");
+                condition = condition ? make_logical(node_kind::logical_and, condition, equal) : equal;
+            }
         });
         return condition;
     }
@@ -320,16 +353,16 @@ void finish_joined(Session& s, const std::vector<T*>& parents, const Option& opt
         using M = typename side::model;
         if constexpr (side::forward) {
             session_access<Session>::relationships(s)
-                .template state<relationship_state>({typeid(T), index_of_member<T>(option.member), false})
+                .template state<relationship_state>({typeid(T), member_set_code<T>(option.member), false})
                 .counter.count = 0;
         } else {
-            using key_type = remove_optional_t<typename side::value>;
+            using key_type = member_set_key_t<typename side::member>;
             auto& state = collection_of<key_type>(s, option.member);
             state.counter.count = 0;
             state.generation = state.stale;  // rebuilt at the next navigation
             with_foreign_key<T>(option.member, [&](const auto& key) {
                 for (const T* parent : parents)
-                    if (const auto value = key_of<key_type>(parent->*key.target_member)) state.loaded.insert(*value);
+                    if (const auto value = read_key<key_type>(*parent, target_members_of(key))) state.loaded.insert(*value);
             });
         }
         if constexpr (std::tuple_size_v<decltype(option.nested)> > 0) {
@@ -367,7 +400,7 @@ void add_join(select_data& data, const Option& option) {
         using M = typename side::model;
         data.joins.push_back({join_kind::left, &source_info_of<M>, side::on(option)});
         data.projection.push_back({all_columns_node<M, 0>(), {}});
-        if constexpr (!side::forward && has_primary_key<M>) data.order.push_back({make_column(&source_info_of<M>, primary_key_index<M>)});
+        if constexpr (!side::forward) order_by_primary_key<M>(data);
     } else {
         (void)data;
         (void)option;

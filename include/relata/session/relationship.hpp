@@ -12,6 +12,13 @@
 /// relata::result_list<Tag> tags = session.associated<Tag>(post, &PostTag::post_id, &PostTag::tag_id);  // many-to-many
 /// @endcode
 ///
+/// A composite foreign key (`relata::references(std::tuple{&Line::order_id, &Line::order_version},
+/// std::tuple{&Order::id, &Order::version})`) is named by the same tuple of members in every call:
+/// `session.related(line, std::tuple{&Line::order_id, &Line::order_version})`,
+/// `session.children<Line>(order, ...)`, `relata::select_in(...)`. Its key is a std::tuple of the
+/// column values, matched on every column; a NULL in any column references nothing. Its queries
+/// use row values: `WHERE ("order_id", "order_version") IN (VALUES (?, ?), ...)`.
+///
 /// The Session's rules (SQLAlchemy's lazy="select" loading, over an identity map):
 /// - many-to-one: the object whose referenced key equals the foreign key. When it is tracked,
 ///   no SQL (the identity map); otherwise one `SELECT ... WHERE "id" = ?`.
@@ -51,6 +58,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -58,6 +66,7 @@
 #include "relata/query/node.hpp"
 #include "relata/query/select.hpp"
 #include "relata/query/source.hpp"
+#include "relata/session/identity_key.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/n_plus_one.hpp"
 #include "relata/session/object_state.hpp"
@@ -77,6 +86,10 @@ struct foreign_key_matches : std::false_type {
 };
 template <class M, class V, class Target, class TargetValue>
 struct foreign_key_matches<foreign_key<M, V, Target, TargetValue>, V M::*> : std::true_type {
+    using target = Target;
+};
+template <class M, class Target, class Members, class TargetMembers>
+struct foreign_key_matches<composite_foreign_key<M, Target, Members, TargetMembers>, Members> : std::true_type {
     using target = Target;
 };
 
@@ -134,22 +147,35 @@ std::string_view member_name_at(std::size_t index) {
     return name;
 }
 
-/// `Post.author_id`, naming a member in messages.
-template <model Child, class V>
-std::string member_label(V Child::*member) {
-    return fmt::format("{}.{}", type_name<Child>, member_name_at<Child>(index_of_member<Child>(member)));
+/// `Post.author_id`, naming a member in messages; `Line.(order_id, order_version)` for a
+/// composite member set.
+template <class Members>
+std::string member_label(const Members& members) {
+    using Child = typename member_set<Members>::model;
+    const auto indexes = column_indexes<Child>(members);
+    if (indexes.size() == 1) return fmt::format("{}.{}", type_name<Child>, member_name_at<Child>(indexes[0]));
+    std::string names;
+    for (const std::size_t i : indexes) names += fmt::format("{}{}", names.empty() ? "" : ", ", member_name_at<Child>(i));
+    return fmt::format("{}.({})", type_name<Child>, names);
 }
 
-/// `relata::select_in(&Post::author_id)`, the fix the N+1 and raise_on_lazy messages suggest.
-template <model Child, class V>
-std::string select_in_hint(V Child::*member) {
-    return fmt::format("relata::select_in(&{}::{})", type_name<Child>, member_name_at<Child>(index_of_member<Child>(member)));
+/// `relata::select_in(&Post::author_id)`, the fix the N+1 and raise_on_lazy messages suggest
+/// (`relata::select_in(std::tuple{&Line::order_id, &Line::order_version})` for a composite key).
+template <class Members>
+std::string select_in_hint(const Members& members) {
+    using Child = typename member_set<Members>::model;
+    const auto indexes = column_indexes<Child>(members);
+    std::string names;
+    for (const std::size_t i : indexes)
+        names += fmt::format("{}&{}::{}", names.empty() ? "" : ", ", type_name<Child>, member_name_at<Child>(i));
+    if (indexes.size() == 1) return fmt::format("relata::select_in({})", names);
+    return fmt::format("relata::select_in(std::tuple{{{}}})", names);
 }
 
 /// How the relationship over `member` is named in messages: `Post.author_id -> Author`
 /// (many-to-one) or `Author -> [Post.author_id]` (one-to-many).
-template <model Target, model Child, class V>
-std::string relationship_name(V Child::*member, bool collection) {
+template <model Target, class Members>
+std::string relationship_name(const Members& member, bool collection) {
     if (collection) return fmt::format("{} -> [{}] (one-to-many)", type_name<Target>, member_label(member));
     return fmt::format("{} -> {} (many-to-one)", member_label(member), type_name<Target>);
 }
@@ -157,14 +183,15 @@ std::string relationship_name(V Child::*member, bool collection) {
 /// Calls `f(key)` with the `relata::foreign_key` of `mapping<Child>::foreign_keys` whose member
 /// is `member` and whose target is `Target`.
 /// @throws relata::session_error when there is none.
-template <model Target, model Child, class V, class F>
-void with_foreign_key(V Child::*member, F&& f) {
+template <model Target, class Members, class F>
+void with_foreign_key(const Members& member, F&& f) {
+    using Child = typename member_set<Members>::model;
     bool found = false;
     if constexpr (requires { mapping<Child>::foreign_keys; }) {
         for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
-            using matches = foreign_key_matches<std::remove_cvref_t<decltype(key)>, V Child::*>;
+            using matches = foreign_key_matches<std::remove_cvref_t<decltype(key)>, Members>;
             if constexpr (matches::value && std::is_same_v<typename matches::target, Target>) {
-                if (!found && key.member == member) {
+                if (!found && members_of(key) == member) {
                     found = true;
                     f(key);
                 }
@@ -180,13 +207,14 @@ void with_foreign_key(V Child::*member, F&& f) {
 /// Calls `f(key)` with the `relata::foreign_key` of `mapping<Child>::foreign_keys` whose member
 /// is `member`, whatever it references (`f` is instantiated for every candidate key type).
 /// @throws relata::session_error when there is none.
-template <model Child, class V, class F>
-void with_any_foreign_key(V Child::*member, F&& f) {
+template <class Members, class F>
+void with_any_foreign_key(const Members& member, F&& f) {
+    using Child = typename member_set<Members>::model;
     bool found = false;
     if constexpr (requires { mapping<Child>::foreign_keys; }) {
         for_each_in_tuple(mapping<Child>::foreign_keys, [&](const auto& key) {
-            if constexpr (foreign_key_matches<std::remove_cvref_t<decltype(key)>, V Child::*>::value) {
-                if (!found && key.member == member) {
+            if constexpr (foreign_key_matches<std::remove_cvref_t<decltype(key)>, Members>::value) {
+                if (!found && members_of(key) == member) {
                     found = true;
                     f(key);
                 }
@@ -202,7 +230,7 @@ void with_any_foreign_key(V Child::*member, F&& f) {
 // ---- per-relationship state in a Session -----------------------------------------------------
 
 /// Identifies one direction of one relationship: the referencing model, its foreign-key member
-/// and whether it is navigated as a collection (one-to-many) or not (many-to-one).
+/// (member_set_code for a composite key) and whether it is navigated as a collection (one-to-many) or not (many-to-one).
 struct relationship_id {
     std::type_index child;
     std::size_t member;
@@ -245,8 +273,8 @@ public:
     void forget_loaded() override { loaded.clear(); }
 
     /// Rebuilds the index from every tracked child when it is not current.
-    template <class V>
-    void make_current(identity_map<Child>& map, V Child::*member, std::uint64_t now) {
+    template <class Members>
+    void make_current(identity_map<Child>& map, const Members& member, std::uint64_t now) {
         if (generation == map.generation() && epoch == now) return;
         buckets.clear();
         placed.clear();
@@ -262,15 +290,9 @@ public:
 
     /// Indexes one child under its current foreign key (moving it when it is indexed under
     /// another key; nothing when it is already there).
-    template <class V>
-    void add(entry<Child>& e, V Child::*member) {
-        const auto& value = e.object.*member;
-        std::optional<Key> key;
-        if constexpr (is_optional<V>::value) {
-            if (value) key = static_cast<Key>(*value);
-        } else {
-            key = static_cast<Key>(value);
-        }
+    template <class Members>
+    void add(entry<Child>& e, const Members& member) {
+        const std::optional<Key> key = read_key<Key>(e.object, member);
         const auto found = placed.find(&e);
         if (found != placed.end()) {
             if (key && found->second == *key) return;
@@ -284,19 +306,15 @@ public:
     }
 
     /// The live children whose foreign key now equals `key`.
-    template <class V>
-    std::vector<Child*> children_of(const Key& key, V Child::*member) const {
+    template <class Members>
+    std::vector<Child*> children_of(const Key& key, const Members& member) const {
         std::vector<Child*> found;
         const auto bucket = buckets.find(key);
         if (bucket == buckets.end()) return found;
         for (entry<Child>* e : bucket->second) {
             if ((e->state != object_state::pending && e->state != object_state::persistent) || e->remove_requested) continue;
-            const auto& value = e->object.*member;
-            if constexpr (is_optional<V>::value) {
-                if (!value || !(static_cast<Key>(*value) == key)) continue;
-            } else {
-                if (!(static_cast<Key>(value) == key)) continue;
-            }
+            const std::optional<Key> value = read_key<Key>(e->object, member);
+            if (!value || !(*value == key)) continue;
             found.push_back(&e->object);
         }
         return found;
@@ -337,41 +355,64 @@ private:
 
 // ---- building the queries ---------------------------------------------------------------------
 
-/// `"col" IN (?, ?, ...)` over `T`'s column at `index` for `values[first, last)`.
-template <model T, class Column, class Key>
-node_ptr in_values_node(std::size_t index, const std::vector<Key>& values, std::size_t first, std::size_t last) {
-    node_list children{make_column(&source_info_of<T>, index)};
-    for (std::size_t i = first; i < last; ++i) children = children.appended(make_parameter(comparison_value<Column>(values[i])));
-    return make_node(node_kind::in_list, std::move(children));
+/// A row value `(a, b, ...)`: a function node without a name renders its parenthesized list;
+/// named `VALUES ` it renders `VALUES (a, b, ...)`, the start of a VALUES list.
+inline node_ptr row_value_node(node_list items, bool first_of_values = false) {
+    return make_node(node_kind::function, std::move(items), first_of_values ? "VALUES " : "");
 }
 
-/// `SELECT <T's columns> FROM "t" WHERE "col" IN (...) ORDER BY "id"`, one per chunk of at most
-/// the engine's parameter limit, each run through the Session (autoflush, identity map).
+/// `"col" IN (?, ?, ...)` over the column of `members` (of `T`) for `values[first, last)`; for a
+/// composite member set `("a", "b") IN (VALUES (?, ?), (?, ?))`, each parameter cast to its
+/// column's type on PostgreSQL (where a list of row values `IN ((?, ?), ...)` is planned as
+/// nested ORs and exhausts the server's stack at thousands of keys; VALUES is a semi-join).
+/// SQLite: row values since 3.15.
+template <model T, class Members, class Key>
+node_ptr in_values_node(const Members& members, const std::vector<Key>& values, std::size_t first, std::size_t last) {
+    if constexpr (is_member_tuple<Members>) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            node_list columns{make_column(&source_info_of<T>, index_of_member<T>(std::get<I>(members)))...};
+            node_list children{row_value_node(std::move(columns))};
+            for (std::size_t i = first; i < last; ++i) {
+                node_list row{make_typed_parameter(
+                    comparison_value<typename member_set<std::tuple_element_t<I, Members>>::value>(std::get<I>(values[i])),
+                    sql_type_of<std::tuple_element_t<I, Key>>())...};
+                children = children.appended(row_value_node(std::move(row), i == first));
+            }
+            return make_node(node_kind::in_list, std::move(children));
+        }(std::make_index_sequence<std::tuple_size_v<Members>>{});
+    } else {
+        using Column = typename member_set<Members>::value;
+        node_list children{make_column(&source_info_of<T>, index_of_member<T>(members))};
+        for (std::size_t i = first; i < last; ++i) children = children.appended(make_parameter(comparison_value<Column>(values[i])));
+        return make_node(node_kind::in_list, std::move(children));
+    }
+}
+
+/// Adds `ORDER BY` T's primary key columns (all of them for a composite key).
+template <model T>
+void order_by_primary_key(select_data& data) {
+    if constexpr (has_primary_key<T>)
+        for (const std::size_t index : primary_key_indexes<T>) data.order.push_back({make_column(&source_info_of<T>, index)});
+}
+
+/// `SELECT <T's columns> FROM "t" WHERE "col" IN (...) ORDER BY "id"` over the columns of
+/// `members` (of `T`), one per chunk of keys whose parameters (columns x keys) stay within the
+/// engine's parameter limit, each run through the Session (autoflush, identity map).
 /// @return the tracked objects of every chunk, in row order.
-template <model T, class Column, class Session, class Key>
-std::vector<T*> load_where_in(Session& s, std::size_t column_index, const std::vector<Key>& values) {
+template <model T, class Members, class Session, class Key>
+std::vector<T*> load_where_in(Session& s, const Members& members, const std::vector<Key>& values) {
     using access = session_access<Session>;
     std::vector<T*> loaded;
-    const std::size_t chunk = std::max<std::size_t>(1, access::parameter_limit(s));
+    const std::size_t columns = member_set<Members>::size;
+    const std::size_t chunk = std::max<std::size_t>(1, access::parameter_limit(s) / columns);
     for (std::size_t first = 0; first < values.size(); first += chunk) {
         const std::size_t last = std::min(values.size(), first + chunk);
         select_data data = select<T>().data();
-        data.where = in_values_node<T, Column>(column_index, values, first, last);
-        if constexpr (has_primary_key<T>) data.order.push_back({make_column(&source_info_of<T>, primary_key_index<T>)});
+        data.where = in_values_node<T>(members, values, first, last);
+        order_by_primary_key<T>(data);
         for (T& object : s.all(select_query<T>(std::move(data)))) loaded.push_back(&object);
     }
     return loaded;
-}
-
-/// The key of `Key` type for a referenced value, or nothing for NULL.
-template <class Key, class Value>
-std::optional<Key> key_of(const Value& value) {
-    if constexpr (is_optional<Value>::value) {
-        if (!value) return std::nullopt;
-        return static_cast<Key>(*value);
-    } else {
-        return static_cast<Key>(value);
-    }
 }
 
 // ---- navigation ------------------------------------------------------------------------------
@@ -381,7 +422,7 @@ std::optional<Key> key_of(const Value& value) {
 template <model Target, class Session, class Key>
 Target* tracked_target(Session& s, const Key& key, bool& removed) {
     removed = false;
-    auto* e = session_access<Session>::template registry<Target>(s).lookup(static_cast<primary_key_type<Target>>(key));
+    auto* e = session_access<Session>::template registry<Target>(s).lookup(primary_key_type<Target>(key));
     if (!e || e->expired) return nullptr;
     if (e->state == object_state::deleted || e->remove_requested) {
         removed = true;
@@ -403,19 +444,19 @@ void before_lazy_load(Session& s, relationship_state& state, const void* from, c
     ++session_access<Session>::statistics(s).lazy_loads;
 }
 
-/// session.related: the object `child.*member` references, or nullptr for a NULL foreign key
-/// or no such row.
-template <model Target, class Session, model Child, class V>
-Target* related(Session& s, const Child& child, V Child::*member) {
+/// session.related: the object `child`'s foreign key `member` (a member pointer, or a std::tuple
+/// of them for a composite key) references, or nullptr when any of its columns is NULL or there
+/// is no such row.
+template <model Target, class Session, model Child, class Members>
+Target* related(Session& s, const Child& child, const Members& member) {
     Target* result = nullptr;
     with_foreign_key<Target>(member, [&](const auto& key) {
-        using target_value = std::remove_cvref_t<decltype(std::declval<Target&>().*key.target_member)>;
-        using key_type = remove_optional_t<target_value>;
-        const std::optional<key_type> value = key_of<key_type>(child.*member);
+        const auto target_members = target_members_of(key);
+        using key_type = member_set_key_t<decltype(target_members)>;
+        const std::optional<key_type> value = read_key<key_type>(child, member);
         if (!value) return;
-        const std::size_t target_index = index_of_member<Target>(key.target_member);
         if constexpr (has_primary_key<Target>) {
-            if (target_index == primary_key_index<Target>) {
+            if (is_primary_key_of<Target>(target_members)) {
                 bool removed = false;
                 if ((result = tracked_target<Target>(s, *value, removed)) != nullptr || removed) {
                     if (result) ++session_access<Session>::statistics(s).identity_map_hits;
@@ -424,23 +465,39 @@ Target* related(Session& s, const Child& child, V Child::*member) {
             }
         }
         auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
-            {typeid(Child), index_of_member<Child>(member), false});
-        before_lazy_load(s, state, &child, relationship_name<Target>(member, false),
-                         select_in_hint(member));
-        const auto loaded = load_where_in<Target, target_value>(s, target_index, std::vector<key_type>{*value});
+            {typeid(Child), member_set_code<Child>(member), false});
+        before_lazy_load(s, state, &child, relationship_name<Target>(member, false), select_in_hint(member));
+        const auto loaded = load_where_in<Target>(s, target_members, std::vector<key_type>{*value});
         if (!loaded.empty()) result = loaded.front();
     });
     return result;
 }
 
+/// session.related's result: `Target*` when a column of the foreign key is optional (nullptr for
+/// NULL or no row), else `Target&`.
+/// @throws relata::no_result (non-optional foreign key, no such row).
+template <class TargetOrVoid, class Session, model Child, class Members>
+decltype(auto) related_reference(Session& s, const Child& child, const Members& member) {
+    using target = relationship_target_t<TargetOrVoid, Child, Members>;
+    target* found = related<target>(s, child, member);
+    if constexpr (member_set<Members>::nullable) {
+        return found;
+    } else {
+        if (found == nullptr)
+            throw no_result(fmt::format("{}: no {} with key {}", relationship_name<target>(member, false), type_name<target>,
+                                        describe_key_value(member_values(child, member))));
+        return static_cast<target&>(*found);
+    }
+}
+
 /// Loads the collections of `keys` (parent key values) of the one-to-many relationship over
 /// `member`, marks them loaded and keeps the index current.
-template <class Session, model Child, class V, class Key>
-void load_children(Session& s, collection_state<Child, Key>& state, V Child::*member, const std::vector<Key>& keys) {
+template <class Session, model Child, class Members, class Key>
+void load_children(Session& s, collection_state<Child, Key>& state, const Members& member, const std::vector<Key>& keys) {
     using access = session_access<Session>;
     auto& map = access::template registry<Child>(s);
     state.make_current(map, member, access::epoch(s));
-    const auto children = load_where_in<Child, V>(s, index_of_member<Child>(member), keys);
+    const auto children = load_where_in<Child>(s, member, keys);
     for (const Key& key : keys) state.loaded.insert(key);
     if (state.epoch != access::epoch(s)) return;  // a flush ran: rebuilt at the next use
     // The load tracked new children and may have reloaded expired ones with other keys.
@@ -450,25 +507,28 @@ void load_children(Session& s, collection_state<Child, Key>& state, V Child::*me
 }
 
 /// The collection state of the one-to-many relationship over `member` (parent key type `Key`).
-template <class Key, class Session, model Child, class V>
-collection_state<Child, Key>& collection_of(Session& s, V Child::*member) {
+template <class Key, class Session, class Members>
+auto& collection_of(Session& s, const Members& member) {
+    using Child = typename member_set<Members>::model;
     return session_access<Session>::relationships(s).template state<collection_state<Child, Key>>(
-        {typeid(Child), index_of_member<Child>(member), true});
+        {typeid(Child), member_set_code<Child>(member), true});
 }
 
-/// session.children: the children of `parent` over `member`, lazily loaded once.
-template <model Child, class Session, model Parent, class V>
-result_list<Child> children(Session& s, const Parent& parent, V Child::*member) {
+/// session.children: the children of `parent` over `member` (a member pointer, or a std::tuple
+/// of them for a composite key), lazily loaded once.
+template <model Child, class Session, model Parent, class Members>
+result_list<Child> children(Session& s, const Parent& parent, const Members& member) {
+    static_assert(std::is_same_v<typename member_set<Members>::model, Child>,
+                  "relata: children<Child>() takes a foreign-key member (or std::tuple of members) of Child");
     std::vector<Child*> found;
     with_foreign_key<Parent>(member, [&](const auto& key) {
-        using key_type = remove_optional_t<V>;
-        const std::optional<key_type> value = key_of<key_type>(parent.*key.target_member);
+        using key_type = member_set_key_t<Members>;
+        const std::optional<key_type> value = read_key<key_type>(parent, target_members_of(key));
         if (!value) return;
         using access = session_access<Session>;
         auto& state = collection_of<key_type>(s, member);
         if (!state.loaded.contains(*value) && s.state_of(parent) != object_state::pending) {
-            before_lazy_load(s, state, &parent, relationship_name<Parent>(member, true),
-                             select_in_hint(member));
+            before_lazy_load(s, state, &parent, relationship_name<Parent>(member, true), select_in_hint(member));
             load_children(s, state, member, std::vector<key_type>{*value});
         }
         state.make_current(access::template registry<Child>(s), member, access::epoch(s));
@@ -477,35 +537,38 @@ result_list<Child> children(Session& s, const Parent& parent, V Child::*member) 
     return result_list<Child>(std::move(found));
 }
 
-/// session.associated: the `Target`s linked to `parent` through the association model `Link`.
-template <model Target, class Session, model Parent, model Link, class LeftValue, class RightValue>
-result_list<Target> associated(Session& s, const Parent& parent, LeftValue Link::*left, RightValue Link::*right) {
+/// session.associated: the `Target`s linked to `parent` through the association model `Link`
+/// (`left`, `right`: member pointers or std::tuples of them for composite keys).
+template <model Target, class Session, model Parent, class Left, class Right>
+result_list<Target> associated(Session& s, const Parent& parent, const Left& left, const Right& right) {
     static_assert(has_primary_key<Target>, "relata: associated<Target>() finds targets by their primary key");
-    using key_type = remove_optional_t<RightValue>;
+    using Link = typename member_set<Left>::model;
+    static_assert(std::is_same_v<typename member_set<Right>::model, Link>,
+                  "relata: associated(): both foreign keys must belong to the same association model");
+    using key_type = member_set_key_t<Right>;
     const result_list<Link> links = children<Link>(s, parent, left);
     std::vector<key_type> missing;
     std::set<key_type> seen;
     bool removed = false;
     with_foreign_key<Target>(right, [&](const auto& key) {
-        if (index_of_member<Target>(key.target_member) != primary_key_index<Target>)
+        if (!is_primary_key_of<Target>(target_members_of(key)))
             throw session_error(fmt::format("associated(): {} must reference the primary key of {}", member_label(right),
                                             type_name<Target>));
     });
     for (const Link& link : links) {
-        const auto value = key_of<key_type>(link.*right);
+        const auto value = read_key<key_type>(link, right);
         if (value && !tracked_target<Target>(s, *value, removed) && !removed && seen.insert(*value).second)
             missing.push_back(*value);
     }
     if (!missing.empty()) {
         auto& state = session_access<Session>::relationships(s).template state<relationship_state>(
-            {typeid(Link), index_of_member<Link>(right), false});
-        before_lazy_load(s, state, nullptr, relationship_name<Target>(right, false),
-                         select_in_hint(right));
-        load_where_in<Target, primary_key_type<Target>>(s, primary_key_index<Target>, missing);
+            {typeid(Link), member_set_code<Link>(right), false});
+        before_lazy_load(s, state, nullptr, relationship_name<Target>(right, false), select_in_hint(right));
+        with_foreign_key<Target>(right, [&](const auto& key) { load_where_in<Target>(s, target_members_of(key), missing); });
     }
     std::vector<Target*> found;
     for (const Link& link : links) {
-        const auto value = key_of<key_type>(link.*right);
+        const auto value = read_key<key_type>(link, right);
         if (!value) continue;
         if (Target* target = tracked_target<Target>(s, *value, removed)) found.push_back(target);
     }

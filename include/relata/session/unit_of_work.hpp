@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -306,25 +307,35 @@ public:
         if constexpr (requires { mapping<T>::foreign_keys; }) {
             for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
                 if constexpr (requires { key.delete_action; }) {
-                    using parent_type = typename member_class<decltype(key.target_member)>::type;
+                    using parent_type = foreign_key_target_t<decltype(key)>;
                     if (key.delete_action != referential_action::cascade && key.delete_action != referential_action::set_null)
                         return;
                     auto* found = registry_of(std::type_index(typeid(parent_type)));
                     if (found == nullptr) return;
                     const auto& parents = static_cast<registry<Connection, parent_type>&>(*found).last_deleted();
                     if (parents.empty()) return;
-                    std::set<value> gone;
-                    for (const auto* parent : parents) gone.insert(to_value((*parent->snapshot).*key.target_member));
+                    // A composite key is compared as one relata::value per column, matching on all of them.
+                    using column_values = std::conditional_t<is_member_tuple<decltype(members_of(key))>, std::vector<value>, value>;
+                    const auto values_of = [](const auto& object, const auto& members) -> column_values {
+                        if constexpr (is_member_tuple<decltype(members)>) return member_values_as_values(object, members);
+                        else return to_value(object.*members);
+                    };
+                    std::set<column_values> gone;
+                    for (const auto* parent : parents) gone.insert(values_of(*parent->snapshot, target_members_of(key)));
                     std::vector<entry<T>*> children;
                     for (const auto& [child_key, e] : this->identity_)
-                        if (e->state == object_state::persistent && gone.contains(to_value(e->object.*key.member)))
+                        if (e->state == object_state::persistent && gone.contains(values_of(e->object, members_of(key))))
                             children.push_back(e);
                     for (entry<T>* e : children) {
                         if (key.delete_action == referential_action::cascade) {
                             mark_deleted_by_database(*e, undo);
                             deleted_more = true;
                         } else {
-                            clear_reference(*e, key.member, undo);
+                            const auto members = members_of(key);
+                            if constexpr (is_member_tuple<decltype(members)>)
+                                std::apply([&](const auto&... m) { (clear_reference(*e, m, undo), ...); }, members);
+                            else
+                                clear_reference(*e, members, undo);
                         }
                     }
                 }
