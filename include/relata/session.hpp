@@ -451,6 +451,13 @@ public:
             throw;
         }
         if (!any) return;
+        detail::flush_phases<detail::registry_base<Connection>> phases;
+        try {
+            phases = detail::order_flush(ordered);  // foreign-key cycles: <relata/session/cycles.hpp>
+        } catch (...) {
+            for (auto* registry : ordered) registry->discard_plan();
+            throw;
+        }
         // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
         // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
         // commit() is flushing its own transaction, which it rolls back whole on failure.
@@ -462,9 +469,11 @@ public:
                 owns_transaction_ = true;
             }
             if (savepoint) db_.savepoint("relata_flush");
-            for (auto* registry : ordered) registry->write_inserts(db_, statistics_);
+            for (auto* registry : phases.inserts) registry->write_inserts(db_, statistics_);
+            for (auto* registry : phases.inserts) registry->write_deferred_keys(db_, statistics_);
             for (auto* registry : ordered) registry->write_updates(db_, statistics_);
-            for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
+            for (auto* registry : phases.deletes) registry->write_cleared_keys(db_, statistics_);
+            for (auto* registry : phases.deletes) registry->write_deletes(db_, statistics_);
             if (savepoint) db_.release_savepoint("relata_flush");
         } catch (...) {
             for (auto* registry : ordered) registry->abandon_plan();

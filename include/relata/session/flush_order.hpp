@@ -105,10 +105,13 @@ inline std::vector<std::size_t> stable_topological_order(std::size_t count,
 /// self-referencing foreign keys, by the values in `rows` (`value_of(row, member)`), among the
 /// same rows' referenced members. Rows referencing themselves are left out (one statement
 /// writes both sides).
-template <model T, class Row, class ValueOf>
-std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& rows, ValueOf&& value_of) {
+/// `include(member)` picks the foreign keys to follow (default: all).
+template <model T, class Row, class ValueOf, class Include = bool (*)(std::size_t)>
+std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& rows, ValueOf&& value_of,
+                                                      Include include = [](std::size_t) { return true; }) {
     std::vector<std::vector<std::size_t>> depends_on(rows.size());
     for_each_self_reference<T>([&](std::size_t member, std::size_t target) {
+        if (!include(member)) return;
         std::map<value, std::size_t> by_target;
         for (std::size_t i = 0; i < rows.size(); ++i) {
             value v = value_of(rows[i], target);
@@ -122,6 +125,53 @@ std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& ro
         }
     });
     return depends_on;
+}
+
+/// True when member `index` of T is a std::optional (its column accepts NULL).
+template <model T>
+bool member_nullable(std::size_t index) {
+    bool nullable = false;
+    for_each_field<T>([&](auto i) {
+        if (i.value == index) nullable = is_nullable<field_type<T, i.value>>;
+    });
+    return nullable;
+}
+
+/// Empties member `index` of `row` when it is a std::optional.
+template <model T>
+void clear_member(T& row, std::size_t index) {
+    for_each_field<T>([&](auto i) {
+        if constexpr (is_nullable<field_type<T, i.value>>) {
+            if (i.value == index) row.*member_pointer<T, i.value> = field_type<T, i.value>{};
+        }
+    });
+}
+
+/// Of the rows `stable_topological_order` left in `left` (on a cycle, or after one), those on
+/// a cycle or between two: rows that only follow a cycle are peeled off, so breaking the cycle
+/// touches as few rows as it can. Linear in rows and dependencies.
+inline std::vector<std::size_t> rows_on_cycles(std::size_t count, const std::vector<std::vector<std::size_t>>& depends_on,
+                                               const std::vector<std::size_t>& left) {
+    std::vector<char> in_left(count, 0);
+    for (const std::size_t i : left) in_left[i] = 1;
+    std::vector<std::size_t> followers(count, 0);  // rows in `left` that follow row i
+    for (const std::size_t i : left)
+        for (const std::size_t j : depends_on[i])
+            if (j != i && in_left[j]) ++followers[j];
+    std::vector<std::size_t> peel;
+    for (const std::size_t i : left)
+        if (followers[i] == 0) peel.push_back(i);
+    while (!peel.empty()) {
+        const std::size_t i = peel.back();
+        peel.pop_back();
+        in_left[i] = 0;
+        for (const std::size_t j : depends_on[i])
+            if (j != i && in_left[j] && --followers[j] == 0) peel.push_back(j);
+    }
+    std::vector<std::size_t> on_cycles;
+    for (const std::size_t i : left)
+        if (in_left[i]) on_cycles.push_back(i);
+    return on_cycles;
 }
 
 /// A foreign key of a tracked object to be filled from its parent's key at flush

@@ -26,6 +26,7 @@
 #include "relata/query/remove.hpp"
 #include "relata/query/update.hpp"
 #include "relata/schema.hpp"
+#include "relata/session/cycles.hpp"
 #include "relata/session/flush_order.hpp"
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_map.hpp"
@@ -59,6 +60,21 @@ class registry_base {
 public:
     virtual ~registry_base() = default;
     [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
+    [[nodiscard]] virtual std::type_index type() const = 0;
+    /// The model's foreign keys to other models (<relata/session/cycles.hpp>).
+    [[nodiscard]] virtual std::vector<foreign_key_edge> foreign_key_edges() const = 0;
+    [[nodiscard]] virtual bool plans_inserts() const = 0;
+    [[nodiscard]] virtual bool plans_deletes() const = 0;
+    /// Breaks a foreign-key cycle of this flush's INSERTs: rows are inserted with `member` NULL
+    /// and it is set by write_deferred_keys.
+    virtual void defer_insert_key(std::size_t member) = 0;
+    /// Breaks a foreign-key cycle of this flush's DELETEs: write_cleared_keys sets `member` to
+    /// NULL in the rows to delete before any DELETE.
+    virtual void clear_before_delete(std::size_t member) = 0;
+    /// After every INSERT: `UPDATE ... SET <deferred key> = ?` for rows inserted without it.
+    virtual void write_deferred_keys(Connection& db, session_statistics& stats) = 0;
+    /// Before every DELETE: `UPDATE ... SET <key> = NULL` for rows to delete on a cycle.
+    virtual void write_cleared_keys(Connection& db, session_statistics& stats) = 0;
     /// Collects the statements the next flush needs; false when there are none.
     virtual bool plan() = 0;
     virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
@@ -95,6 +111,12 @@ public:
     using key_type = primary_key_type<T>;
 
     [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
+    [[nodiscard]] std::type_index type() const override { return std::type_index(typeid(T)); }
+    [[nodiscard]] std::vector<foreign_key_edge> foreign_key_edges() const override { return detail::foreign_key_edges<T>(); }
+    [[nodiscard]] bool plans_inserts() const override { return !inserts_.empty(); }
+    [[nodiscard]] bool plans_deletes() const override { return !deletes_.empty(); }
+    void defer_insert_key(std::size_t member) override { deferred_members_.push_back(member); }
+    void clear_before_delete(std::size_t member) override { cleared_members_.push_back(member); }
 
     bool plan() override {
         discard_plan();
@@ -148,10 +170,29 @@ public:
         }
         write_delete_statements(db, stats, early_deletes);
         for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
-        for (entry<T>* e : inserts_) {
-            if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
+        for (std::size_t i = 0; i < inserts_.size(); ++i) {
+            entry<T>* e = inserts_[i];
+            std::vector<std::size_t> deferred = deferred_members_;
+            if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
+            const bool linked = !links_.empty() && links_.contains(e);
+            if (linked) {
+                linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
+                resolve_links(*e, true, deferred);
+            }
             const bool generate = generated_key<T> && is_default_key(e->object);
-            const std::optional<T> versioned = first_version(e->object);
+            std::optional<T> versioned = first_version(e->object);
+            if (!deferred.empty()) {
+                // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
+                std::erase_if(deferred, [&](std::size_t member) {
+                    return std::holds_alternative<std::monostate>(field_value(e->object, member)) &&
+                           !(linked && has_link(*e, member));
+                });
+                if (!deferred.empty()) {
+                    if (!versioned) versioned = e->object;
+                    for (const std::size_t member : deferred) clear_member(*versioned, member);
+                    deferred_rows_.push_back({e, std::move(deferred)});
+                }
+            }
             insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
             if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
             const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
@@ -170,6 +211,40 @@ public:
                 db.execute(query);
                 generated_keys_.push_back(primary_key_of(e->object));
             }
+        }
+    }
+
+    void write_deferred_keys(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (const deferred_row& row : deferred_rows_) {
+            entry<T>* e = row.e;
+            if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t member : row.members)
+                statement.assignments.emplace_back(member, make_parameter(value_of(e->object, member)));
+            const std::optional<T> versioned = first_version(e->object);
+            statement.where = key_condition(versioned ? *versioned : e->object);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            ++stats.updates;
+            check_one_row(db.execute(query), "UPDATE", e->object, query);
+        }
+    }
+
+    void write_cleared_keys(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (std::size_t i = 0; i < deletes_.size(); ++i) {
+            entry<T>* e = deletes_[i];
+            std::vector<std::size_t> cleared = cleared_members_;
+            if (!row_cleared_.empty() && row_cleared_[i]) append_nullable_self_references(cleared);
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t member : cleared)
+                if (!std::holds_alternative<std::monostate>(field_value(*e->snapshot, member)))
+                    statement.assignments.emplace_back(member, make_parameter(value{}));
+            if (statement.assignments.empty()) continue;
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            ++stats.updates;
+            check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
         }
     }
 
@@ -334,6 +409,7 @@ public:
     [[nodiscard]] const std::vector<entry<T>*>& last_deleted() const noexcept { return last_deleted_; }
 
     void abandon_plan() override {
+        for (auto& [e, before] : linked_before_) e->object = std::move(before);
         for (entry<T>* e : keys_written_) set_primary_key(e->object, key_type{});
         discard_plan();
     }
@@ -345,6 +421,12 @@ public:
         updates_.clear();
         deletes_.clear();
         generated_keys_.clear();
+        deferred_members_.clear();
+        cleared_members_.clear();
+        row_deferred_.clear();
+        row_cleared_.clear();
+        deferred_rows_.clear();
+        linked_before_.clear();
     }
 
     void finish_commit() override {
@@ -462,11 +544,13 @@ private:
 
     /// Copies the keys of linked parents into `e`'s object. `required`: at write time, when a
     /// parent without a key is an error (it was not inserted before this row).
-    void resolve_links(entry<T>& e, bool required) {
+    /// Members in `later` may stay unresolved (a cycle sets them after the INSERT).
+    void resolve_links(entry<T>& e, bool required, const std::vector<std::size_t>& later = {}) {
         const auto found = links_.find(&e);
         if (found == links_.end()) return;
         for (const parent_link<T>& link : found->second) {
-            if (!link.assign(e.object) && required)
+            if (!link.assign(e.object) && required &&
+                std::find(later.begin(), later.end(), link.member) == later.end())
                 throw session_error(fmt::format(
                     "cannot write {} with primary key {}: its foreign key is linked to {}, which has no key yet (it "
                     "is not inserted before this row: link it to an object that is added to the session, and "
@@ -475,51 +559,95 @@ private:
         }
     }
 
+    bool has_link(const entry<T>& e, std::size_t member) const {
+        const auto found = links_.find(&e);
+        if (found == links_.end()) return false;
+        return std::any_of(found->second.begin(), found->second.end(),
+                           [&](const parent_link<T>& link) { return link.member == member; });
+    }
+
+    static void append_nullable_self_references(std::vector<std::size_t>& members) {
+        for_each_self_reference<T>([&](std::size_t member, std::size_t) {
+            if (member_nullable<T>(member) && std::find(members.begin(), members.end(), member) == members.end())
+                members.push_back(member);
+        });
+    }
+
     /// Rows of a self-referencing model: parents' INSERTs first (by key values and by links).
     void order_inserts() {
-        auto depends_on = self_references<T>(inserts_, [](const entry<T>* e, std::size_t member) {
+        const auto value_in = [](const entry<T>* e, std::size_t member) {
             if (member == primary_key_index<T> && generated_key<T> && is_default_key(e->object)) return value{};
             return field_value(e->object, member);
-        });
+        };
+        auto fixed = self_references<T>(inserts_, value_in, [](std::size_t m) { return !member_nullable<T>(m); });
+        auto breakable = self_references<T>(inserts_, value_in, [](std::size_t m) { return member_nullable<T>(m); });
         std::map<const void*, std::size_t> position;
         for (std::size_t i = 0; i < inserts_.size(); ++i) position.emplace(&inserts_[i]->object, i);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             const auto found = links_.find(inserts_[i]);
             if (found == links_.end()) continue;
             for (const parent_link<T>& link : found->second)
-                if (const auto p = position.find(link.parent); p != position.end()) depends_on[i].push_back(p->second);
+                if (const auto p = position.find(link.parent); p != position.end())
+                    (member_nullable<T>(link.member) ? breakable : fixed)[i].push_back(p->second);
         }
-        inserts_ = reordered(inserts_, depends_on, "insert");
+        inserts_ = reordered(inserts_, fixed, breakable, row_deferred_, false, "insert");
     }
 
     /// Rows of a self-referencing model: children's DELETEs first.
     void order_deletes() {
-        const auto references = self_references<T>(deletes_, [](const entry<T>* e, std::size_t member) {
-            return field_value(*e->snapshot, member);
-        });
-        std::vector<std::vector<std::size_t>> depends_on(deletes_.size());  // a parent waits for its children
-        for (std::size_t child = 0; child < deletes_.size(); ++child)
-            for (const std::size_t parent : references[child]) depends_on[parent].push_back(child);
-        deletes_ = reordered(deletes_, depends_on, "delete");
+        const auto value_in = [](const entry<T>* e, std::size_t member) { return field_value(*e->snapshot, member); };
+        const auto fixed = self_references<T>(deletes_, value_in, [](std::size_t m) { return !member_nullable<T>(m); });
+        const auto breakable = self_references<T>(deletes_, value_in, [](std::size_t m) { return member_nullable<T>(m); });
+        deletes_ = reordered(deletes_, fixed, breakable, row_cleared_, true, "delete");
     }
 
-    std::vector<entry<T>*> reordered(const std::vector<entry<T>*>& rows,
-                                     const std::vector<std::vector<std::size_t>>& depends_on, std::string_view verb) {
-        std::vector<std::size_t> cycle;
-        const std::vector<std::size_t> order = stable_topological_order(rows.size(), depends_on, cycle);
-        if (order.empty() && !rows.empty()) {
+    /// `rows` in dependency order: row i references the rows in `fixed[i]` and `breakable[i]`
+    /// (through nullable keys); referenced rows first, or last for `children_first`. Rows on a
+    /// cycle get their breakable references cut (`cut`, aligned with the result): their nullable
+    /// keys are written apart (write_deferred_keys, write_cleared_keys).
+    std::vector<entry<T>*> reordered(const std::vector<entry<T>*>& rows, const std::vector<std::vector<std::size_t>>& fixed,
+                                     const std::vector<std::vector<std::size_t>>& breakable, std::vector<char>& cut,
+                                     bool children_first, std::string_view verb) {
+        const std::size_t count = rows.size();
+        std::vector<char> cut_rows(count, 0);
+        const auto dependencies = [&] {
+            std::vector<std::vector<std::size_t>> depends_on(count);
+            const auto add = [&](std::size_t row, std::size_t referenced) {
+                if (children_first) depends_on[referenced].push_back(row);
+                else depends_on[row].push_back(referenced);
+            };
+            for (std::size_t i = 0; i < count; ++i) {
+                for (const std::size_t j : fixed[i]) add(i, j);
+                if (!cut_rows[i])
+                    for (const std::size_t j : breakable[i]) add(i, j);
+            }
+            return depends_on;
+        };
+        std::vector<std::size_t> left;
+        auto depends_on = dependencies();
+        std::vector<std::size_t> order = stable_topological_order(count, depends_on, left);
+        if (order.empty() && count != 0) {
+            for (const std::size_t i : rows_on_cycles(count, depends_on, left)) cut_rows[i] = 1;
+            left.clear();
+            order = stable_topological_order(count, dependencies(), left);
+        }
+        if (order.empty() && count != 0) {
             std::string keys;
-            for (const std::size_t i : cycle)
+            for (const std::size_t i : left)
                 keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
             throw session_error(fmt::format(
                 "cannot {} these {} rows in any order: they reference each other in a cycle through a "
-                "self-referencing foreign key (primary keys {}); break the cycle with a NULL foreign key and set it "
-                "in a later flush",
+                "self-referencing foreign key that is not nullable (primary keys {}); make it a std::optional so "
+                "the session can write it as NULL first and set it with a second UPDATE",
                 verb, type_name<T>, keys));
         }
         std::vector<entry<T>*> result;
-        result.reserve(rows.size());
-        for (const std::size_t i : order) result.push_back(rows[i]);
+        result.reserve(count);
+        cut.clear();
+        for (const std::size_t i : order) {
+            result.push_back(rows[i]);
+            cut.push_back(cut_rows[i]);
+        }
         return result;
     }
 
@@ -528,8 +656,22 @@ private:
     std::vector<entry<T>*> deletes_;
     std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
     std::vector<key_type> generated_keys_;
-    std::vector<entry<T>*> keys_written_;
-    std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)  // objects whose generated key this flush wrote into them
+    std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
+    std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)
+    // Foreign-key cycles (<relata/session/cycles.hpp>): members inserted as NULL and set after
+    // every INSERT, or set to NULL before every DELETE, for all rows of this flush (a cycle
+    // between models) or for the rows flagged in row_deferred_/row_cleared_ (aligned with
+    // inserts_/deletes_: rows of this model on a cycle through its nullable self references).
+    struct deferred_row {
+        entry<T>* e;
+        std::vector<std::size_t> members;
+    };
+    std::vector<std::size_t> deferred_members_;
+    std::vector<std::size_t> cleared_members_;
+    std::vector<char> row_deferred_;
+    std::vector<char> row_cleared_;
+    std::vector<deferred_row> deferred_rows_;  // rows inserted without keys to set
+    std::vector<std::pair<entry<T>*, T>> linked_before_;  // inserted rows before their links were copied in
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
 };
 
