@@ -147,6 +147,14 @@ void clear_member(T& row, std::size_t index) {
     });
 }
 
+/// Copies member `index` from `source` into `row`.
+template <model T>
+void copy_member(T& row, const T& source, std::size_t index) {
+    for_each_field<T>([&](auto i) {
+        if (i.value == index) row.*member_pointer<T, i.value> = source.*member_pointer<T, i.value>;
+    });
+}
+
 /// Of the rows `stable_topological_order` left in `left` (on a cycle, or after one), those on
 /// a cycle or between two: rows that only follow a cycle are peeled off, so breaking the cycle
 /// touches as few rows as it can. Linear in rows and dependencies.

@@ -12,9 +12,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <typeindex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -71,6 +74,19 @@ public:
     /// Breaks a foreign-key cycle of this flush's DELETEs: write_cleared_keys sets `member` to
     /// NULL in the rows to delete before any DELETE.
     virtual void clear_before_delete(std::size_t member) = 0;
+    /// Pending rows whose parent this flush removes (a pending parent removed from the
+    /// session, or a persistent one whose row it deletes) follow the foreign key's ON DELETE,
+    /// as the database would had they been inserted first: CASCADE, not inserted (detached at
+    /// apply); SET NULL, inserted with the key NULL. `registry_of` finds another model's registry.
+    /// @return true when it dropped rows (whose own children must then follow).
+    /// @throws relata::session_error for RESTRICT / NO ACTION (nothing was written yet).
+    virtual bool follow_removed_parents(const std::function<registry_base*(std::type_index)>& registry_of) = 0;
+    /// True when `object` (of this model) is removed in this flush: a pending object removed
+    /// from the session, or one follow_removed_parents dropped.
+    [[nodiscard]] virtual bool removed_in_flush(const void* object) = 0;
+    /// True when this flush removes a row whose member `member` holds `key`: DELETEs it, or
+    /// does not INSERT a pending object removed since the last flush.
+    [[nodiscard]] virtual bool deletes_row_with(std::size_t member, const value& key) = 0;
     /// After every INSERT: `UPDATE ... SET <deferred key> = ?` for rows inserted without it.
     virtual void write_deferred_keys(Connection& db, session_statistics& stats) = 0;
     /// Before every DELETE: `UPDATE ... SET <key> = NULL` for rows to delete on a cycle.
@@ -105,6 +121,7 @@ class registry final : public registry_base<Connection>, public identity_map<T> 
     using base::identity_;
     using base::is_default_key;
     using base::pending_;
+    using base::removed_pending_;
     using base::unmap;
 
 public:
@@ -174,13 +191,23 @@ public:
             entry<T>* e = inserts_[i];
             std::vector<std::size_t> deferred = deferred_members_;
             if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
+            const auto nulled = nulled_.empty() ? nulled_.end() : nulled_.find(e);  // parent removed: SET NULL
             const bool linked = !links_.empty() && links_.contains(e);
             if (linked) {
                 linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
-                resolve_links(*e, true, deferred);
+                std::vector<std::size_t> later = deferred;
+                if (nulled != nulled_.end()) later.insert(later.end(), nulled->second.begin(), nulled->second.end());
+                resolve_links(*e, true, later);
             }
             const bool generate = generated_key<T> && is_default_key(e->object);
             std::optional<T> versioned = first_version(e->object);
+            if (nulled != nulled_.end()) {
+                if (!versioned) versioned = e->object;
+                for (const std::size_t member : nulled->second) clear_member(*versioned, member);
+                std::erase_if(deferred, [&](std::size_t member) {
+                    return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
+                });
+            }
             if (!deferred.empty()) {
                 // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
                 std::erase_if(deferred, [&](std::size_t member) {
@@ -296,6 +323,31 @@ public:
     // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override {
         last_deleted_ = deletes_;
+        if (!removed_pending_.empty()) {  // their pending children followed them in this flush
+            std::vector<entry<T>*> removed;
+            removed.swap(removed_pending_);
+            undo.emplace_back([this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
+        }
+        for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
+            e->state = object_state::detached;
+            e->remove_requested = true;
+            undo.emplace_back([this, e] {
+                e->state = object_state::pending;
+                e->remove_requested = false;
+                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+                pending_.insert(at, e);
+            });
+        }
+        for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
+            entry<T>* changed = e;
+            T before = changed->object;
+            for (const std::size_t member : members) clear_member(changed->object, member);
+            undo.emplace_back([changed, before = std::move(before), members = members] {
+                if (changed->state == object_state::detached) return;
+                for (const std::size_t member : members) copy_member(changed->object, before, member);
+            });
+        }
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
@@ -405,6 +457,79 @@ public:
         return deleted_more;
     }
 
+    bool follow_removed_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of) override {
+        if (inserts_.empty()) return false;
+        bool dropped = false;
+        if constexpr (requires { mapping<T>::foreign_keys; }) {
+            for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+                if constexpr (requires { key.member; }) {
+                    using parent_type = typename member_class<decltype(key.target_member)>::type;
+                    auto* parents = registry_of(std::type_index(typeid(parent_type)));
+                    if (parents == nullptr) return;
+                    const std::size_t member = index_of_member<T>(key.member);
+                    const std::size_t target = index_of_member<parent_type>(key.target_member);
+                    referential_action action = referential_action::unspecified;
+                    if constexpr (requires { key.delete_action; }) action = key.delete_action;
+                    for (entry<T>* e : inserts_) {
+                        if (dropped_set_.contains(e)) continue;
+                        const parent_link<T>* link = find_link(*e, member);
+                        if (!(link && parents->removed_in_flush(link->parent)) &&
+                            !parents->deletes_row_with(target, field_value(e->object, member)))
+                            continue;
+                        if (action == referential_action::cascade) {
+                            dropped_set_.insert(e);
+                            dropped_.push_back(e);
+                            dropped = true;
+                        } else if (action == referential_action::set_null && member_nullable<T>(member)) {
+                            auto& members = nulled_[e];
+                            if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
+                        } else {
+                            throw session_error(fmt::format(
+                                "cannot insert {} with primary key {}: its foreign key `{}` references a {} removed in "
+                                "the same flush, and ON DELETE {} refuses to delete a referenced row; remove the {} "
+                                "too, point it at another {}, or declare the foreign key .on_delete(relata::cascade) "
+                                "or .on_delete(relata::set_null)",
+                                type_name<T>, describe_key(e->object), member_name(member),
+                                type_name<parent_type>, referential_action_sql(action), type_name<T>,
+                                type_name<parent_type>));
+                        }
+                    }
+                }
+            });
+        }
+        if (dropped) {  // not inserted; keep the row flags aligned with inserts_
+            std::vector<entry<T>*> kept;
+            std::vector<char> kept_flags;
+            for (std::size_t i = 0; i < inserts_.size(); ++i) {
+                if (dropped_set_.contains(inserts_[i])) continue;
+                kept.push_back(inserts_[i]);
+                if (!row_deferred_.empty()) kept_flags.push_back(row_deferred_[i]);
+            }
+            inserts_ = std::move(kept);
+            row_deferred_ = std::move(kept_flags);
+        }
+        return dropped;
+    }
+
+    [[nodiscard]] bool removed_in_flush(const void* object) override {
+        const entry<T>* e = this->find_entry(*static_cast<const T*>(object));
+        if (e == nullptr) return false;
+        if (e->state == object_state::detached) return e->remove_requested;
+        return dropped_set_.contains(e);
+    }
+
+    [[nodiscard]] bool deletes_row_with(std::size_t member, const value& key) override {
+        if ((deletes_.empty() && removed_pending_.empty()) || std::holds_alternative<std::monostate>(key)) return false;
+        auto [values, created] = deleted_values_.try_emplace(member);
+        if (created) {
+            for (const entry<T>* e : deletes_) values->second.insert(field_value(*e->snapshot, member));
+            for (const entry<T>* e : removed_pending_)  // never inserted: as if inserted and deleted
+                if (e->state == object_state::detached && e->remove_requested)
+                    values->second.insert(field_value(e->object, member));
+        }
+        return values->second.contains(key);
+    }
+
     /// The entries whose rows the last applied flush deleted (also by cascade).
     [[nodiscard]] const std::vector<entry<T>*>& last_deleted() const noexcept { return last_deleted_; }
 
@@ -427,6 +552,10 @@ public:
         row_cleared_.clear();
         deferred_rows_.clear();
         linked_before_.clear();
+        dropped_.clear();
+        dropped_set_.clear();
+        nulled_.clear();
+        deleted_values_.clear();
     }
 
     void finish_commit() override {
@@ -559,11 +688,23 @@ private:
         }
     }
 
-    bool has_link(const entry<T>& e, std::size_t member) const {
+    bool has_link(const entry<T>& e, std::size_t member) const { return find_link(e, member) != nullptr; }
+
+    const parent_link<T>* find_link(const entry<T>& e, std::size_t member) const {
+        if (links_.empty()) return nullptr;
         const auto found = links_.find(&e);
-        if (found == links_.end()) return false;
-        return std::any_of(found->second.begin(), found->second.end(),
-                           [&](const parent_link<T>& link) { return link.member == member; });
+        if (found == links_.end()) return nullptr;
+        for (const parent_link<T>& link : found->second)
+            if (link.member == member) return &link;
+        return nullptr;
+    }
+
+    static std::string_view member_name(std::size_t index) {
+        std::string_view name;
+        for_each_field<T>([&](auto i) {
+            if (i.value == index) name = std::get<i.value>(description<T>.fields).member_name;
+        });
+        return name;
     }
 
     static void append_nullable_self_references(std::vector<std::size_t>& members) {
@@ -672,7 +813,28 @@ private:
     std::vector<char> row_cleared_;
     std::vector<deferred_row> deferred_rows_;  // rows inserted without keys to set
     std::vector<std::pair<entry<T>*, T>> linked_before_;  // inserted rows before their links were copied in
+    // Pending rows whose parent this flush removes (follow_removed_parents).
+    std::vector<entry<T>*> dropped_;  // ON DELETE CASCADE: not inserted
+    std::unordered_set<const entry<T>*> dropped_set_;
+    std::unordered_map<entry<T>*, std::vector<std::size_t>> nulled_;  // ON DELETE SET NULL: these members
+    std::map<std::size_t, std::set<value>> deleted_values_;                 // of deletes_, by member, built on demand
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
 };
+
+/// Runs every registry's follow_removed_parents until no more rows are dropped (a cascade
+/// several levels down), after the flush is planned and before anything is written.
+/// @throws relata::session_error (ON DELETE RESTRICT / NO ACTION).
+template <class Connection>
+void follow_removed_parents(const std::vector<registry_base<Connection>*>& registries) {
+    const auto registry_of = [&](std::type_index type) -> registry_base<Connection>* {
+        for (auto* registry : registries)
+            if (registry->type() == type) return registry;
+        return nullptr;
+    };
+    for (bool again = true; again;) {
+        again = false;
+        for (auto* registry : registries) again = registry->follow_removed_parents(registry_of) || again;
+    }
+}
 
 }  // namespace relata::detail
