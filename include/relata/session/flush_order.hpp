@@ -16,6 +16,7 @@
 #include <utility>
 #include <variant>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
+#include "relata/session/identity_key.hpp"
 #include "relata/types.hpp"
 
 namespace relata::detail {
@@ -180,6 +182,58 @@ inline std::vector<std::size_t> rows_on_cycles(std::size_t count, const std::vec
     for (const std::size_t i : left)
         if (in_left[i]) on_cycles.push_back(i);
     return on_cycles;
+}
+
+/// `rows` in dependency order: row i references the rows in `fixed[i]` and `breakable[i]`
+/// (through nullable keys); referenced rows first, or last for `children_first`. Rows on a
+/// cycle get their breakable references cut (`cut`, aligned with the result): their nullable
+/// keys are written apart (write_deferred_keys, write_cleared_keys). `Entry` holds `object`.
+/// @throws relata::session_error for a cycle through keys that are not nullable.
+template <model T, class Entry>
+std::vector<Entry*> order_rows(const std::vector<Entry*>& rows, const std::vector<std::vector<std::size_t>>& fixed,
+                           const std::vector<std::vector<std::size_t>>& breakable, std::vector<char>& cut,
+                           bool children_first, std::string_view verb) {
+    const std::size_t count = rows.size();
+    std::vector<char> cut_rows(count, 0);
+    const auto dependencies = [&] {
+        std::vector<std::vector<std::size_t>> depends_on(count);
+        const auto add = [&](std::size_t row, std::size_t referenced) {
+            if (children_first) depends_on[referenced].push_back(row);
+            else depends_on[row].push_back(referenced);
+        };
+        for (std::size_t i = 0; i < count; ++i) {
+            for (const std::size_t j : fixed[i]) add(i, j);
+            if (!cut_rows[i])
+                for (const std::size_t j : breakable[i]) add(i, j);
+        }
+        return depends_on;
+    };
+    std::vector<std::size_t> left;
+    auto depends_on = dependencies();
+    std::vector<std::size_t> order = stable_topological_order(count, depends_on, left);
+    if (order.empty() && count != 0) {
+        for (const std::size_t i : rows_on_cycles(count, depends_on, left)) cut_rows[i] = 1;
+        left.clear();
+        order = stable_topological_order(count, dependencies(), left);
+    }
+    if (order.empty() && count != 0) {
+        std::string keys;
+        for (const std::size_t i : left)
+            keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
+        throw session_error(fmt::format(
+            "cannot {} these {} rows in any order: they reference each other in a cycle through a "
+            "self-referencing foreign key that is not nullable (primary keys {}); make it a std::optional so "
+            "the session can write it as NULL first and set it with a second UPDATE",
+            verb, type_name<T>, keys));
+    }
+    std::vector<Entry*> result;
+    result.reserve(count);
+    cut.clear();
+    for (const std::size_t i : order) {
+        result.push_back(rows[i]);
+        cut.push_back(cut_rows[i]);
+    }
+    return result;
 }
 
 /// A foreign key of a tracked object to be filled from its parent's key at flush

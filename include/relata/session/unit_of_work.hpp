@@ -34,6 +34,7 @@
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/options.hpp"
+#include "relata/session/registry_base.hpp"
 #include "relata/session/version.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
@@ -54,64 +55,6 @@ struct write_target<update_query<T, Shape>> {
 template <class T, class Shape>
 struct write_target<delete_query<T, Shape>> {
     using type = T;
-};
-
-/// The per-model part of a Session, behind a virtual interface so the Session can hold every
-/// model in one container. Virtual calls happen per model per flush, not per object.
-template <class Connection>
-class registry_base {
-public:
-    virtual ~registry_base() = default;
-    [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
-    [[nodiscard]] virtual std::type_index type() const = 0;
-    /// The model's foreign keys to other models (<relata/session/cycles.hpp>).
-    [[nodiscard]] virtual std::vector<foreign_key_edge> foreign_key_edges() const = 0;
-    [[nodiscard]] virtual bool plans_inserts() const = 0;
-    [[nodiscard]] virtual bool plans_deletes() const = 0;
-    /// Breaks a foreign-key cycle of this flush's INSERTs: rows are inserted with `member` NULL
-    /// and it is set by write_deferred_keys.
-    virtual void defer_insert_key(std::size_t member) = 0;
-    /// Breaks a foreign-key cycle of this flush's DELETEs: write_cleared_keys sets `member` to
-    /// NULL in the rows to delete before any DELETE.
-    virtual void clear_before_delete(std::size_t member) = 0;
-    /// Pending rows whose parent this flush removes (a pending parent removed from the
-    /// session, or a persistent one whose row it deletes) follow the foreign key's ON DELETE,
-    /// as the database would had they been inserted first: CASCADE, not inserted (detached at
-    /// apply); SET NULL, inserted with the key NULL. `registry_of` finds another model's registry.
-    /// @return true when it dropped rows (whose own children must then follow).
-    /// @throws relata::session_error for RESTRICT / NO ACTION (nothing was written yet).
-    virtual bool follow_removed_parents(const std::function<registry_base*(std::type_index)>& registry_of) = 0;
-    /// True when `object` (of this model) is removed in this flush: a pending object removed
-    /// from the session, or one follow_removed_parents dropped.
-    [[nodiscard]] virtual bool removed_in_flush(const void* object) = 0;
-    /// True when this flush removes a row whose member `member` holds `key`: DELETEs it, or
-    /// does not INSERT a pending object removed since the last flush.
-    [[nodiscard]] virtual bool deletes_row_with(std::size_t member, const value& key) = 0;
-    /// After every INSERT: `UPDATE ... SET <deferred key> = ?` for rows inserted without it.
-    virtual void write_deferred_keys(Connection& db, session_statistics& stats) = 0;
-    /// Before every DELETE: `UPDATE ... SET <key> = NULL` for rows to delete on a cycle.
-    virtual void write_cleared_keys(Connection& db, session_statistics& stats) = 0;
-    /// Collects the statements the next flush needs; false when there are none.
-    virtual bool plan() = 0;
-    virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
-    virtual void write_updates(Connection& db, session_statistics& stats) = 0;
-    virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
-    virtual void apply(std::vector<std::function<void()>>& undo) = 0;
-    virtual void discard_plan() = 0;
-    /// After a failed flush: puts back the keys this flush's INSERTs wrote into objects, then
-    /// discards the plan.
-    virtual void abandon_plan() = 0;
-    virtual void finish_commit() = 0;
-    virtual void revert_to_snapshots() = 0;
-    virtual void clear() = 0;
-    virtual void expire_all() = 0;
-    /// After a flush applied: mirrors what the database did to this model's tracked rows when
-    /// rows they reference were deleted with `ON DELETE CASCADE` (the objects become deleted) or
-    /// `ON DELETE SET NULL` (the foreign key member becomes empty). `registry_of` finds another
-    /// model's registry (nullptr when the Session has none). Undo steps go to `undo`.
-    /// @return true when it deleted objects (whose own children must then follow).
-    virtual bool follow_deleted_parents(const std::function<registry_base*(std::type_index)>& registry_of,
-                                        std::vector<std::function<void()>>& undo) = 0;
 };
 
 template <class Connection, model T>
@@ -731,7 +674,7 @@ private:
                 if (const auto p = position.find(link.parent); p != position.end())
                     (member_nullable<T>(link.member) ? breakable : fixed)[i].push_back(p->second);
         }
-        inserts_ = reordered(inserts_, fixed, breakable, row_deferred_, false, "insert");
+        inserts_ = order_rows<T>(inserts_, fixed, breakable, row_deferred_, false, "insert");
     }
 
     /// Rows of a self-referencing model: children's DELETEs first.
@@ -739,57 +682,7 @@ private:
         const auto value_in = [](const entry<T>* e, std::size_t member) { return field_value(*e->snapshot, member); };
         const auto fixed = self_references<T>(deletes_, value_in, [](std::size_t m) { return !member_nullable<T>(m); });
         const auto breakable = self_references<T>(deletes_, value_in, [](std::size_t m) { return member_nullable<T>(m); });
-        deletes_ = reordered(deletes_, fixed, breakable, row_cleared_, true, "delete");
-    }
-
-    /// `rows` in dependency order: row i references the rows in `fixed[i]` and `breakable[i]`
-    /// (through nullable keys); referenced rows first, or last for `children_first`. Rows on a
-    /// cycle get their breakable references cut (`cut`, aligned with the result): their nullable
-    /// keys are written apart (write_deferred_keys, write_cleared_keys).
-    std::vector<entry<T>*> reordered(const std::vector<entry<T>*>& rows, const std::vector<std::vector<std::size_t>>& fixed,
-                                     const std::vector<std::vector<std::size_t>>& breakable, std::vector<char>& cut,
-                                     bool children_first, std::string_view verb) {
-        const std::size_t count = rows.size();
-        std::vector<char> cut_rows(count, 0);
-        const auto dependencies = [&] {
-            std::vector<std::vector<std::size_t>> depends_on(count);
-            const auto add = [&](std::size_t row, std::size_t referenced) {
-                if (children_first) depends_on[referenced].push_back(row);
-                else depends_on[row].push_back(referenced);
-            };
-            for (std::size_t i = 0; i < count; ++i) {
-                for (const std::size_t j : fixed[i]) add(i, j);
-                if (!cut_rows[i])
-                    for (const std::size_t j : breakable[i]) add(i, j);
-            }
-            return depends_on;
-        };
-        std::vector<std::size_t> left;
-        auto depends_on = dependencies();
-        std::vector<std::size_t> order = stable_topological_order(count, depends_on, left);
-        if (order.empty() && count != 0) {
-            for (const std::size_t i : rows_on_cycles(count, depends_on, left)) cut_rows[i] = 1;
-            left.clear();
-            order = stable_topological_order(count, dependencies(), left);
-        }
-        if (order.empty() && count != 0) {
-            std::string keys;
-            for (const std::size_t i : left)
-                keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
-            throw session_error(fmt::format(
-                "cannot {} these {} rows in any order: they reference each other in a cycle through a "
-                "self-referencing foreign key that is not nullable (primary keys {}); make it a std::optional so "
-                "the session can write it as NULL first and set it with a second UPDATE",
-                verb, type_name<T>, keys));
-        }
-        std::vector<entry<T>*> result;
-        result.reserve(count);
-        cut.clear();
-        for (const std::size_t i : order) {
-            result.push_back(rows[i]);
-            cut.push_back(cut_rows[i]);
-        }
-        return result;
+        deletes_ = order_rows<T>(deletes_, fixed, breakable, row_cleared_, true, "delete");
     }
 
     std::vector<entry<T>*> inserts_;
@@ -820,21 +713,5 @@ private:
     std::map<std::size_t, std::set<value>> deleted_values_;                 // of deletes_, by member, built on demand
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
 };
-
-/// Runs every registry's follow_removed_parents until no more rows are dropped (a cascade
-/// several levels down), after the flush is planned and before anything is written.
-/// @throws relata::session_error (ON DELETE RESTRICT / NO ACTION).
-template <class Connection>
-void follow_removed_parents(const std::vector<registry_base<Connection>*>& registries) {
-    const auto registry_of = [&](std::type_index type) -> registry_base<Connection>* {
-        for (auto* registry : registries)
-            if (registry->type() == type) return registry;
-        return nullptr;
-    };
-    for (bool again = true; again;) {
-        again = false;
-        for (auto* registry : registries) again = registry->follow_removed_parents(registry_of) || again;
-    }
-}
 
 }  // namespace relata::detail
