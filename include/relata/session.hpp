@@ -449,21 +449,16 @@ public:
         check_not_aborted();
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
+        detail::flush_phases<detail::registry_base<Connection>> phases;
         try {
             for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry (runs hooks)
             if (any) detail::follow_removed_parents(ordered);  // pending children of removed parents
+            if (any) phases = detail::order_flush(ordered);     // foreign-key cycles: <relata/session/cycles.hpp>
         } catch (...) {
             for (auto* registry : ordered) registry->discard_plan();
             throw;
         }
         if (!any) return;
-        detail::flush_phases<detail::registry_base<Connection>> phases;
-        try {
-            phases = detail::order_flush(ordered);  // foreign-key cycles: <relata/session/cycles.hpp>
-        } catch (...) {
-            for (auto* registry : ordered) registry->discard_plan();
-            throw;
-        }
         // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
         // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
         // commit() is flushing its own transaction, which it rolls back whole on failure.

@@ -204,6 +204,9 @@ public:
         const dialect& d = db.sql_dialect();
         for (std::size_t i = 0; i < deletes_.size(); ++i) {
             entry<T>* e = deletes_[i];
+            if (!written_deletes_.empty() &&
+                std::find(written_deletes_.begin(), written_deletes_.end(), e) != written_deletes_.end())
+                continue;  // deleted already, ahead of an INSERT reusing its key
             std::vector<std::size_t> cleared = cleared_members_;
             if (!row_cleared_.empty() && row_cleared_[i]) append_nullable_self_references(cleared);
             update_data statement = relata::update<T>().data();
