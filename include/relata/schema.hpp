@@ -2,11 +2,15 @@
 /// @file
 /// DDL from model metadata: `relata::create_all<Ts...>(db)` and `relata::drop_all<Ts...>(db)`.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <typeindex>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "relata/connection.hpp"
 #include "relata/detail/foreign_keys.hpp"
@@ -56,6 +60,94 @@ std::vector<std::type_index> referenced_types() {
     return types;
 }
 
+/// The members of a foreign key side as a tuple (a single member becomes a one-element tuple).
+constexpr auto member_tuple(const auto& members) {
+    if constexpr (is_member_tuple<decltype(members)>) return members;
+    else return std::tuple{members};
+}
+
+/// `FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE CASCADE`; a composite key
+/// lists every column: `FOREIGN KEY ("a", "b") REFERENCES "t" ("x", "y")`.
+template <model T, class Key>
+void append_foreign_key(sql_writer& writer, const Key& key) {
+    using target = foreign_key_target_t<Key>;
+    writer.text("FOREIGN KEY ");
+    append_member_list<T>(writer, member_tuple(members_of(key)));
+    writer.text(" REFERENCES ");
+    writer.template table<target>();
+    writer.text(" ");
+    append_member_list<target>(writer, member_tuple(target_members_of(key)));
+    if constexpr (requires { key.delete_action; }) {
+        if (key.delete_action != referential_action::unspecified)
+            writer.text(" ON DELETE ").text(referential_action_sql(key.delete_action));
+        if (key.update_action != referential_action::unspecified)
+            writer.text(" ON UPDATE ").text(referential_action_sql(key.update_action));
+    }
+}
+
+/// PostgreSQL's name for a foreign-key constraint it names itself: `post_author_id_fkey`.
+template <model T, class Key>
+std::string foreign_key_name(const dialect& d, const Key& key) {
+    std::string columns;
+    std::apply(
+        [&](const auto&... member) {
+            ((columns += (columns.empty() ? "" : "_"), columns += column_name_of<T>(d.naming, index_of_member<T>(member))), ...);
+        },
+        member_tuple(members_of(key)));
+    std::string name = fmt::format("{}_{}_fkey", table_name_of<T>(d.naming), columns);
+    if (name.size() > 63) name.resize(63);  // NAMEDATALEN - 1
+    return name;
+}
+
+/// Foreign keys that a cycle between `Models...` makes reference a table created later
+/// (`order` is the creation order): per model, the referenced types to leave out of its
+/// CREATE TABLE on PostgreSQL and add with ALTER TABLE once every table exists.
+inline std::vector<std::vector<std::type_index>> forward_references(const std::vector<std::type_index>& types,
+                                                                    const std::vector<std::vector<std::type_index>>& references,
+                                                                    const std::vector<std::size_t>& order) {
+    std::vector<std::size_t> position(types.size());
+    for (std::size_t p = 0; p < order.size(); ++p) position[order[p]] = p;
+    std::vector<std::vector<std::type_index>> forward(types.size());
+    for (std::size_t i = 0; i < types.size(); ++i)
+        for (const auto& referenced : references[i])
+            for (std::size_t j = 0; j < types.size(); ++j)
+                if (types[j] == referenced && position[j] > position[i]) forward[i].push_back(referenced);
+    return forward;
+}
+
+/// `ALTER TABLE ... ADD CONSTRAINT` for T's foreign keys to the types in `targets`, run only
+/// when the constraint does not exist yet (PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS):
+/// `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '...' AND conrelid
+/// = to_regclass('"t"')) THEN ALTER TABLE "t" ADD CONSTRAINT "..." FOREIGN KEY ...; END IF; END $$`.
+template <model T>
+std::vector<rendered_query> add_foreign_key_sql(const dialect& d, const std::vector<std::type_index>& targets) {
+    std::vector<rendered_query> statements;
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+            using target = foreign_key_target_t<decltype(key)>;
+            if (std::find(targets.begin(), targets.end(), std::type_index(typeid(target))) == targets.end()) return;
+            const std::string name = foreign_key_name<T>(d, key);
+            sql_writer table(d);
+            table.template table<T>();
+            const std::string quoted_table = std::move(table).take().sql;
+            sql_writer writer(d);
+            writer.text("ALTER TABLE ").text(quoted_table).text(" ADD CONSTRAINT ").identifier(name).text(" ");
+            append_foreign_key<T>(writer, key);
+            const std::string alter = std::move(writer).take().sql;
+            const auto literal = [](std::string_view text) {
+                std::string quoted = "'";
+                for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+                return quoted + "'";
+            };
+            statements.push_back({fmt::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
+                                              "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
+                                              literal(name), literal(quoted_table), alter),
+                                  {}});
+        });
+    }
+    return statements;
+}
+
 /// Orders `types` so that every type comes after the types it references (those in the list).
 inline std::vector<std::size_t> dependency_order(const std::vector<std::type_index>& types,
                                                  const std::vector<std::vector<std::type_index>>& references) {
@@ -88,7 +180,7 @@ inline std::vector<std::size_t> dependency_order(const std::vector<std::type_ind
 /// (`mapping<T>::primary_key = std::tuple{&T::a, &T::b}`) is a table constraint on both
 /// dialects: `..., PRIMARY KEY ("a", "b")`.
 template <model T>
-[[nodiscard]] rendered_query create_table_sql(const dialect& d) {
+[[nodiscard]] rendered_query create_table_sql(const dialect& d, const std::vector<std::type_index>& omitted_targets) {
     detail::sql_writer writer(d);
     writer.text("CREATE TABLE IF NOT EXISTS ");
     writer.template table<T>();
@@ -131,26 +223,21 @@ template <model T>
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         detail::for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
             using target = detail::foreign_key_target_t<decltype(key)>;
-            const auto as_tuple = [](const auto& members) {
-                if constexpr (detail::is_member_tuple<decltype(members)>) return members;
-                else return std::tuple{members};
-            };
-            writer.text(", FOREIGN KEY ");
-            detail::append_member_list<T>(writer, as_tuple(detail::members_of(key)));
-            writer.text(" REFERENCES ");
-            writer.template table<target>();
-            writer.text(" ");
-            detail::append_member_list<target>(writer, as_tuple(detail::target_members_of(key)));
-            if constexpr (requires { key.delete_action; }) {
-                if (key.delete_action != referential_action::unspecified)
-                    writer.text(" ON DELETE ").text(detail::referential_action_sql(key.delete_action));
-                if (key.update_action != referential_action::unspecified)
-                    writer.text(" ON UPDATE ").text(detail::referential_action_sql(key.update_action));
-            }
+            if (std::find(omitted_targets.begin(), omitted_targets.end(), std::type_index(typeid(target))) !=
+                omitted_targets.end())
+                return;
+            writer.text(", ");
+            detail::append_foreign_key<T>(writer, key);
         });
     }
     writer.text(")");
     return std::move(writer).take();
+}
+
+/// `create_table_sql<T>(d, {})`: every foreign key in the CREATE TABLE.
+template <model T>
+[[nodiscard]] rendered_query create_table_sql(const dialect& d) {
+    return create_table_sql<T>(d, {});
 }
 
 /// The CREATE INDEX statements for T's `mapping<T>::indexes`:
@@ -177,33 +264,79 @@ template <model T>
 }
 
 /// Creates the tables and indexes of `Models...` that do not exist yet, referenced tables
-/// first, in one transaction.
+/// first, in one transaction. Models whose foreign keys form a cycle (`Department.manager_id ->
+/// Employee`, `Employee.department_id -> Department`): SQLite accepts a REFERENCES to a table
+/// created later; on PostgreSQL such a foreign key is added once both tables exist, with
+/// `ALTER TABLE "department" ADD CONSTRAINT "department_manager_id_fkey" FOREIGN KEY ...` (only
+/// when no constraint of that name exists, so create_all stays idempotent).
 /// @throws relata::database_error.
 template <model... Models, connection Connection>
 void create_all(Connection& db) {
     const dialect& d = db.sql_dialect();
+    const std::vector<std::type_index> types{std::type_index(typeid(Models))...};
+    const std::vector<std::vector<std::type_index>> references{detail::referenced_types<Models>()...};
+    const auto order = detail::dependency_order(types, references);
+    std::vector<std::vector<std::type_index>> forward(types.size());
+    if (d.engine == engine::postgresql) forward = detail::forward_references(types, references, order);
+    std::size_t model = 0;
     const std::vector<std::vector<rendered_query>> statements{[&] {
-        std::vector<rendered_query> all{create_table_sql<Models>(d)};
+        std::vector<rendered_query> all{create_table_sql<Models>(d, forward[model])};
         for (auto& index : create_index_sql<Models>(d)) all.push_back(std::move(index));
+        ++model;
         return all;
     }()...};
-    const auto order = detail::dependency_order({std::type_index(typeid(Models))...},
-                                                {detail::referenced_types<Models>()...});
+    model = 0;
+    const std::vector<std::vector<rendered_query>> constraints{[&] {
+        return detail::add_foreign_key_sql<Models>(d, forward[model++]);
+    }()...};
     transaction tx(db);
     for (const std::size_t i : order)
         for (const auto& statement : statements[i]) db.execute(statement);
+    for (const auto& model_constraints : constraints)
+        for (const auto& statement : model_constraints) db.execute(statement);
     tx.commit();
 }
 
 /// Drops the tables of `Models...` that exist, referencing tables first, in one transaction:
-/// `DROP TABLE IF EXISTS "post"`.
+/// `DROP TABLE IF EXISTS "post"`. Models whose foreign keys form a cycle: on PostgreSQL the
+/// foreign keys create_all added with ALTER TABLE are dropped first (`ALTER TABLE IF EXISTS
+/// "department" DROP CONSTRAINT IF EXISTS "department_manager_id_fkey"`); on SQLite the
+/// transaction runs with `PRAGMA defer_foreign_keys = ON`, so the rows each DROP deletes are
+/// checked at COMMIT, when every table of the cycle is gone.
 /// @throws relata::database_error.
 template <model... Models, connection Connection>
 void drop_all(Connection& db) {
     const dialect& d = db.sql_dialect();
     const std::vector<std::string> tables{std::string(detail::table_name_of<Models>(d.naming))...};
-    auto order = detail::dependency_order({std::type_index(typeid(Models))...}, {detail::referenced_types<Models>()...});
+    const std::vector<std::type_index> types{std::type_index(typeid(Models))...};
+    const std::vector<std::vector<std::type_index>> references{detail::referenced_types<Models>()...};
+    auto order = detail::dependency_order(types, references);
+    const auto forward = detail::forward_references(types, references, order);
+    const bool cyclic = std::any_of(forward.begin(), forward.end(), [](const auto& f) { return !f.empty(); });
+    std::size_t model = 0;
+    const std::vector<std::vector<std::string>> constraints{[&] {
+        std::vector<std::string> names;
+        if constexpr (requires { mapping<Models>::foreign_keys; }) {
+            detail::for_each_in_tuple(mapping<Models>::foreign_keys, [&](const auto& key) {
+                using target = detail::foreign_key_target_t<decltype(key)>;
+                const auto& targets = forward[model];
+                if (std::find(targets.begin(), targets.end(), std::type_index(typeid(target))) != targets.end())
+                    names.push_back(detail::foreign_key_name<Models>(d, key));
+            });
+        }
+        ++model;
+        return names;
+    }()...};
     transaction tx(db);
+    if (cyclic && d.engine == engine::sqlite) db.execute(rendered_query{"PRAGMA defer_foreign_keys = ON", {}});
+    if (d.engine == engine::postgresql) {
+        for (std::size_t i = 0; i < tables.size(); ++i)
+            for (const auto& name : constraints[i]) {
+                detail::sql_writer writer(d);
+                writer.text("ALTER TABLE IF EXISTS ").identifier(tables[i]).text(" DROP CONSTRAINT IF EXISTS ").identifier(name);
+                db.execute(std::move(writer).take());
+            }
+    }
     for (auto i = order.rbegin(); i != order.rend(); ++i) {
         detail::sql_writer writer(d);
         writer.text("DROP TABLE IF EXISTS ").identifier(tables[*i]);

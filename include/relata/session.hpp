@@ -416,12 +416,17 @@ public:
     /// 3.35+), UPDATE changed columns of changed objects, DELETE removed ones — parents before
     /// children for inserts, children before parents for deletes (from mapping foreign_keys,
     /// also among the rows of one self-referencing model; <relata/session/flush_order.hpp>).
+    /// A foreign-key cycle is broken at a nullable key: INSERT with it NULL, then UPDATE it; for
+    /// DELETEs, UPDATE it to NULL first (<relata/session/cycles.hpp>). Pending children of a
+    /// parent removed in this flush follow ON DELETE (CASCADE: not inserted; SET NULL: inserted
+    /// with the key NULL).
     /// Runs the `before_insert`/`before_update`/`before_delete` hooks (<relata/session/hooks.hpp>)
     /// and fills linked foreign keys (`link`). Begins a transaction if
     /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.
     /// @throws relata::database_error (e.g. constraint_violation), relata::stale_data_error,
-    /// relata::mapping_error, relata::session_error (rows of one model referencing each other in
-    /// a cycle; a link to a parent that has no key), whatever a hook throws; then the database and the Session are as before the call. If the
+    /// relata::mapping_error, relata::session_error (a foreign-key cycle with no nullable key, naming
+    /// its models; a pending child of a removed parent under ON DELETE RESTRICT or NO ACTION; a
+    /// link to a parent that has no key), whatever a hook throws; then the database and the Session are as before the call. If the
     /// engine itself ended the whole transaction (SQLite `RAISE(ROLLBACK)`, `ON CONFLICT
     /// ROLLBACK`, I/O errors), earlier flushes are gone too and the Session is restored to the
     /// last commit to match. relata::session_error when the transaction this Session began was
@@ -432,8 +437,11 @@ public:
         check_not_aborted();
         std::vector<detail::registry_base<Connection>*> ordered = flush_order();
         bool any = false;
+        detail::flush_phases<detail::registry_base<Connection>> phases;
         try {
             for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry (runs hooks)
+            if (any) detail::follow_removed_parents(ordered);  // pending children of removed parents
+            if (any) phases = detail::order_flush(ordered);     // foreign-key cycles: <relata/session/cycles.hpp>
         } catch (...) {
             for (auto* registry : ordered) {
                 statistics_.objects_compared += registry->take_objects_compared();
@@ -454,9 +462,11 @@ public:
                 owns_transaction_ = true;
             }
             if (savepoint) db_.savepoint("relata_flush");
-            for (auto* registry : ordered) registry->write_inserts(db_, statistics_);
+            for (auto* registry : phases.inserts) registry->write_inserts(db_, statistics_);
+            for (auto* registry : phases.inserts) registry->write_deferred_keys(db_, statistics_);
             for (auto* registry : ordered) registry->write_updates(db_, statistics_);
-            for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) (*it)->write_deletes(db_, statistics_);
+            for (auto* registry : phases.deletes) registry->write_cleared_keys(db_, statistics_);
+            for (auto* registry : phases.deletes) registry->write_deletes(db_, statistics_);
             if (savepoint) db_.release_savepoint("relata_flush");
         } catch (...) {
             for (auto* registry : ordered) registry->abandon_plan();

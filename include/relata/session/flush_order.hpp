@@ -16,6 +16,7 @@
 #include <utility>
 #include <variant>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
+#include "relata/session/identity_key.hpp"
 #include "relata/types.hpp"
 
 namespace relata::detail {
@@ -111,10 +113,13 @@ inline std::vector<std::size_t> stable_topological_order(std::size_t count,
 /// self-referencing foreign keys, by the values in `rows` (`value_of(row, member)`), among the
 /// same rows' referenced members. Rows referencing themselves are left out (one statement
 /// writes both sides).
-template <model T, class Row, class ValueOf>
-std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& rows, ValueOf&& value_of) {
+/// `include(member)` picks the foreign keys to follow (default: all).
+template <model T, class Row, class ValueOf, class Include = bool (*)(std::size_t)>
+std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& rows, ValueOf&& value_of,
+                                                      Include include = [](std::size_t) { return true; }) {
     std::vector<std::vector<std::size_t>> depends_on(rows.size());
     for_each_self_reference<T>([&](std::size_t member, std::size_t target) {
+        if (!include(member)) return;
         std::map<value, std::size_t> by_target;
         for (std::size_t i = 0; i < rows.size(); ++i) {
             value v = value_of(rows[i], target);
@@ -128,6 +133,113 @@ std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& ro
         }
     });
     return depends_on;
+}
+
+/// True when member `index` of T is a std::optional (its column accepts NULL).
+template <model T>
+bool member_nullable(std::size_t index) {
+    bool nullable = false;
+    for_each_field<T>([&](auto i) {
+        if (i.value == index) nullable = is_nullable<field_type<T, i.value>>;
+    });
+    return nullable;
+}
+
+/// Empties member `index` of `row` when it is a std::optional.
+template <model T>
+void clear_member(T& row, std::size_t index) {
+    for_each_field<T>([&](auto i) {
+        if constexpr (is_nullable<field_type<T, i.value>>) {
+            if (i.value == index) row.*member_pointer<T, i.value> = field_type<T, i.value>{};
+        }
+    });
+}
+
+/// Copies member `index` from `source` into `row`.
+template <model T>
+void copy_member(T& row, const T& source, std::size_t index) {
+    for_each_field<T>([&](auto i) {
+        if (i.value == index) row.*member_pointer<T, i.value> = source.*member_pointer<T, i.value>;
+    });
+}
+
+/// Of the rows `stable_topological_order` left in `left` (on a cycle, or after one), those on
+/// a cycle or between two: rows that only follow a cycle are peeled off, so breaking the cycle
+/// touches as few rows as it can. Linear in rows and dependencies.
+inline std::vector<std::size_t> rows_on_cycles(std::size_t count, const std::vector<std::vector<std::size_t>>& depends_on,
+                                               const std::vector<std::size_t>& left) {
+    std::vector<char> in_left(count, 0);
+    for (const std::size_t i : left) in_left[i] = 1;
+    std::vector<std::size_t> followers(count, 0);  // rows in `left` that follow row i
+    for (const std::size_t i : left)
+        for (const std::size_t j : depends_on[i])
+            if (j != i && in_left[j]) ++followers[j];
+    std::vector<std::size_t> peel;
+    for (const std::size_t i : left)
+        if (followers[i] == 0) peel.push_back(i);
+    while (!peel.empty()) {
+        const std::size_t i = peel.back();
+        peel.pop_back();
+        in_left[i] = 0;
+        for (const std::size_t j : depends_on[i])
+            if (j != i && in_left[j] && --followers[j] == 0) peel.push_back(j);
+    }
+    std::vector<std::size_t> on_cycles;
+    for (const std::size_t i : left)
+        if (in_left[i]) on_cycles.push_back(i);
+    return on_cycles;
+}
+
+/// `rows` in dependency order: row i references the rows in `fixed[i]` and `breakable[i]`
+/// (through nullable keys); referenced rows first, or last for `children_first`. Rows on a
+/// cycle get their breakable references cut (`cut`, aligned with the result): their nullable
+/// keys are written apart (write_deferred_keys, write_cleared_keys). `Entry` holds `object`.
+/// @throws relata::session_error for a cycle through keys that are not nullable.
+template <model T, class Entry>
+std::vector<Entry*> order_rows(const std::vector<Entry*>& rows, const std::vector<std::vector<std::size_t>>& fixed,
+                           const std::vector<std::vector<std::size_t>>& breakable, std::vector<char>& cut,
+                           bool children_first, std::string_view verb) {
+    const std::size_t count = rows.size();
+    std::vector<char> cut_rows(count, 0);
+    const auto dependencies = [&] {
+        std::vector<std::vector<std::size_t>> depends_on(count);
+        const auto add = [&](std::size_t row, std::size_t referenced) {
+            if (children_first) depends_on[referenced].push_back(row);
+            else depends_on[row].push_back(referenced);
+        };
+        for (std::size_t i = 0; i < count; ++i) {
+            for (const std::size_t j : fixed[i]) add(i, j);
+            if (!cut_rows[i])
+                for (const std::size_t j : breakable[i]) add(i, j);
+        }
+        return depends_on;
+    };
+    std::vector<std::size_t> left;
+    auto depends_on = dependencies();
+    std::vector<std::size_t> order = stable_topological_order(count, depends_on, left);
+    if (order.empty() && count != 0) {
+        for (const std::size_t i : rows_on_cycles(count, depends_on, left)) cut_rows[i] = 1;
+        left.clear();
+        order = stable_topological_order(count, dependencies(), left);
+    }
+    if (order.empty() && count != 0) {
+        std::string keys;
+        for (const std::size_t i : left)
+            keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
+        throw session_error(fmt::format(
+            "cannot {} these {} rows in any order: they reference each other in a cycle through a "
+            "self-referencing foreign key that is not nullable (primary keys {}); make it a std::optional so "
+            "the session can write it as NULL first and set it with a second UPDATE",
+            verb, type_name<T>, keys));
+    }
+    std::vector<Entry*> result;
+    result.reserve(count);
+    cut.clear();
+    for (const std::size_t i : order) {
+        result.push_back(rows[i]);
+        cut.push_back(cut_rows[i]);
+    }
+    return result;
 }
 
 /// A foreign key of a tracked object to be filled from its parent's key at flush

@@ -116,6 +116,8 @@ public:
             case object_state::pending:
                 pending_.erase(std::remove(pending_.begin(), pending_.end(), &e), pending_.end());
                 e.state = object_state::detached;
+                e.remove_requested = true;  // removed, not expunged: its pending children follow ON DELETE
+                removed_pending_.push_back(&e);
                 break;
             case object_state::persistent: e.remove_requested = true; break;
             case object_state::deleted:
@@ -154,6 +156,7 @@ public:
     void clear_objects() {
         pending_.clear();
         deleted_.clear();
+        removed_pending_.clear();
         identity_.clear();
         owned_.clear();
     }
@@ -211,6 +214,7 @@ protected:
     std::map<key_type, entry<T>*> identity_;
     std::vector<entry<T>*> pending_;  // in add order
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
+    std::vector<entry<T>*> removed_pending_;  // pending objects removed since the last flush
     std::uint64_t sequence_ = 0;
     std::uint64_t result_ = 0;                              // the result first_rows_ belongs to
     std::unordered_map<const entry<T>*, T> first_rows_;     // its first rows not kept as a snapshot

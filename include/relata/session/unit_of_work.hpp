@@ -12,9 +12,12 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <typeindex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,10 +30,12 @@
 #include "relata/query/remove.hpp"
 #include "relata/query/update.hpp"
 #include "relata/schema.hpp"
+#include "relata/session/cycles.hpp"
 #include "relata/session/flush_order.hpp"
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_map.hpp"
 #include "relata/session/options.hpp"
+#include "relata/session/registry_base.hpp"
 #include "relata/session/version.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
@@ -53,38 +58,6 @@ struct write_target<delete_query<T, Shape>> {
     using type = T;
 };
 
-/// The per-model part of a Session, behind a virtual interface so the Session can hold every
-/// model in one container. Virtual calls happen per model per flush, not per object.
-template <class Connection>
-class registry_base {
-public:
-    virtual ~registry_base() = default;
-    [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
-    /// Collects the statements the next flush needs; false when there are none.
-    virtual bool plan() = 0;
-    /// Persistent objects plan() compared with their snapshots since the last call.
-    virtual std::uint64_t take_objects_compared() noexcept = 0;
-    virtual void write_inserts(Connection& db, session_statistics& stats) = 0;
-    virtual void write_updates(Connection& db, session_statistics& stats) = 0;
-    virtual void write_deletes(Connection& db, session_statistics& stats) = 0;
-    virtual void apply(std::vector<std::function<void()>>& undo) = 0;
-    virtual void discard_plan() = 0;
-    /// After a failed flush: puts back the keys this flush's INSERTs wrote into objects, then
-    /// discards the plan.
-    virtual void abandon_plan() = 0;
-    virtual void finish_commit() = 0;
-    virtual void revert_to_snapshots() = 0;
-    virtual void clear() = 0;
-    virtual void expire_all() = 0;
-    /// After a flush applied: mirrors what the database did to this model's tracked rows when
-    /// rows they reference were deleted with `ON DELETE CASCADE` (the objects become deleted) or
-    /// `ON DELETE SET NULL` (the foreign key member becomes empty). `registry_of` finds another
-    /// model's registry (nullptr when the Session has none). Undo steps go to `undo`.
-    /// @return true when it deleted objects (whose own children must then follow).
-    virtual bool follow_deleted_parents(const std::function<registry_base*(std::type_index)>& registry_of,
-                                        std::vector<std::function<void()>>& undo) = 0;
-};
-
 template <class Connection, model T>
 class registry final : public registry_base<Connection>, public identity_map<T> {
     using base = identity_map<T>;
@@ -92,12 +65,19 @@ class registry final : public registry_base<Connection>, public identity_map<T> 
     using base::identity_;
     using base::is_default_key;
     using base::pending_;
+    using base::removed_pending_;
     using base::unmap;
 
 public:
     using key_type = primary_key_type<T>;
 
     [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
+    [[nodiscard]] std::type_index type() const override { return std::type_index(typeid(T)); }
+    [[nodiscard]] std::vector<foreign_key_edge> foreign_key_edges() const override { return detail::foreign_key_edges<T>(); }
+    [[nodiscard]] bool plans_inserts() const override { return !inserts_.empty(); }
+    [[nodiscard]] bool plans_deletes() const override { return !deletes_.empty(); }
+    void defer_insert_key(std::size_t member) override { deferred_members_.push_back(member); }
+    void clear_before_delete(std::size_t member) override { cleared_members_.push_back(member); }
 
     bool plan() override {
         discard_plan();
@@ -152,10 +132,39 @@ public:
         }
         write_delete_statements(db, stats, early_deletes);
         for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
-        for (entry<T>* e : inserts_) {
-            if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
+        for (std::size_t i = 0; i < inserts_.size(); ++i) {
+            entry<T>* e = inserts_[i];
+            std::vector<std::size_t> deferred = deferred_members_;
+            if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
+            const auto nulled = nulled_.empty() ? nulled_.end() : nulled_.find(e);  // parent removed: SET NULL
+            const bool linked = !links_.empty() && links_.contains(e);
+            if (linked) {
+                linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
+                std::vector<std::size_t> later = deferred;
+                if (nulled != nulled_.end()) later.insert(later.end(), nulled->second.begin(), nulled->second.end());
+                resolve_links(*e, true, later);
+            }
             const bool generate = generated_key<T> && is_default_key(e->object);
-            const std::optional<T> versioned = first_version(e->object);
+            std::optional<T> versioned = first_version(e->object);
+            if (nulled != nulled_.end()) {
+                if (!versioned) versioned = e->object;
+                for (const std::size_t member : nulled->second) clear_member(*versioned, member);
+                std::erase_if(deferred, [&](std::size_t member) {
+                    return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
+                });
+            }
+            if (!deferred.empty()) {
+                // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
+                std::erase_if(deferred, [&](std::size_t member) {
+                    return std::holds_alternative<std::monostate>(field_value(e->object, member)) &&
+                           !(linked && has_link(*e, member));
+                });
+                if (!deferred.empty()) {
+                    if (!versioned) versioned = e->object;
+                    for (const std::size_t member : deferred) clear_member(*versioned, member);
+                    deferred_rows_.push_back({e, std::move(deferred)});
+                }
+            }
             insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
             if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
             const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
@@ -174,6 +183,43 @@ public:
                 db.execute(query);
                 generated_keys_.push_back(primary_key_of(e->object));
             }
+        }
+    }
+
+    void write_deferred_keys(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (const deferred_row& row : deferred_rows_) {
+            entry<T>* e = row.e;
+            if (!links_.empty() && links_.contains(e)) resolve_links(*e, true);
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t member : row.members)
+                statement.assignments.emplace_back(member, make_parameter(value_of(e->object, member)));
+            const std::optional<T> versioned = first_version(e->object);
+            statement.where = key_condition(versioned ? *versioned : e->object);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            ++stats.updates;
+            check_one_row(db.execute(query), "UPDATE", e->object, query);
+        }
+    }
+
+    void write_cleared_keys(Connection& db, session_statistics& stats) override {
+        const dialect& d = db.sql_dialect();
+        for (std::size_t i = 0; i < deletes_.size(); ++i) {
+            entry<T>* e = deletes_[i];
+            if (!written_deletes_.empty() &&
+                std::find(written_deletes_.begin(), written_deletes_.end(), e) != written_deletes_.end())
+                continue;  // deleted already, ahead of an INSERT reusing its key
+            std::vector<std::size_t> cleared = cleared_members_;
+            if (!row_cleared_.empty() && row_cleared_[i]) append_nullable_self_references(cleared);
+            update_data statement = relata::update<T>().data();
+            for (const std::size_t member : cleared)
+                if (!std::holds_alternative<std::monostate>(field_value(*e->snapshot, member)))
+                    statement.assignments.emplace_back(member, make_parameter(value{}));
+            if (statement.assignments.empty()) continue;
+            statement.where = key_condition(*e->snapshot);
+            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            ++stats.updates;
+            check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
         }
     }
 
@@ -225,6 +271,31 @@ public:
     // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override {
         last_deleted_ = deletes_;
+        if (!removed_pending_.empty()) {  // their pending children followed them in this flush
+            std::vector<entry<T>*> removed;
+            removed.swap(removed_pending_);
+            undo.emplace_back([this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
+        }
+        for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
+            e->state = object_state::detached;
+            e->remove_requested = true;
+            undo.emplace_back([this, e] {
+                e->state = object_state::pending;
+                e->remove_requested = false;
+                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+                pending_.insert(at, e);
+            });
+        }
+        for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
+            entry<T>* changed = e;
+            T before = changed->object;
+            for (const std::size_t member : members) clear_member(changed->object, member);
+            undo.emplace_back([changed, before = std::move(before), members = members] {
+                if (changed->state == object_state::detached) return;
+                for (const std::size_t member : members) copy_member(changed->object, before, member);
+            });
+        }
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
@@ -344,10 +415,84 @@ public:
         return deleted_more;
     }
 
+    bool follow_removed_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of) override {
+        if (inserts_.empty()) return false;
+        bool dropped = false;
+        if constexpr (requires { mapping<T>::foreign_keys; }) {
+            for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+                if constexpr (requires { key.member; }) {
+                    using parent_type = typename member_class<decltype(key.target_member)>::type;
+                    auto* parents = registry_of(std::type_index(typeid(parent_type)));
+                    if (parents == nullptr) return;
+                    const std::size_t member = index_of_member<T>(key.member);
+                    const std::size_t target = index_of_member<parent_type>(key.target_member);
+                    referential_action action = referential_action::unspecified;
+                    if constexpr (requires { key.delete_action; }) action = key.delete_action;
+                    for (entry<T>* e : inserts_) {
+                        if (dropped_set_.contains(e)) continue;
+                        const parent_link<T>* link = find_link(*e, member);
+                        if (!(link && parents->removed_in_flush(link->parent)) &&
+                            !parents->deletes_row_with(target, field_value(e->object, member)))
+                            continue;
+                        if (action == referential_action::cascade) {
+                            dropped_set_.insert(e);
+                            dropped_.push_back(e);
+                            dropped = true;
+                        } else if (action == referential_action::set_null && member_nullable<T>(member)) {
+                            auto& members = nulled_[e];
+                            if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
+                        } else {
+                            throw session_error(fmt::format(
+                                "cannot insert {} with primary key {}: its foreign key `{}` references a {} removed in "
+                                "the same flush, and ON DELETE {} refuses to delete a referenced row; remove the {} "
+                                "too, point it at another {}, or declare the foreign key .on_delete(relata::cascade) "
+                                "or .on_delete(relata::set_null)",
+                                type_name<T>, describe_key(e->object), member_name(member),
+                                type_name<parent_type>, referential_action_sql(action), type_name<T>,
+                                type_name<parent_type>));
+                        }
+                    }
+                }
+            });
+        }
+        if (dropped) {  // not inserted; keep the row flags aligned with inserts_
+            std::vector<entry<T>*> kept;
+            std::vector<char> kept_flags;
+            for (std::size_t i = 0; i < inserts_.size(); ++i) {
+                if (dropped_set_.contains(inserts_[i])) continue;
+                kept.push_back(inserts_[i]);
+                if (!row_deferred_.empty()) kept_flags.push_back(row_deferred_[i]);
+            }
+            inserts_ = std::move(kept);
+            row_deferred_ = std::move(kept_flags);
+        }
+        return dropped;
+    }
+
+    [[nodiscard]] bool removed_in_flush(const void* object) override {
+        const entry<T>* e = this->find_entry(*static_cast<const T*>(object));
+        if (e == nullptr) return false;
+        if (e->state == object_state::detached) return e->remove_requested;
+        return dropped_set_.contains(e);
+    }
+
+    [[nodiscard]] bool deletes_row_with(std::size_t member, const value& key) override {
+        if ((deletes_.empty() && removed_pending_.empty()) || std::holds_alternative<std::monostate>(key)) return false;
+        auto [values, created] = deleted_values_.try_emplace(member);
+        if (created) {
+            for (const entry<T>* e : deletes_) values->second.insert(field_value(*e->snapshot, member));
+            for (const entry<T>* e : removed_pending_)  // never inserted: as if inserted and deleted
+                if (e->state == object_state::detached && e->remove_requested)
+                    values->second.insert(field_value(e->object, member));
+        }
+        return values->second.contains(key);
+    }
+
     /// The entries whose rows the last applied flush deleted (also by cascade).
     [[nodiscard]] const std::vector<entry<T>*>& last_deleted() const noexcept { return last_deleted_; }
 
     void abandon_plan() override {
+        for (auto& [e, before] : linked_before_) e->object = std::move(before);
         for (entry<T>* e : keys_written_) set_primary_key(e->object, key_type{});
         discard_plan();
     }
@@ -361,6 +506,16 @@ public:
         updates_.clear();
         deletes_.clear();
         generated_keys_.clear();
+        deferred_members_.clear();
+        cleared_members_.clear();
+        row_deferred_.clear();
+        row_cleared_.clear();
+        deferred_rows_.clear();
+        linked_before_.clear();
+        dropped_.clear();
+        dropped_set_.clear();
+        nulled_.clear();
+        deleted_values_.clear();
     }
 
     void finish_commit() override {
@@ -478,11 +633,13 @@ private:
 
     /// Copies the keys of linked parents into `e`'s object. `required`: at write time, when a
     /// parent without a key is an error (it was not inserted before this row).
-    void resolve_links(entry<T>& e, bool required) {
+    /// Members in `later` may stay unresolved (a cycle sets them after the INSERT).
+    void resolve_links(entry<T>& e, bool required, const std::vector<std::size_t>& later = {}) {
         const auto found = links_.find(&e);
         if (found == links_.end()) return;
         for (const parent_link<T>& link : found->second) {
-            if (!link.assign(e.object) && required)
+            if (!link.assign(e.object) && required &&
+                std::find(later.begin(), later.end(), link.member) == later.end())
                 throw session_error(fmt::format(
                     "cannot write {} with primary key {}: its foreign key is linked to {}, which has no key yet (it "
                     "is not inserted before this row: link it to an object that is added to the session, and "
@@ -491,52 +648,58 @@ private:
         }
     }
 
+    bool has_link(const entry<T>& e, std::size_t member) const { return find_link(e, member) != nullptr; }
+
+    const parent_link<T>* find_link(const entry<T>& e, std::size_t member) const {
+        if (links_.empty()) return nullptr;
+        const auto found = links_.find(&e);
+        if (found == links_.end()) return nullptr;
+        for (const parent_link<T>& link : found->second)
+            if (link.member == member) return &link;
+        return nullptr;
+    }
+
+    static std::string_view member_name(std::size_t index) {
+        std::string_view name;
+        for_each_field<T>([&](auto i) {
+            if (i.value == index) name = std::get<i.value>(description<T>.fields).member_name;
+        });
+        return name;
+    }
+
+    static void append_nullable_self_references(std::vector<std::size_t>& members) {
+        for_each_self_reference<T>([&](std::size_t member, std::size_t) {
+            if (member_nullable<T>(member) && std::find(members.begin(), members.end(), member) == members.end())
+                members.push_back(member);
+        });
+    }
+
     /// Rows of a self-referencing model: parents' INSERTs first (by key values and by links).
     void order_inserts() {
-        auto depends_on = self_references<T>(inserts_, [](const entry<T>* e, std::size_t member) {
+        const auto value_in = [](const entry<T>* e, std::size_t member) {
             if (member == primary_key_index<T> && generated_key<T> && is_default_key(e->object)) return value{};
             return field_value(e->object, member);
-        });
+        };
+        auto fixed = self_references<T>(inserts_, value_in, [](std::size_t m) { return !member_nullable<T>(m); });
+        auto breakable = self_references<T>(inserts_, value_in, [](std::size_t m) { return member_nullable<T>(m); });
         std::map<const void*, std::size_t> position;
         for (std::size_t i = 0; i < inserts_.size(); ++i) position.emplace(&inserts_[i]->object, i);
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             const auto found = links_.find(inserts_[i]);
             if (found == links_.end()) continue;
             for (const parent_link<T>& link : found->second)
-                if (const auto p = position.find(link.parent); p != position.end()) depends_on[i].push_back(p->second);
+                if (const auto p = position.find(link.parent); p != position.end())
+                    (member_nullable<T>(link.member) ? breakable : fixed)[i].push_back(p->second);
         }
-        inserts_ = reordered(inserts_, depends_on, "insert");
+        inserts_ = order_rows<T>(inserts_, fixed, breakable, row_deferred_, false, "insert");
     }
 
     /// Rows of a self-referencing model: children's DELETEs first.
     void order_deletes() {
-        const auto references = self_references<T>(deletes_, [](const entry<T>* e, std::size_t member) {
-            return field_value(*e->snapshot, member);
-        });
-        std::vector<std::vector<std::size_t>> depends_on(deletes_.size());  // a parent waits for its children
-        for (std::size_t child = 0; child < deletes_.size(); ++child)
-            for (const std::size_t parent : references[child]) depends_on[parent].push_back(child);
-        deletes_ = reordered(deletes_, depends_on, "delete");
-    }
-
-    std::vector<entry<T>*> reordered(const std::vector<entry<T>*>& rows,
-                                     const std::vector<std::vector<std::size_t>>& depends_on, std::string_view verb) {
-        std::vector<std::size_t> cycle;
-        const std::vector<std::size_t> order = stable_topological_order(rows.size(), depends_on, cycle);
-        if (order.empty() && !rows.empty()) {
-            std::string keys;
-            for (const std::size_t i : cycle)
-                keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
-            throw session_error(fmt::format(
-                "cannot {} these {} rows in any order: they reference each other in a cycle through a "
-                "self-referencing foreign key (primary keys {}); break the cycle with a NULL foreign key and set it "
-                "in a later flush",
-                verb, type_name<T>, keys));
-        }
-        std::vector<entry<T>*> result;
-        result.reserve(rows.size());
-        for (const std::size_t i : order) result.push_back(rows[i]);
-        return result;
+        const auto value_in = [](const entry<T>* e, std::size_t member) { return field_value(*e->snapshot, member); };
+        const auto fixed = self_references<T>(deletes_, value_in, [](std::size_t m) { return !member_nullable<T>(m); });
+        const auto breakable = self_references<T>(deletes_, value_in, [](std::size_t m) { return member_nullable<T>(m); });
+        deletes_ = order_rows<T>(deletes_, fixed, breakable, row_cleared_, true, "delete");
     }
 
     std::vector<entry<T>*> inserts_;
@@ -546,6 +709,25 @@ private:
     std::vector<key_type> generated_keys_;
     std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
     std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)
+    // Foreign-key cycles (<relata/session/cycles.hpp>): members inserted as NULL and set after
+    // every INSERT, or set to NULL before every DELETE, for all rows of this flush (a cycle
+    // between models) or for the rows flagged in row_deferred_/row_cleared_ (aligned with
+    // inserts_/deletes_: rows of this model on a cycle through its nullable self references).
+    struct deferred_row {
+        entry<T>* e;
+        std::vector<std::size_t> members;
+    };
+    std::vector<std::size_t> deferred_members_;
+    std::vector<std::size_t> cleared_members_;
+    std::vector<char> row_deferred_;
+    std::vector<char> row_cleared_;
+    std::vector<deferred_row> deferred_rows_;  // rows inserted without keys to set
+    std::vector<std::pair<entry<T>*, T>> linked_before_;  // inserted rows before their links were copied in
+    // Pending rows whose parent this flush removes (follow_removed_parents).
+    std::vector<entry<T>*> dropped_;  // ON DELETE CASCADE: not inserted
+    std::unordered_set<const entry<T>*> dropped_set_;
+    std::unordered_map<entry<T>*, std::vector<std::size_t>> nulled_;  // ON DELETE SET NULL: these members
+    std::map<std::size_t, std::set<value>> deleted_values_;                 // of deletes_, by member, built on demand
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
     std::uint64_t objects_compared_ = 0;
 };
