@@ -148,7 +148,10 @@ private:
 
 /// An open SQLite database. Owns the `sqlite3*` handle and a cache of prepared statements
 /// keyed by SQL text, at most `options::statement_cache_capacity` of them (least recently used
-/// first out). Not thread-safe: use one connection per thread. Movable, not copyable.
+/// first out). A connection belongs to one thread at a time: it is opened with
+/// `SQLITE_OPEN_NOMUTEX` (SQLite's multi-thread mode), so using it from two threads at once is
+/// undefined behaviour; use one connection per thread (handing one over between threads is
+/// fine). Movable, not copyable.
 class connection : public relata::detail::connection_base<connection> {
 public:
     using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
@@ -159,7 +162,9 @@ public:
         : connection_base(sqlite_dialect.with_naming(opts.naming)), cache_(opts.statement_cache_capacity) {
         sqlite3* raw = nullptr;
         const int flags = opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-        const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+        // SQLITE_OPEN_NOMUTEX: a connection belongs to one thread at a time, so SQLite's
+        // per-call mutex (serialized mode) protects nothing and costs every column read.
+        const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
         db_.reset(raw);  // owned even when opening failed, as sqlite3_open_v2 requires
         if (rc != SQLITE_OK) {
             throw connection_error(fmt::format("cannot open SQLite database '{}': {} ({})", path,
