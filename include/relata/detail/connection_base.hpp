@@ -117,6 +117,11 @@ protected:
         if (parameter_logger_) parameter_logger_(sql, parameters);
     }
 
+    // Throws as any statement would while a relata::stream reads from this connection.
+    void check_not_streaming(std::string_view what) const {
+        if (streaming_) refuse_while_streaming(what);
+    }
+
     // Every statement with parameters passes here before it is sent: more parameters than the
     // engine accepts is a relata::parameter_limit_error naming both numbers, not the engine's
     // own error (PostgreSQL's protocol counts parameters in 16 bits and would misreport them).

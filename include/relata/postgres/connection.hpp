@@ -13,7 +13,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -24,6 +23,7 @@
 #include "relata/connection.hpp"
 #include "relata/detail/connection_base.hpp"
 #include "relata/detail/reflection.hpp"
+#include "relata/detail/statement_cache.hpp"
 #include "relata/error.hpp"
 #include "relata/postgres/binary.hpp"
 #include "relata/postgres/type_cache.hpp"
@@ -42,6 +42,10 @@ struct options {
     /// exist, skipping"). Empty (the default): notices are discarded instead of printed to
     /// stderr as libpq would. Must not throw; an exception it throws is swallowed.
     std::function<void(std::string_view message)> notice_handler;
+    /// The most server-side prepared statements the connection keeps (one per distinct SQL
+    /// text); one more deallocates the least recently used (`DEALLOCATE`, one round trip, not
+    /// logged). At least 1.
+    std::size_t statement_cache_capacity = 256;
 };
 
 namespace detail {
@@ -255,7 +259,8 @@ private:
 };
 
 /// An open PostgreSQL connection. Owns the `PGconn*` and a cache of server-side prepared
-/// statements keyed by SQL text. Not thread-safe: use one connection per thread. Movable,
+/// statements keyed by SQL text, at most `options::statement_cache_capacity` of them (least
+/// recently used first out). Not thread-safe: use one connection per thread. Movable,
 /// not copyable.
 ///
 /// Each statement is prepared once (`PQprepare`, names `relata_1`, `relata_2`, ...) without
@@ -274,7 +279,8 @@ public:
     explicit connection(const std::string& conninfo, const options& opts = {})
         : connection_base(postgres_dialect.with_naming(opts.naming)),
           notices_(std::make_unique<detail::notice_sink>(detail::notice_sink{opts.notice_handler})),
-          conn_(PQconnectdb(conninfo.c_str())) {
+          conn_(PQconnectdb(conninfo.c_str())),
+          cache_(opts.statement_cache_capacity) {
         if (!conn_) throw connection_error("cannot connect to PostgreSQL: libpq is out of memory");
         if (PQstatus(conn_.get()) == CONNECTION_BAD)
             throw connection_error(
@@ -359,6 +365,27 @@ public:
         const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     }
+    /// Deallocates every cached prepared statement (`DEALLOCATE`, one round trip for all); the
+    /// next use of each SQL text prepares it again. Call it after running `DEALLOCATE ALL` or
+    /// `DISCARD ALL` yourself inside a transaction.
+    /// @throws relata::database_error while a relata::stream reads from this connection, or
+    /// when DEALLOCATE fails inside a transaction (outside one a failure is ignored).
+    void clear_statement_cache() {
+        check_not_streaming("clear_statement_cache()");
+        std::string names;
+        cache_.clear([](const prepared_statement&) { return true; }, [&](prepared_statement&& statement) {
+            if (statement.stale != staleness::none) return;  // the server no longer has it
+            names += names.empty() ? "DEALLOCATE " : "; DEALLOCATE ";
+            names += statement.name;
+        });
+        if (!names.empty()) deallocate(names);
+    }
+
+    /// The prepared-statement cache's size, capacity, hits, misses and evictions.
+    [[nodiscard]] relata::statement_cache_statistics statement_cache_statistics() const noexcept {
+        return cache_.statistics();
+    }
+
     /// The raw handle, for libpq features relata does not wrap (COPY, LISTEN/NOTIFY).
     /// Do not close it.
     [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
@@ -421,16 +448,16 @@ private:
     }
 
     const prepared_statement& prepared(const std::string& sql) {
-        if (const auto found = cache_.find(sql); found != cache_.end()) {
-            const staleness stale = found->second.stale;
-            if (stale == staleness::none) return found->second;
+        if (prepared_statement* found = cache_.find(sql)) {
+            const staleness stale = found->stale;
+            if (stale == staleness::none) return *found;
             // In a failed transaction every statement fails anyway: report that with the old one.
-            if (PQtransactionStatus(conn_.get()) == PQTRANS_INERROR) return found->second;
+            if (PQtransactionStatus(conn_.get()) == PQTRANS_INERROR) return *found;
             if (stale == staleness::result_changed) {
-                const std::string deallocate = "DEALLOCATE " + found->second.name;
+                const std::string deallocate = "DEALLOCATE " + found->name;
                 const detail::result_handle ignored(PQexec(conn_.get(), deallocate.c_str()));
             }
-            cache_.erase(found);
+            cache_.erase(sql, [](prepared_statement&&) {});
         }
         std::string name = fmt::format("relata_{}", ++statement_names_);
         // nParamTypes 0: the server infers every parameter's type from the statement.
@@ -441,7 +468,23 @@ private:
         for (std::size_t i = 0; i < types.size(); ++i) types[i] = PQparamtype(description.get(), static_cast<int>(i));
         // An enum parameter is sent as text, a domain's as its base type.
         for (Oid& type : types) type = types_.resolve(conn_.get(), type);
-        return cache_.emplace(sql, prepared_statement{std::move(name), std::move(types)}).first->second;
+        prepared_statement& inserted = cache_.insert(sql, prepared_statement{std::move(name), std::move(types)});
+        // Beyond the capacity the least recently used statement is deallocated. Nothing runs
+        // while a stream reads (the connection refuses it), so no statement is in use here.
+        cache_.trim([](const prepared_statement&) { return true; }, [&](prepared_statement&& evicted) {
+            if (evicted.stale == staleness::none) deallocate("DEALLOCATE " + evicted.name);
+        });
+        return inserted;
+    }
+
+    // Sends DEALLOCATE statements (not logged or counted: housekeeping, like the prepare).
+    // Outside a transaction a failure (the server dropped the statement already) is ignored;
+    // inside one it has aborted the transaction, which the caller must learn.
+    void deallocate(const std::string& sql) {
+        const detail::result_handle result(PQexec(conn_.get(), sql.c_str()));
+        if (result && succeeded(result.get())) return;
+        if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) return;
+        check(result, sql);
     }
 
     void bind(const prepared_statement& statement, const rendered_query& query) {
@@ -507,7 +550,7 @@ private:
             if (result && succeeded(result.get())) return result;
             if (const staleness stale = result ? staleness_of(result.get()) : staleness::none;
                 stale != staleness::none) {
-                cache_.find(query.sql)->second.stale = stale;  // the next use prepares it again
+                if (prepared_statement* cached = cache_.peek(query.sql)) cached->stale = stale;  // prepared again next use
                 // Outside a transaction nothing was lost: retry now. Inside one, the failure has
                 // aborted it, so report it.
                 if (!retried && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) continue;
@@ -551,7 +594,7 @@ private:
 
     std::unique_ptr<detail::notice_sink> notices_;  // declared before conn_: outlives it
     detail::connection_handle conn_;
-    std::unordered_map<std::string, prepared_statement> cache_;
+    relata::detail::statement_cache<prepared_statement> cache_;
     std::uint64_t statement_names_ = 0;
     // Scratch space for binding, reused by every execution (the result is complete before a
     // row callback can start another statement).

@@ -157,7 +157,7 @@ private:
     bool retry_when_stale() {
         const auto stale = connection::staleness_of(result_.get());
         if (stale == connection::staleness::none || delivered_ || retried_ || in_transaction_) return false;
-        if (const auto found = db_.cache_.find(query_.sql); found != db_.cache_.end()) found->second.stale = stale;
+        if (connection::prepared_statement* cached = db_.cache_.peek(query_.sql)) cached->stale = stale;
         result_.reset();
         finish();
         retried_ = true;
@@ -176,7 +176,7 @@ private:
         }
         // A cached statement the server dropped or whose columns changed is prepared again next time.
         if (const auto stale = connection::staleness_of(failed.get()); stale != connection::staleness::none) {
-            if (const auto found = db_.cache_.find(query_.sql); found != db_.cache_.end()) found->second.stale = stale;
+            if (connection::prepared_statement* cached = db_.cache_.peek(query_.sql)) cached->stale = stale;
         }
         db_.check(failed, query_.sql);
         detail::throw_error(db_.conn_.get(), failed.get(), query_.sql);

@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -21,6 +20,7 @@
 #include "relata/connection.hpp"
 #include "relata/detail/connection_base.hpp"
 #include "relata/detail/reflection.hpp"
+#include "relata/detail/statement_cache.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
@@ -43,6 +43,9 @@ struct options {
     /// How default table and column names are derived (e.g. `relata::naming::pascal_case` for
     /// the Chinook database).
     relata::naming naming = relata::naming::standard;
+    /// The most prepared statements the connection keeps (one per distinct SQL text); one more
+    /// finalizes the least recently used (`sqlite3_finalize`). At least 1.
+    std::size_t statement_cache_capacity = 256;
 };
 
 namespace detail {
@@ -144,7 +147,11 @@ private:
 };
 
 /// An open SQLite database. Owns the `sqlite3*` handle and a cache of prepared statements
-/// keyed by SQL text. Not thread-safe: use one connection per thread. Movable, not copyable.
+/// keyed by SQL text, at most `options::statement_cache_capacity` of them (least recently used
+/// first out). A connection belongs to one thread at a time: it is opened with
+/// `SQLITE_OPEN_NOMUTEX` (SQLite's multi-thread mode), so using it from two threads at once is
+/// undefined behaviour; use one connection per thread (handing one over between threads is
+/// fine). Movable, not copyable.
 class connection : public relata::detail::connection_base<connection> {
 public:
     using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
@@ -152,10 +159,12 @@ public:
     /// Opens `path` (`":memory:"` for a private in-memory database) with `opts`.
     /// @throws relata::connection_error when the file cannot be opened.
     connection(const std::string& path, const options& opts = {})
-        : connection_base(sqlite_dialect.with_naming(opts.naming)) {
+        : connection_base(sqlite_dialect.with_naming(opts.naming)), cache_(opts.statement_cache_capacity) {
         sqlite3* raw = nullptr;
         const int flags = opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-        const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+        // SQLITE_OPEN_NOMUTEX: a connection belongs to one thread at a time, so SQLite's
+        // per-call mutex (serialized mode) protects nothing and costs every column read.
+        const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
         db_.reset(raw);  // owned even when opening failed, as sqlite3_open_v2 requires
         if (rc != SQLITE_OK) {
             throw connection_error(fmt::format("cannot open SQLite database '{}': {} ({})", path,
@@ -222,6 +231,19 @@ public:
     /// Always false: after a failed statement a SQLite transaction either stays usable or is
     /// ended by the engine (then `in_transaction()` is false). PostgreSQL's twin reports 25P02.
     [[nodiscard]] static constexpr bool transaction_aborted() noexcept { return false; }
+    /// Finalizes every cached prepared statement (a statement a running query is stepping is
+    /// kept until it finishes); the next use of each SQL text prepares it again.
+    /// @throws relata::database_error while a relata::stream reads from this connection.
+    void clear_statement_cache() {
+        check_not_streaming("clear_statement_cache()");
+        cache_.clear([](const cached_statement& s) { return !s.in_use; }, [](cached_statement&&) {});
+    }
+
+    /// The prepared-statement cache's size, capacity, hits, misses and evictions.
+    [[nodiscard]] relata::statement_cache_statistics statement_cache_statistics() const noexcept {
+        return cache_.statistics();
+    }
+
     /// The raw handle, for SQLite features relata does not wrap. Do not close it.
     [[nodiscard]] sqlite3* native_handle() const noexcept { return db_.get(); }
 
@@ -233,6 +255,20 @@ private:
         detail::statement_handle handle;
         bool in_use = false;
     };
+
+    // The cached statement for `sql`, prepared and cached on a miss (evicting the least
+    // recently used statement not in use beyond the capacity); null when the cached one is in
+    // use (a query run from a row callback), with a fresh, uncached statement in `fresh`.
+    cached_statement* acquire(const std::string& sql, detail::statement_handle& fresh) {
+        if (cached_statement* found = cache_.find(sql)) {
+            if (!found->in_use) return found;
+            fresh = prepare(sql);
+            return nullptr;
+        }
+        cached_statement& inserted = cache_.insert(sql, cached_statement{prepare(sql), false});
+        cache_.trim([](const cached_statement& s) { return !s.in_use; }, [](cached_statement&&) {});
+        return &inserted;
+    }
 
     // Never returns a null handle: SQL without a statement, or with a second one that
     // sqlite3_prepare_v3 would silently ignore, throws instead.
@@ -310,19 +346,8 @@ private:
         // A statement already stepping (a query run from inside a row callback) cannot be
         // reset, so that nested use gets a fresh, uncached statement.
         detail::statement_handle fresh;
-        cached_statement* cached = nullptr;
-        sqlite3_stmt* statement = nullptr;
-        if (auto found = cache_.find(query.sql); found != cache_.end() && !found->second.in_use) {
-            cached = &found->second;
-            statement = cached->handle.get();
-        } else if (found == cache_.end()) {
-            auto [inserted, ok] = cache_.emplace(query.sql, cached_statement{prepare(query.sql), false});
-            cached = &inserted->second;
-            statement = cached->handle.get();
-        } else {
-            fresh = prepare(query.sql);
-            statement = fresh.get();
-        }
+        cached_statement* cached = acquire(query.sql, fresh);
+        sqlite3_stmt* statement = cached ? cached->handle.get() : fresh.get();
         struct reset_guard {
             sqlite3_stmt* statement;
             cached_statement* cached;
@@ -347,7 +372,7 @@ private:
     }
 
     detail::database_handle db_;
-    std::unordered_map<std::string, cached_statement> cache_;  // declared after db_: finalized before it closes
+    relata::detail::statement_cache<cached_statement> cache_;  // declared after db_: finalized before it closes
 };
 
 static_assert(relata::result_row<row>, "relata: relata::sqlite::row must satisfy relata::result_row");

@@ -28,14 +28,7 @@ public:
     cursor(connection& db, rendered_query query) : db_(db), query_(std::move(query)) {
         db_.log(query_.sql);
         ++db_.statement_count_;
-        if (auto found = db_.cache_.find(query_.sql); found != db_.cache_.end() && !found->second.in_use) {
-            cached_ = &found->second;
-        } else if (found == db_.cache_.end()) {
-            cached_ = &db_.cache_.emplace(query_.sql, connection::cached_statement{db_.prepare(query_.sql), false})
-                           .first->second;
-        } else {
-            fresh_ = db_.prepare(query_.sql);
-        }
+        cached_ = db_.acquire(query_.sql, fresh_);
         statement_ = cached_ ? cached_->handle.get() : fresh_.get();
         if (cached_) cached_->in_use = true;
         try {
