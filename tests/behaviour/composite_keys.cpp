@@ -65,6 +65,8 @@ struct relata::mapping<composite_test::PlaylistEntry> {
     static constexpr auto table = "playlist_track";
     static constexpr auto primary_key = &composite_test::PlaylistEntry::playlist_id;
     static constexpr bool generated_key = false;
+    static constexpr auto foreign_keys =
+        std::tuple{relata::references(&composite_test::PlaylistEntry::playlist_id, &composite_test::Playlist::id)};
 };
 
 using composite_test::LoudPlaylist;
@@ -260,6 +262,20 @@ RELATA_BACKEND_TEST("a key mapped on one of two key columns: rows are never fold
         CHECK_THROWS_AS(session.all(relata::select<PlaylistEntry>().where(entry.playlist_id == 1)), relata::mapping_error);
         // A single row is fine, also again.
         CHECK(&session.one(relata::select<PlaylistEntry>().where(entry.track_id == 3402)) == &one);
+    }
+    SECTION("loaded through a relationship: joined and select_in") {
+        relata::session session{db};
+        const auto joined = relata::select<Playlist>().where(pl.id == 1).load(relata::joined(&PlaylistEntry::playlist_id));
+        try {
+            (void)session.all(joined);
+            FAIL("19 different joined rows must not become one object");
+        } catch (const relata::mapping_error& e) {
+            const std::string what = e.what();
+            CHECK(what.rfind("relata: one query result has two rows for PlaylistEntry with primary key 1 that differ", 0) == 0);
+        }
+        relata::session other{db};
+        CHECK_THROWS_AS(other.all(relata::select<Playlist>().where(pl.id == 1).load(relata::select_in(&PlaylistEntry::playlist_id))),
+                        relata::mapping_error);
     }
 }
 

@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -409,14 +410,15 @@ void add_join(select_data& data, const Option& option) {
 
 /// Reads the joined model of `option` from a row at `offset` into the Session (none for NULL).
 template <model T, class Option, class Session, class Row>
-void read_joined(Session& s, const Row& row, std::size_t& offset, std::vector<void*>& objects) {
+void read_joined(Session& s, const Row& row, std::size_t& offset, std::vector<void*>& objects, std::uint64_t result) {
     if constexpr (loader_traits<Option>::strategy == loading_strategy::joined) {
         using M = typename joined_side<T, Option>::model;
         const std::size_t first = offset;
         offset += field_count<M>;
         if (slot_is_null<slot<M, true>>(row, first)) return;
-        objects.push_back(&session_access<Session>::template registry<M>(s).merge_loaded(read_model<M>(row, first)));
+        objects.push_back(&session_access<Session>::template registry<M>(s).merge_loaded(read_model<M>(row, first), result));
     } else {
+        (void)result;
         (void)s;
         (void)row;
         (void)offset;
@@ -439,9 +441,9 @@ void add_joins(select_data& data, const Tuple& options, const std::array<bool, N
 
 template <model T, class Tuple, class Session, class Row, std::size_t N, std::size_t... I>
 void read_joins(Session& s, const Row& row, const std::array<bool, N>& joined, std::vector<std::vector<void*>>& objects,
-                std::index_sequence<I...>) {
+                std::uint64_t result, std::index_sequence<I...>) {
     std::size_t offset = field_count<T>;
-    ((joined[I] ? read_joined<T, std::tuple_element_t<I, Tuple>>(s, row, offset, objects[I]) : void()), ...);
+    ((joined[I] ? read_joined<T, std::tuple_element_t<I, Tuple>>(s, row, offset, objects[I], result) : void()), ...);
 }
 
 template <model T, class Session, class Tuple, std::size_t N, std::size_t... I>
@@ -471,13 +473,14 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
         select_data data = query.data();
         add_joins<T>(data, query.options(), joined, indexes);
         access::prepare(s);
-        ++access::statistics(s).queries;
+        // One result: a key repeated with different values is a mapping_error, in every model.
+        const std::uint64_t result = ++access::statistics(s).queries;
         std::unordered_set<const T*> seen;
         auto& parent_registry = access::template registry<T>(s);
         access::db(s).for_each_row(to_sql(select_query<T>(std::move(data)), access::db(s).sql_dialect()), [&](const auto& row) {
-            T& parent = parent_registry.merge_loaded(read_model<T>(row, 0));
+            T& parent = parent_registry.merge_loaded(read_model<T>(row, 0), result);
             if (seen.insert(&parent).second) parents.push_back(&parent);
-            read_joins<T, options_tuple>(s, row, joined, joined_objects, indexes);
+            read_joins<T, options_tuple>(s, row, joined, joined_objects, result, indexes);
         });
     }
     finish_options<T>(s, parents, query.options(), joined, joined_objects, indexes);
