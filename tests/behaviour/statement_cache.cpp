@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -170,3 +171,26 @@ RELATA_BACKEND_TEST("evicting a statement the server already dropped (DEALLOCATE
     CHECK(engine_statements(db) == 2);
 }
 #endif
+
+RELATA_BACKEND_TEST("in() lists of 2,000 different lengths prepare 12 statements, and match the right rows", "[statement_cache]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<test_models::Author>(db);
+    constexpr auto a = relata::columns<test_models::Author>;
+    std::vector<test_models::Author> authors;
+    for (int i = 1; i <= 2'000; ++i) authors.push_back({.name = fmt::format("a{}", i)});
+    relata::insert_all(db, authors);
+    db.clear_statement_cache();
+    const auto before = db.statement_cache_statistics();
+    std::vector<std::int64_t> ids;
+    for (std::int64_t length = 1; length <= 2'000; ++length) {
+        ids.push_back(length);
+        // The padding repeats the last id: IN still matches `length` rows, NOT IN the others.
+        REQUIRE(relata::count(db, relata::select<test_models::Author>().where(a.id.in(ids))) == length);
+        REQUIRE(relata::count(db, relata::select<test_models::Author>().where(a.id.not_in(ids))) == 2'000 - length);
+    }
+    const auto after = db.statement_cache_statistics();
+    // Lengths pad to 1, 2, 4, ..., 1,024 and 2,048: 12 shapes, each for IN and for NOT IN.
+    CHECK(after.misses - before.misses == 2 * 12);
+    CHECK(db.cached_statement_count() == 2 * 12);
+}

@@ -2,7 +2,9 @@
 // PostgreSQL. The expected strings are written by hand from the SQL each engine needs.
 #include <chrono>
 #include <cstdint>
+#include <numeric>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -356,12 +358,34 @@ TEST_CASE("like", "[rendering][where]") {
 TEST_CASE("in", "[rendering][where]") {
     SECTION("braced list") {
         const auto q = relata::select<Post>().where(p.id.in({1, 2, 3}));
-        CHECK_SQL(q, select_post + R"( WHERE "id" IN (?, ?, ?))", select_post + R"( WHERE "id" IN ($1, $2, $3))");
+        // Padded to four items by repeating the last value (few statement shapes).
+        CHECK_SQL(q, select_post + R"( WHERE "id" IN (?, ?, ?, ?))", select_post + R"( WHERE "id" IN ($1, $2, $3, $4))");
         const auto values = parameters(q);
-        REQUIRE(values.size() == 3);
+        REQUIRE(values.size() == 4);
         CHECK(std::get<std::int64_t>(values[0]) == 1);
         CHECK(std::get<std::int64_t>(values[1]) == 2);
         CHECK(std::get<std::int64_t>(values[2]) == 3);
+        CHECK(std::get<std::int64_t>(values[3]) == 3);
+    }
+    SECTION("list lengths render as few shapes") {
+        std::set<std::string> shapes;
+        std::vector<std::int64_t> lengths(1'200);
+        std::iota(lengths.begin(), lengths.end(), 1);
+        for (std::int64_t length = 2'000; length <= 20'000; length += 1'000) lengths.push_back(length);
+        for (const std::int64_t length : lengths) {
+            std::vector<std::int64_t> ids(static_cast<std::size_t>(length));
+            std::iota(ids.begin(), ids.end(), 1);
+            const auto rendered = relata::to_sql(relata::select<Post>().where(p.id.not_in(ids)), relata::postgres_dialect);
+            const std::size_t padded = rendered.parameters.size();
+            CHECK(padded >= static_cast<std::size_t>(length));
+            CHECK(std::get<std::int64_t>(rendered.parameters.back()) == length);
+            if (length <= 16'384) CHECK(padded <= 2 * static_cast<std::size_t>(length));
+            else CHECK(padded == static_cast<std::size_t>(length));
+            shapes.insert(rendered.sql);
+        }
+        // Lengths 1..1,200 pad to 1, 2, 4, ..., 1,024 or 2,048 (12 shapes); 2,000 to 2,048 again;
+        // 3,000..16,000 to 3,072..16,384 (14 more); 17,000..20,000 stay as they are (4 more).
+        CHECK(shapes.size() == 12 + 14 + 4);
     }
     SECTION("vector of strings") {
         const std::vector<std::string> titles{"a", "b"};

@@ -332,6 +332,10 @@ public:
     }
 
     /// `"id" IN (?, ?, ?)` for the values of a range. An empty range matches no row (`1 = 0`).
+    /// The list is padded by repeating its last value up to a few fixed lengths (powers of two
+    /// to 1,024, then multiples of 1,024 to 16,384; `detail::in_list_shape`): three values
+    /// render `IN (?, ?, ?, ?)` (PostgreSQL `IN ($1, $2, $3, $4)`) binding 1, 2, 3, 3, so lists
+    /// of many lengths share a few prepared statements. The same holds for `not_in`.
     template <std::ranges::input_range Range>
         requires(!subquery_traits<Range>::is_select)
     [[nodiscard]] expression_t<bool, Sources> in(const Range& values) const {

@@ -4,6 +4,8 @@
 /// text and parameters for one dialect. Not a template: compiled once however many models and
 /// queries a program has. `relata::to_sql` (<relata/sql/render.hpp>) is the public door.
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -31,6 +33,16 @@ inline constexpr std::uint32_t max_expression_depth = 1000;
 /// AND/OR chains longer than this render as balanced, parenthesized halves, so SQLite's parser
 /// (which nests one level per operator) stays far below its depth limit.
 inline constexpr std::size_t flat_chain_length = 64;
+
+/// The number of items an IN list of `count` parameters is rendered with: the next power of
+/// two up to 1,024, then the next multiple of 1,024 up to 16,384, then `count` itself (so a
+/// list sized to an engine's parameter limit never grows past it). 1,000 lists of lengths 1 to
+/// 1,000 render as 11 statements.
+[[nodiscard]] constexpr std::size_t in_list_shape(std::size_t count) noexcept {
+    if (count <= 1024) return std::bit_ceil(count);
+    if (count <= 16384) return (count + 1023) / 1024 * 1024;
+    return count;
+}
 
 /// Accumulates SQL text and parameters for one statement.
 class sql_writer {
@@ -73,6 +85,11 @@ public:
 
     [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
     rendered_query take() && { return std::move(result_); }
+
+    /// Records in `models` every model whose table the statement names (FROM, JOIN, subqueries,
+    /// CTE bodies, the target of a write), each once: the query space a Session's autoflush
+    /// checks (<relata/session.hpp>).
+    void record_tables(std::vector<const model_info*>& models) { tables_ = &models; }
 
     /// Writes an expression.
     /// @throws relata::error when it is nested deeper than max_expression_depth.
@@ -173,6 +190,8 @@ public:
 
 private:
     sql_writer& table_of(const source_info& source) {
+        if (tables_ != nullptr && std::find(tables_->begin(), tables_->end(), source.model) == tables_->end())
+            tables_->push_back(source.model);
         identifier(source.model->table_name(dialect_.naming));
         if (!source.alias.empty()) text(" AS ").identifier(source.alias);
         return *this;
@@ -220,6 +239,27 @@ private:
         }
     }
 
+    // A parameter node; `shared`: met again, it keeps its first number (shared_parameter).
+    void parameter_node(const node& n, bool shared) {
+        const bool cast = n.has_type && dialect_.engine == engine::postgresql;
+        if (cast) text("CAST(");
+        if (shared) shared_parameter(n);
+        else parameter(n.parameter);
+        if (cast) text(" AS ").text(dialect_.type_name(n.type)).text(")");
+    }
+
+    // An IN list of parameters is padded by binding its last value again (which changes
+    // nothing: IN and NOT IN ignore duplicates) up to in_list_shape(n) items, so lists of any
+    // length render as few distinct statements and the prepared-statement cache holds few.
+    void pad_list(const node_list& items) {
+        const std::size_t count = items.size() - 1;
+        if (count == 0 || items.back()->kind != node_kind::parameter) return;
+        for (std::size_t i = count; i < in_list_shape(count); ++i) {
+            text(", ");
+            parameter_node(*items.back(), false);
+        }
+    }
+
     // AND/OR: n-ary; long chains as balanced halves (depth log n in SQLite's parser).
     void logical(const node& n, std::size_t first, std::size_t last) {
         const std::string_view joiner = n.kind == node_kind::logical_and ? " AND " : " OR ";
@@ -258,13 +298,7 @@ private:
                     column_reference(*n.source, i);
                 }
                 break;
-            case node_kind::parameter:
-                if (n.has_type && dialect_.engine == engine::postgresql) {
-                    text("CAST(").shared_parameter(n).text(" AS ").text(dialect_.type_name(n.type)).text(")");
-                } else {
-                    shared_parameter(n);
-                }
-                break;
+            case node_kind::parameter: parameter_node(n, true); break;
             case node_kind::keyword:
                 if (n.flags == 1) text(fmt::format("{}", std::get<std::int64_t>(n.parameter)));
                 else text(n.text);
@@ -283,6 +317,7 @@ private:
                 operand(*n.children[0]);
                 text(n.kind == node_kind::in_list ? " IN (" : " NOT IN (");
                 list(n.children, 1);
+                pad_list(n.children);
                 text(")");
                 break;
             case node_kind::in_subquery:
@@ -691,6 +726,7 @@ private:
     rendered_query result_;
     bool qualify_ = false;
     std::unordered_map<const node*, std::size_t> parameter_numbers_;
+    std::vector<const model_info*>* tables_ = nullptr;  // record_tables()
 };
 
 }  // namespace relata::detail
