@@ -16,6 +16,7 @@
 /// hands out stay valid until `clear()` or the Session's destruction, also after the object is
 /// detached.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -152,15 +153,18 @@ public:
         begin_statement();
         const std::uint64_t result = ++statistics_.queries;
         T* found = nullptr;
-        db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
-                         [&](const auto& row) { found = &registry.merge_loaded(detail::read_model<T>(row), result); });
+        rendered_query& query = registry.key_query;  // rendered once per model, then only its parameters
+        if (query.sql.empty()) query = to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect());
+        else detail::assign_key_parameters<T>(key, query.parameters);
+        db_.for_each_row(query, [&](const auto& row) { found = &registry.merge_loaded(detail::read_model<T>(row), result); });
         if (found == nullptr) {
             if (auto* gone = registry.lookup(key); gone && gone->expired) registry.expunge(*gone);  // deleted meanwhile
         }
         return found;
     }
 
-    /// Runs a SELECT and returns its rows. Flushes first when autoflush is on.
+    /// Runs a SELECT and returns its rows. Autoflushes first when a model the query names has
+    /// unflushed changes (the rule: `session_options::autoflush`).
     /// - `select<T>()`: the tracked objects in row order, as a `result_list<T>` of `T&`;
     /// - `select<T, U...>()` with joins: `std::vector<std::tuple<T&, U&...>>` of tracked objects,
     ///   with `U*` (null for no match) for a model that an outer join made optional. The
@@ -176,18 +180,20 @@ public:
     auto all(const Query& query) {
         using shape = typename Query::shape_type;
         if constexpr (detail::tracked_shape<shape>::value) {
-            prepare_query();
+            const rendered_query rendered = render_reading(query);
             begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
-            db_.for_each_row(to_sql(query, db_.sql_dialect()), [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
+            db_.for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
-            prepare_query();
+            const rendered_query rendered = render_reading(query);
             begin_statement();
             ++statistics_.queries;
-            return relata::all(db_, query);
+            std::vector<typename Query::row_type> rows;
+            db_.for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
+            return rows;
         }
     }
 
@@ -286,14 +292,26 @@ public:
         }
     }
 
-    /// `SELECT COUNT(*)` of the query's rows. Flushes first when autoflush is on.
+    /// `SELECT COUNT(*)` of the query's rows. Autoflushes as `all` does.
+    /// @throws relata::database_error, relata::mapping_error (a count that does not fit `std::int64_t`).
     template <class Query>
         requires detail::is_select_query<Query>
     std::int64_t count(const Query& query) {
-        prepare_query();
+        const auto counting = query.count();
+        std::vector<const detail::model_info*> tables;
+        const rendered_query rendered = detail::render(counting, db_.sql_dialect(), options_.autoflush ? &tables : nullptr);
+        autoflush(tables);
         begin_statement();
         ++statistics_.queries;
-        return relata::count(db_, query);
+        std::int64_t result = 0;
+        db_.for_each_row(rendered, [&](const auto& row) {
+            try {
+                result = detail::from_cell<std::int64_t>(row.cell(0));
+            } catch (const conversion_error& e) {
+                throw mapping_error("cannot read COUNT(*): " + e.reason());
+            }
+        });
+        return result;
     }
 
     /// Runs a bulk INSERT, UPDATE or DELETE query object (flushing first when autoflush is on),
@@ -369,6 +387,7 @@ public:
     template <model T>
     void remove(T& object) {
         registry_for<T>().remove(entry_of(object));
+        removals_unflushed_ = true;
     }
 
     /// Links `child`'s foreign key `member` to `parent`, a tracked object whose key may not exist
@@ -450,7 +469,10 @@ public:
             throw;
         }
         for (auto* registry : ordered) statistics_.objects_compared += registry->take_objects_compared();
-        if (!any) return;
+        if (!any) {
+            removals_unflushed_ = false;
+            return;
+        }
         // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
         // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
         // commit() is flushing its own transaction, which it rolls back whole on failure.
@@ -489,6 +511,7 @@ public:
         }
         for (auto* registry : ordered) registry->apply(undo_);
         follow_deleted_parents();
+        removals_unflushed_ = false;
         ++statistics_.flushes;
     }
 
@@ -627,8 +650,33 @@ private:
         nested_.clear();
     }
 
+    // Flushes everything before every statement a bulk write runs (autoflush on).
     void prepare_query() {
         if (options_.autoflush) flush();
+    }
+
+    // Renders a SELECT and autoflushes when it must (Hibernate's AUTO flush rule): when a model
+    // whose table the query names has changes, or a removal is unflushed (ON DELETE CASCADE may
+    // change any table). Costs one snapshot comparison per tracked object of the named models
+    // (stopping at the first difference), none for other models.
+    template <class Query>
+    rendered_query render_reading(const Query& query) {
+        std::vector<const detail::model_info*> tables;
+        rendered_query rendered = detail::render(query, db_.sql_dialect(), options_.autoflush ? &tables : nullptr);
+        autoflush(tables);
+        return rendered;
+    }
+
+    void autoflush(const std::vector<const detail::model_info*>& tables) {
+        if (!options_.autoflush) return;
+        bool needed = removals_unflushed_;
+        for (auto& [type, registry] : registries_) {
+            if (needed) break;
+            if (std::find(tables.begin(), tables.end(), registry->model_description()) == tables.end()) continue;
+            needed = registry->has_changes();
+            statistics_.objects_compared += registry->take_objects_compared();
+        }
+        if (needed) flush();
     }
 
     /// Detects a transaction this Session began that the connection no longer has.
@@ -641,6 +689,7 @@ private:
     }
 
     void undo_all() {
+        removals_unflushed_ = true;  // undone DELETEs are requested again
         for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
         undo_.clear();
     }
@@ -690,6 +739,7 @@ private:
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
     detail::nested_levels nested_;
     bool committing_ = false;           // commit() flushes its own transaction: no savepoint needed
+    bool removals_unflushed_ = false;   // a remove() (or an undone DELETE) may await the next flush
     std::vector<std::function<void()>> undo_;
     session_statistics statistics_;
     detail::relationship_store relationships_;
@@ -715,7 +765,11 @@ struct session_access<session<Connection>> {
         return s.entry_of(object);
     }
     static nested_levels& nested(session_type& s) { return s.nested_; }
-    static std::vector<std::function<void()>>& undo(session_type& s) { return s.undo_; }
+    /// The undo records (nested rollbacks run some: undone DELETEs are requested again).
+    static std::vector<std::function<void()>>& undo(session_type& s) {
+        s.removals_unflushed_ = true;
+        return s.undo_;
+    }
     static void flush(session_type& s) { s.flush(); }
     static void reset_transaction(session_type& s) { s.reset_transaction(); }
     static void revert_to_snapshots(session_type& s) {
@@ -724,9 +778,13 @@ struct session_access<session<Connection>> {
     static nested_transaction<Connection> open_nested(session_type& s, std::uint64_t id) {
         return nested_transaction<Connection>(s, id);
     }
-    static void prepare(session_type& s) {
-        s.prepare_query();
+    /// Renders a SELECT the Session runs, autoflushing first when the models it reads have
+    /// changes, and begins the Session's transaction.
+    template <class Query>
+    static rendered_query prepare_reading(session_type& s, const Query& query) {
+        rendered_query rendered = s.render_reading(query);
         s.begin_statement();
+        return rendered;
     }
 };
 }  // namespace detail

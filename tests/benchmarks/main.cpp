@@ -30,6 +30,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -406,6 +407,69 @@ void print_summary(const std::vector<std::string>& engines) {
     std::fflush(stdout);
 }
 
+// Resident set size now, in bytes (/proc/self/statm; 0 where unavailable).
+std::size_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::size_t pages = 0;
+    std::size_t resident = 0;
+    if (!(statm >> pages >> resident)) return 0;
+    return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// Bytes the allocator has handed out and not taken back (glibc mallinfo2).
+std::size_t heap_in_use() {
+    return ::mallinfo2().uordblks;
+}
+
+struct memory_use {
+    double heap_per_object = 0;
+    double resident_per_object = 0;
+};
+
+// What holding `rows` objects costs: the heap and RSS growth while `load()`'s result is alive.
+template <class Load>
+memory_use measure_memory(std::size_t rows, Load&& load) {
+    ::malloc_trim(0);
+    const std::size_t heap_before = heap_in_use();
+    const std::size_t resident_before = resident_bytes();
+    auto held = load();
+    const std::size_t heap_after = heap_in_use();
+    const std::size_t resident_after = resident_bytes();
+    benchmark::DoNotOptimize(held);
+    const auto per_object = [&](std::size_t before, std::size_t after) {
+        return after > before ? static_cast<double>(after - before) / static_cast<double>(rows) : 0.0;
+    };
+    return {per_object(heap_before, heap_after), per_object(resident_before, resident_after)};
+}
+
+// Issue 8, item 6: bytes per tracked object of a Session holding every row of `person`,
+// against the same rows in a std::vector<person> (the objects' own size, strings included).
+void print_memory(sqlite_engine& e) {
+    const std::size_t rows = config->size(100'000);
+    ensure_people(e, rows);
+    const memory_use plain = measure_memory(rows, [&] { return relata::all(e.db, relata::select<person>()); });
+    const memory_use tracked = measure_memory(rows, [&] {
+        auto session = std::make_unique<relata::session<relata::sqlite::connection>>(e.db);
+        benchmark::DoNotOptimize(session->all(relata::select<person>()).size());
+        session->rollback();  // end the read transaction; the objects stay tracked
+        return session;
+    });
+    fmt::print("\nMemory per object, {} rows of person (sizeof(person) = {} bytes; heap in use from mallinfo2, and "
+               "resident set growth):\n\n",
+               rows, sizeof(person));
+    fmt::print("| held as | heap bytes / object | RSS bytes / object |\n|---|---|---|\n");
+    fmt::print("| std::vector<person> from relata::all | {:.0f} | {:.0f} |\n", plain.heap_per_object,
+               plain.resident_per_object);
+    fmt::print("| tracked by a Session (session.all) | {:.0f} | {:.0f} |\n", tracked.heap_per_object,
+               tracked.resident_per_object);
+    if (plain.heap_per_object > 0)
+        fmt::print("\nSession overhead per object (snapshot, identity map, entry): {:.0f} bytes, {:.2f}x the object's "
+                   "own {:.0f}\n",
+                   tracked.heap_per_object - plain.heap_per_object,
+                   (tracked.heap_per_object - plain.heap_per_object) / plain.heap_per_object, plain.heap_per_object);
+    std::fflush(stdout);
+}
+
 }  // namespace
 }  // namespace relata_bench
 
@@ -460,6 +524,7 @@ int main(int argc, char** argv) {
         benchmark::RunSpecifiedBenchmarks();
         benchmark::Shutdown();
         print_summary(engines);
+        if (sqlite_file) print_memory(*sqlite_file);
         sqlite_file.reset();
         sqlite_wal.reset();
         postgres.reset();

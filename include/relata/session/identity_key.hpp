@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,21 @@ node_ptr key_equals(const primary_key_type<T>& key) {
         return make_node(node_kind::binary,
                          {column_node<T, primary_key_index<T>>(), make_parameter(comparison_value<primary_key_type<T>>(key))},
                          "=");
+    }
+}
+
+/// Writes the parameters of `key_equals<T>(key)` into `parameters`, in placeholder order (one
+/// per key column): a rendered key query is reused for another key without rendering it again.
+template <model T>
+void assign_key_parameters(const primary_key_type<T>& key, std::vector<value>& parameters) {
+    if constexpr (composite_key<T>) {
+        parameters.resize(primary_key_size<T>);
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((parameters[I] = comparison_value<field_type<T, primary_key_indexes<T>[I]>>(std::get<I>(key))), ...);
+        }(std::make_index_sequence<primary_key_size<T>>{});
+    } else {
+        parameters.resize(1);
+        parameters[0] = comparison_value<primary_key_type<T>>(key);
     }
 }
 

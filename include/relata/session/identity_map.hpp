@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -16,6 +15,7 @@
 
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/session/entry_store.hpp"
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
 #include "relata/session/object_state.hpp"
@@ -49,18 +49,13 @@ public:
                 throw session_error(fmt::format("a {} with primary key {} is already in the session",
                                                 type_name<T>, describe_key(object)));
         }
-        auto owned = std::make_unique<entry<T>>(
-            entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_});
-        entry<T>* e = owned.get();
-        owned_.emplace(&e->object, std::move(owned));
+        pending_.reserve(pending_.size() + 1);  // nothing thrown after the entry exists
+        entry<T>* e = entries_.add(entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_});
         pending_.push_back(e);
         return e->object;
     }
 
-    entry<T>* find_entry(const T& object) {
-        const auto found = owned_.find(&object);
-        return found == owned_.end() ? nullptr : found->second.get();
-    }
+    entry<T>* find_entry(const T& object) { return entries_.find(&object); }
 
     entry<T>* lookup(const key_type& key) {
         const auto found = identity_.find(key);
@@ -99,11 +94,15 @@ public:
             if (result != 0) row = loaded;
         }
         run_after_load(loaded);  // before the entry exists: a throwing hook adds nothing
-        auto owned = std::make_unique<entry<T>>(
-            entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result});
-        entry<T>* e = owned.get();
-        identity_.emplace(key, e);
-        owned_.emplace(&e->object, std::move(owned));
+        const auto slot = identity_.emplace(key, nullptr).first;  // may throw: nothing added yet
+        try {
+            slot->second = entries_.add(
+                entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result});
+        } catch (...) {
+            identity_.erase(slot);
+            throw;
+        }
+        entry<T>* e = slot->second;
         if (row) {
             start_result(result);
             first_rows_.emplace(e, std::move(*row));
@@ -146,10 +145,11 @@ public:
     /// relationship indexes (<relata/session/relationship.hpp>) compare it to know they are current.
     [[nodiscard]] std::uint64_t generation() const noexcept { return sequence_; }
 
-    /// Calls `f(entry<T>&)` for every object the map owns (any state), in no particular order.
+    /// Calls `f(entry<T>&)` for every object the map owns (any state), in the order they began
+    /// being tracked.
     template <class F>
     void for_each_entry(F&& f) {
-        for (auto& [address, owned] : owned_) f(*owned);
+        entries_.for_each(f);
     }
 
     /// Forgets every object.
@@ -158,7 +158,7 @@ public:
         deleted_.clear();
         removed_pending_.clear();
         identity_.clear();
-        owned_.clear();
+        entries_.clear();
     }
 
 protected:
@@ -210,7 +210,7 @@ protected:
             type_name<T>, describe_key(loaded), member));
     }
 
-    std::unordered_map<const T*, std::unique_ptr<entry<T>>> owned_;
+    entry_store<entry<T>> entries_;  // every entry, at a stable address, until clear_objects()
     std::map<key_type, entry<T>*> identity_;
     std::vector<entry<T>*> pending_;  // in add order
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed

@@ -472,12 +472,12 @@ auto run_loaded(Session& s, const loaded_query<Query, Options...>& query) {
     } else {
         select_data data = query.data();
         add_joins<T>(data, query.options(), joined, indexes);
-        access::prepare(s);
+        const rendered_query rendered = access::prepare_reading(s, select_query<T>(std::move(data)));
         // One result: a key repeated with different values is a mapping_error, in every model.
         const std::uint64_t result = ++access::statistics(s).queries;
         std::unordered_set<const T*> seen;
         auto& parent_registry = access::template registry<T>(s);
-        access::db(s).for_each_row(to_sql(select_query<T>(std::move(data)), access::db(s).sql_dialect()), [&](const auto& row) {
+        access::db(s).for_each_row(rendered, [&](const auto& row) {
             T& parent = parent_registry.merge_loaded(read_model<T>(row, 0), result);
             if (seen.insert(&parent).second) parents.push_back(&parent);
             read_joins<T, options_tuple>(s, row, joined, joined_objects, result, indexes);

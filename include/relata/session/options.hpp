@@ -26,8 +26,17 @@ struct session_statistics {
 
 /// Options of a Session.
 struct session_options {
-    /// Flush pending changes before every query the Session runs, so queries see them
-    /// (SQLAlchemy's autoflush). The dirty check compares every tracked object.
+    /// Flush pending changes before a query that could see them, so queries see them
+    /// (SQLAlchemy's autoflush, with Hibernate's AUTO rule for when it runs). A SELECT
+    /// (`all`, `first`, `one`, `count`, loading options, lazy loads) flushes the whole Session
+    /// when a model whose table the query names (FROM, JOIN, subqueries, CTEs) has a pending,
+    /// changed, linked or removed object, or when any `remove()` is unflushed (ON DELETE
+    /// CASCADE may change any table); otherwise it runs without flushing. The check compares
+    /// the tracked objects of the named models with their snapshots, stopping at the first
+    /// difference: its cost grows with the objects tracked for those models only (counted in
+    /// `session_statistics::objects_compared`). A bulk write (`session.execute`) always flushes
+    /// first; `get`/`find` by primary key never do. Triggers that copy changes into other
+    /// tables are not seen: call `flush()` before such a query.
     bool autoflush = true;
     /// What to do when a relationship is lazily loaded in a loop (the N+1 query pattern; see
     /// <relata/session/n_plus_one.hpp>): off, warn (default) or raise.

@@ -7,8 +7,10 @@
 #include <typeindex>
 #include <vector>
 
+#include "relata/query/node.hpp"
 #include "relata/session/cycles.hpp"
 #include "relata/session/options.hpp"
+#include "relata/sql/rendered_query.hpp"
 #include "relata/types.hpp"
 
 namespace relata::detail {
@@ -19,10 +21,19 @@ template <class Connection>
 class registry_base {
 public:
     virtual ~registry_base() = default;
+    /// `SELECT ... WHERE <key> = ?` for this model, rendered by the Session's first key lookup
+    /// (`get`/`find`) and reused by later ones with new parameters (empty until then).
+    rendered_query key_query;
     [[nodiscard]] virtual std::vector<std::type_index> references() const = 0;
     [[nodiscard]] virtual std::type_index type() const = 0;
     /// The model's foreign keys to other models (<relata/session/cycles.hpp>).
     [[nodiscard]] virtual std::vector<foreign_key_edge> foreign_key_edges() const = 0;
+    /// The model's runtime description (compared by address with the tables a query names).
+    [[nodiscard]] virtual const model_info* model_description() const = 0;
+    /// True when the next flush would write something for this model: a pending, removed or
+    /// linked object, or a persistent object that differs from its snapshot. Compares objects
+    /// with their snapshots until the first difference (counted in take_objects_compared()).
+    [[nodiscard]] virtual bool has_changes() = 0;
     [[nodiscard]] virtual bool plans_inserts() const = 0;
     [[nodiscard]] virtual bool plans_deletes() const = 0;
     /// Breaks a foreign-key cycle of this flush's INSERTs: rows are inserted with `member` NULL

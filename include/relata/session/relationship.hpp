@@ -27,8 +27,8 @@
 ///   collection of that parent key is loaded; every navigation then answers from memory: the
 ///   tracked children (pending or persistent, not removed) whose foreign key equals the parent
 ///   key — children added to the Session since are included at once; a child whose foreign key
-///   is changed in memory moves to its new parent at the next flush (autoflush runs one before
-///   every query) and is left out of its old parent at once. Children come in the order the
+///   is changed in memory moves to its new parent at the next flush (a query naming the child
+///   model autoflushes first) and is left out of its old parent at once. Children come in the order the
 ///   Session started tracking them. A pending parent runs no SQL (its rows cannot exist yet).
 ///   `session.execute(bulk write)` and `expire_all()` make every collection load again at its
 ///   next navigation; rows another connection adds are not seen in a loaded collection (as

@@ -28,6 +28,7 @@
 #include "relata/mapping.hpp"
 #include "relata/query/insert.hpp"
 #include "relata/query/remove.hpp"
+#include "relata/query/source.hpp"
 #include "relata/query/update.hpp"
 #include "relata/schema.hpp"
 #include "relata/session/cycles.hpp"
@@ -74,6 +75,17 @@ public:
     [[nodiscard]] std::vector<std::type_index> references() const override { return referenced_types<T>(); }
     [[nodiscard]] std::type_index type() const override { return std::type_index(typeid(T)); }
     [[nodiscard]] std::vector<foreign_key_edge> foreign_key_edges() const override { return detail::foreign_key_edges<T>(); }
+    [[nodiscard]] const model_info* model_description() const override { return &model_info_of<T>; }
+    [[nodiscard]] bool has_changes() override {
+        if (!pending_.empty() || !links_.empty()) return true;
+        for (const auto& [key, e] : identity_) {
+            if (e->state != object_state::persistent || e->expired) continue;
+            if (e->remove_requested) return true;
+            ++objects_compared_;
+            if (!changed_columns(e->object, *e->snapshot).empty()) return true;
+        }
+        return false;
+    }
     [[nodiscard]] bool plans_inserts() const override { return !inserts_.empty(); }
     [[nodiscard]] bool plans_deletes() const override { return !deletes_.empty(); }
     void defer_insert_key(std::size_t member) override { deferred_members_.push_back(member); }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -63,6 +64,32 @@ inline constexpr bool is_count_query<count_query<Shape>> = true;
 template <class Q>
 concept query_object = detail::is_select_query<Q> || detail::is_write_query<Q> || detail::is_count_query<Q>;
 
+namespace detail {
+/// `to_sql`, also recording in `tables` (when not null) the models whose tables the statement
+/// names: the query space a Session's autoflush checks.
+template <class Q>
+[[nodiscard]] rendered_query render(const Q& query, const dialect& d, std::vector<const model_info*>* tables) {
+    sql_writer writer(d);
+    if (tables != nullptr) writer.record_tables(*tables);
+    if constexpr (is_select_query<Q> || is_count_query<Q>) {
+        static_assert(Q::complete());
+        if constexpr (requires { typename Q::outer_sources; }) {
+            static_assert(size_v<typename Q::outer_sources> == 0,
+                          "relata: a correlated query (correlate<...>()) runs only inside another query: "
+                          "use it in exists(), in() or as a scalar subquery");
+        }
+        writer.select(query.data(), false);
+    } else if constexpr (requires { query.data().conflict; }) {
+        writer.insert(query.data());
+    } else if constexpr (requires { query.data().assignments; }) {
+        writer.update(query.data());
+    } else {
+        writer.remove(query.data());
+    }
+    return std::move(writer).take();
+}
+}  // namespace detail
+
 /// Renders a query for a dialect.
 /// @code
 /// to_sql(select<Post>().where(p.votes > 10).limit(5), relata::sqlite_dialect)
@@ -77,23 +104,7 @@ concept query_object = detail::is_select_query<Q> || detail::is_write_query<Q> |
 /// without `set`.
 template <query_object Q>
 [[nodiscard]] rendered_query to_sql(const Q& query, const dialect& d) {
-    detail::sql_writer writer(d);
-    if constexpr (detail::is_select_query<Q> || detail::is_count_query<Q>) {
-        static_assert(Q::complete());
-        if constexpr (requires { typename Q::outer_sources; }) {
-            static_assert(detail::size_v<typename Q::outer_sources> == 0,
-                          "relata: a correlated query (correlate<...>()) runs only inside another query: "
-                          "use it in exists(), in() or as a scalar subquery");
-        }
-        writer.select(query.data(), false);
-    } else if constexpr (requires { query.data().conflict; }) {
-        writer.insert(query.data());
-    } else if constexpr (requires { query.data().assignments; }) {
-        writer.update(query.data());
-    } else {
-        writer.remove(query.data());
-    }
-    return std::move(writer).take();
+    return detail::render(query, d, nullptr);
 }
 
 }  // namespace relata
