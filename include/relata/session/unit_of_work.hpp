@@ -4,6 +4,7 @@
 /// UPDATEs and DELETEs it needs), writes it through the insert/update/delete query objects,
 /// and records how to undo it in memory when the transaction does not commit.
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -166,13 +167,22 @@ public:
                 }
             }
             insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
-            if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
+            const bool rowid = generate && reads_rowid(db);
+            if (generate && !rowid) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
             const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
             ++stats.inserts;
             if (generate) {
                 if constexpr (generated_key<T>) {
                     std::optional<key_type> key;
-                    db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
+                    if (rowid) {
+                        // The key column is the rowid: no RETURNING (on SQLite, RETURNING opens
+                        // an ephemeral table per statement). A trigger's RAISE(IGNORE) inserts
+                        // no row and leaves last_insert_rowid() as it was.
+                        if (db.execute(query) != 1) throw database_error("INSERT inserted no row", query.sql, "", 0);
+                        key = inserted_rowid(db);
+                    } else {
+                        db.for_each_row(query, [&](const auto& row) { key = read_key(row.cell(0)); });
+                    }
                     if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
                     generated_keys_.push_back(*key);
                     // Into the object at once: rows inserted later in this flush copy it (links).
@@ -545,13 +555,40 @@ public:
     }
 
 private:
-    template <class Row>
-    static key_type read_key(const Row& row) {
+    static key_type read_key(const cell& generated) {
         try {
-            return from_cell<key_type>(row.cell(0));
+            return from_cell<key_type>(generated);
         } catch (const conversion_error& e) {
             throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
         }
+    }
+
+    /// True when generated keys are read with `last_insert_rowid()` instead of `RETURNING`: on
+    /// SQLite, for an integer key column that is the table's rowid (`INTEGER PRIMARY KEY`, as
+    /// create_all declares it). Asked once per registry; PostgreSQL keeps RETURNING.
+    static constexpr bool rowid_connection = requires(const Connection& c) {
+        { c.last_insert_rowid() } -> std::same_as<std::int64_t>;
+        { c.is_rowid_alias(std::string_view(), std::string_view()) } -> std::same_as<bool>;
+    };
+
+    bool reads_rowid(Connection& db) {
+        if constexpr (generated_key<T> && is_plain_integer<key_type> && rowid_connection) {
+            if (!rowid_alias_) {
+                const naming convention = db.sql_dialect().naming;
+                rowid_alias_ = db.is_rowid_alias(table_name_of<T>(convention),
+                                                 column_name_of<T>(convention, primary_key_index<T>));
+            }
+            return *rowid_alias_;
+        } else {
+            (void)db;
+            return false;
+        }
+    }
+
+    // The key of the row just inserted (only where reads_rowid(db)).
+    static key_type inserted_rowid(Connection& db) {
+        if constexpr (rowid_connection) return read_key(db.last_insert_rowid());
+        else throw session_error("no rowid on this connection");  // unreachable: reads_rowid() is false
     }
 
 public:
@@ -730,6 +767,7 @@ private:
     std::map<std::size_t, std::set<value>> deleted_values_;                 // of deletes_, by member, built on demand
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
     std::uint64_t objects_compared_ = 0;
+    std::optional<bool> rowid_alias_;  // reads_rowid(), once asked
 };
 
 }  // namespace relata::detail
