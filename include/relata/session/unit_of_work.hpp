@@ -38,6 +38,7 @@
 #include "relata/session/options.hpp"
 #include "relata/session/registry_base.hpp"
 #include "relata/session/version.hpp"
+#include "relata/session/write_statements.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
 
@@ -146,10 +147,10 @@ public:
                 resolve_links(*e, true, later);
             }
             const bool generate = generated_key<T> && is_default_key(e->object);
-            std::optional<T> versioned = first_version(e->object);
+            std::optional<T> altered;  // the row written, when it is not the object (NULLs for now)
             if (nulled != nulled_.end()) {
-                if (!versioned) versioned = e->object;
-                for (const std::size_t member : nulled->second) clear_member(*versioned, member);
+                altered = e->object;
+                for (const std::size_t member : nulled->second) clear_member(*altered, member);
                 std::erase_if(deferred, [&](std::size_t member) {
                     return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
                 });
@@ -161,15 +162,13 @@ public:
                            !(linked && has_link(*e, member));
                 });
                 if (!deferred.empty()) {
-                    if (!versioned) versioned = e->object;
-                    for (const std::size_t member : deferred) clear_member(*versioned, member);
+                    if (!altered) altered = e->object;
+                    for (const std::size_t member : deferred) clear_member(*altered, member);
                     deferred_rows_.push_back({e, std::move(deferred)});
                 }
             }
-            insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
             const bool rowid = generate && reads_rowid(db);
-            if (generate && !rowid) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
-            const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
+            const rendered_query& query = statements_.insert(d, altered ? *altered : e->object, !generate, generate && !rowid);
             ++stats.inserts;
             if (generate) {
                 if constexpr (generated_key<T>) {
@@ -242,17 +241,8 @@ public:
                 planned.changed = changed_columns(e->object, *e->snapshot);
                 if (planned.changed.empty()) continue;
             }
-            update_data statement = relata::update<T>().data();
-            for (const std::size_t index : planned.changed)
-                if (index != version_index<T>)  // the Session writes the version itself
-                    statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
-            if constexpr (has_version<T>) {
-                T next = *e->snapshot;
-                version_of(next) = next_version(*e->snapshot);
-                statement.assignments.emplace_back(version_index<T>, make_parameter(value_of(next, version_index<T>)));
-            }
-            statement.where = key_condition(*e->snapshot);
-            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            // The Session writes the version itself (the snapshot's + 1).
+            const rendered_query& query = statements_.update(d, e->object, *e->snapshot, planned.changed);
             ++stats.updates;
             check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
         }
@@ -269,9 +259,7 @@ public:
     void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
         const dialect& d = db.sql_dialect();
         for (entry<T>* e : entries) {
-            delete_data statement = relata::remove<T>().data();
-            statement.where = key_condition(*e->snapshot);
-            const rendered_query query = to_sql(delete_query<T>(std::move(statement)), d);
+            const rendered_query& query = statements_.remove(d, *e->snapshot);
             ++stats.deletes;
             check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
         }
@@ -594,19 +582,7 @@ private:
 public:
     /// `"id" = ?` for the key of `object`; `"a" = ? AND "b" = ?` for a composite key; with
     /// `AND "version" = ?` for a model with a version column.
-    static node_ptr key_condition(const T& object) {
-        node_ptr condition = [&]<std::size_t... I>(std::index_sequence<I...>) {
-            const node_ptr parts[] = {make_node(
-                node_kind::binary,
-                {column_node<T, primary_key_indexes<T>[I]>(), make_parameter(value_of(object, primary_key_indexes<T>[I]))},
-                "=")...};
-            node_ptr all = parts[0];
-            for (std::size_t i = 1; i < sizeof...(I); ++i) all = make_logical(node_kind::logical_and, all, parts[i]);
-            return all;
-        }(std::make_index_sequence<primary_key_size<T>>{});
-        if constexpr (has_version<T>) condition = make_logical(node_kind::logical_and, condition, version_equals(object));
-        return condition;
-    }
+    static node_ptr key_condition(const T& object) { return write_statements<T>::key_condition(object); }
 
     /// The row an INSERT writes for `object` when it differs: a version of 0 is written as 1.
     static std::optional<T> first_version(const T& object) {
@@ -621,13 +597,7 @@ public:
     }
 
 private:
-    static value value_of(const T& object, std::size_t index) {
-        value result;
-        for_each_field<T>([&](auto i) {
-            if (i.value == index) result = member_value<T, i.value>(object);
-        });
-        return result;
-    }
+    static value value_of(const T& object, std::size_t index) { return write_statements<T>::value_of(object, index); }
 
     // ON DELETE CASCADE removed the row: the object is deleted, as if removed and flushed.
     void mark_deleted_by_database(entry<T>& e, std::vector<std::function<void()>>& undo) {
@@ -768,6 +738,7 @@ private:
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
     std::uint64_t objects_compared_ = 0;
     std::optional<bool> rowid_alias_;  // reads_rowid(), once asked
+    write_statements<T> statements_;   // the INSERT/UPDATE/DELETE texts, rendered once per shape
 };
 
 }  // namespace relata::detail
