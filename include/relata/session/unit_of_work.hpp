@@ -296,6 +296,15 @@ public:
         }
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
+        // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
+        // undone in reverse order, as one entry per row would be): no allocation per row.
+        struct inserted_row {
+            entry<T>* e;
+            key_type key;
+            std::int64_t old_version;
+        };
+        std::vector<inserted_row> inserted;
+        inserted.reserve(inserts_.size());
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
             set_primary_key(e->object, generated_keys_[i]);
@@ -309,27 +318,43 @@ public:
             identity_[generated_keys_[i]] = e;
             // The generated key stays in the object: objects that copied it (foreign keys) stay
             // right, and the retry inserts it explicitly.
-            undo.emplace_back([this, e, key = generated_keys_[i], old_version] {
-                if (e->state == object_state::detached) return;
-                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
-                else (void)old_version;
-                unmap(*e, key);
-                e->snapshot.reset();
-                e->state = object_state::pending;
-                e->remove_requested = false;
-                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-                pending_.insert(at, e);
+            inserted.push_back({e, generated_keys_[i], old_version});
+        }
+        if (!inserted.empty()) {
+            undo.emplace_back([this, inserted = std::move(inserted)] {
+                for (auto row = inserted.rbegin(); row != inserted.rend(); ++row) {
+                    entry<T>* e = row->e;
+                    if (e->state == object_state::detached) continue;
+                    if constexpr (has_version<T>)
+                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+                    unmap(*e, row->key);
+                    e->snapshot.reset();
+                    e->state = object_state::pending;
+                    e->remove_requested = false;
+                    const auto at = std::lower_bound(pending_.begin(), pending_.end(), e, [](const entry<T>* a, const entry<T>* b) {
+                        return a->sequence < b->sequence;
+                    });
+                    pending_.insert(at, e);
+                }
             });
         }
         pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                       [&](entry<T>* e) { return e->state != object_state::pending; }),
                        pending_.end());
+        struct updated_row {
+            entry<T>* e;
+            T old_snapshot;
+            key_type old_key;
+            key_type new_key;
+            std::int64_t old_version;
+        };
+        std::vector<updated_row> updated;
+        updated.reserve(updates_.size());
         for (const planned_update& planned : updates_) {
             entry<T>* e = planned.e;
-            T old_snapshot = *e->snapshot;
-            const key_type old_key = primary_key_of(old_snapshot);
+            const key_type old_key = primary_key_of(*e->snapshot);
             const key_type new_key = primary_key_of(e->object);
+            T old_snapshot = std::move(*e->snapshot);  // replaced below
             std::int64_t old_version = 0;
             if constexpr (has_version<T>) {
                 old_version = static_cast<std::int64_t>(version_of(e->object));
@@ -340,15 +365,21 @@ public:
                 unmap(*e, old_key);
                 identity_[new_key] = e;
             }
-            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key, old_version] {
-                if (e->state == object_state::detached) return;
-                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
-                else (void)old_version;
-                if (!(old_key == new_key)) {
-                    unmap(*e, new_key);
-                    identity_[old_key] = e;
+            updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
+        }
+        if (!updated.empty()) {
+            undo.emplace_back([this, updated = std::move(updated)] {
+                for (auto row = updated.rbegin(); row != updated.rend(); ++row) {
+                    entry<T>* e = row->e;
+                    if (e->state == object_state::detached) continue;
+                    if constexpr (has_version<T>)
+                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+                    if (!(row->old_key == row->new_key)) {
+                        unmap(*e, row->new_key);
+                        identity_[row->old_key] = e;
+                    }
+                    e->snapshot = row->old_snapshot;
                 }
-                e->snapshot = old_snapshot;
             });
         }
         for (entry<T>* e : deletes_) {

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
-#include <span>
+#include <tuple>
 #include <utility>
 #include <vector>
 
