@@ -54,10 +54,14 @@ public:
         for_each_field<T>([&](auto i) {
             if (!with_key && i.value == primary_key_index<T>) return;
             parameters.push_back(member_value<T, i.value>(row));
-            if constexpr (has_version<T> && i.value == version_index<T>) {
-                if (version_of(row) == 0) parameters.back() = version_value(1);
-            }
         });
+        if constexpr (has_version<T>) {
+            if (version_of(row) == 0) {
+                std::size_t position = version_index<T>;
+                if (!with_key && primary_key_index<T> < version_index<T>) --position;
+                parameters[position] = version_value(1);
+            }
+        }
         return *statement;
     }
 
