@@ -4,6 +4,7 @@
 /// UPDATEs and DELETEs it needs), writes it through the insert/update/delete query objects,
 /// and records how to undo it in memory when the transaction does not commit.
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,6 +39,7 @@
 #include "relata/session/options.hpp"
 #include "relata/session/registry_base.hpp"
 #include "relata/session/version.hpp"
+#include "relata/session/write_statements.hpp"
 #include "relata/sql/render.hpp"
 #include "relata/types.hpp"
 
@@ -157,10 +159,10 @@ public:
                 resolve_links(*e, true, later);
             }
             const bool generate = generated_key<T> && is_default_key(e->object);
-            std::optional<T> versioned = first_version(e->object);
+            std::optional<T> altered;  // the row written, when it is not the object (NULLs for now)
             if (nulled != nulled_.end()) {
-                if (!versioned) versioned = e->object;
-                for (const std::size_t member : nulled->second) clear_member(*versioned, member);
+                altered = e->object;
+                for (const std::size_t member : nulled->second) clear_member(*altered, member);
                 std::erase_if(deferred, [&](std::size_t member) {
                     return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
                 });
@@ -172,19 +174,26 @@ public:
                            !(linked && has_link(*e, member));
                 });
                 if (!deferred.empty()) {
-                    if (!versioned) versioned = e->object;
-                    for (const std::size_t member : deferred) clear_member(*versioned, member);
+                    if (!altered) altered = e->object;
+                    for (const std::size_t member : deferred) clear_member(*altered, member);
                     deferred_rows_.push_back({e, std::move(deferred)});
                 }
             }
-            insert_data statement = relata::insert(versioned ? *versioned : e->object).data();
-            if (generate) statement.returning = {{column_node<T, primary_key_index<T>>(), {}}};
-            const rendered_query query = to_sql(insert_query<T>(std::move(statement)), d);
+            const bool rowid = generate && reads_rowid(db);
+            const rendered_query& query = statements_.insert(d, altered ? *altered : e->object, !generate, generate && !rowid);
             ++stats.inserts;
             if (generate) {
                 if constexpr (generated_key<T>) {
                     std::optional<key_type> key;
-                    db.for_each_row(query, [&](const auto& row) { key = read_key(row); });
+                    if (rowid) {
+                        // The key column is the rowid: no RETURNING (on SQLite, RETURNING opens
+                        // an ephemeral table per statement). A trigger's RAISE(IGNORE) inserts
+                        // no row and leaves last_insert_rowid() as it was.
+                        if (db.execute(query) != 1) throw database_error("INSERT inserted no row", query.sql, "", 0);
+                        key = inserted_rowid(db);
+                    } else {
+                        db.for_each_row(query, [&](const auto& row) { key = read_key(row.cell(0)); });
+                    }
                     if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
                     generated_keys_.push_back(*key);
                     // Into the object at once: rows inserted later in this flush copy it (links).
@@ -244,17 +253,8 @@ public:
                 planned.changed = changed_columns(e->object, *e->snapshot);
                 if (planned.changed.empty()) continue;
             }
-            update_data statement = relata::update<T>().data();
-            for (const std::size_t index : planned.changed)
-                if (index != version_index<T>)  // the Session writes the version itself
-                    statement.assignments.emplace_back(index, make_parameter(value_of(e->object, index)));
-            if constexpr (has_version<T>) {
-                T next = *e->snapshot;
-                version_of(next) = next_version(*e->snapshot);
-                statement.assignments.emplace_back(version_index<T>, make_parameter(value_of(next, version_index<T>)));
-            }
-            statement.where = key_condition(*e->snapshot);
-            const rendered_query query = to_sql(update_query<T>(std::move(statement)), d);
+            // The Session writes the version itself (the snapshot's + 1).
+            const rendered_query& query = statements_.update(d, e->object, *e->snapshot, planned.changed);
             ++stats.updates;
             check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
         }
@@ -271,9 +271,7 @@ public:
     void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
         const dialect& d = db.sql_dialect();
         for (entry<T>* e : entries) {
-            delete_data statement = relata::remove<T>().data();
-            statement.where = key_condition(*e->snapshot);
-            const rendered_query query = to_sql(delete_query<T>(std::move(statement)), d);
+            const rendered_query& query = statements_.remove(d, *e->snapshot);
             ++stats.deletes;
             check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
         }
@@ -310,6 +308,15 @@ public:
         }
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
+        // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
+        // undone in reverse order, as one entry per row would be): no allocation per row.
+        struct inserted_row {
+            entry<T>* e;
+            key_type key;
+            std::int64_t old_version;
+        };
+        std::vector<inserted_row> inserted;
+        inserted.reserve(inserts_.size());
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
             set_primary_key(e->object, generated_keys_[i]);
@@ -323,27 +330,43 @@ public:
             identity_[generated_keys_[i]] = e;
             // The generated key stays in the object: objects that copied it (foreign keys) stay
             // right, and the retry inserts it explicitly.
-            undo.emplace_back([this, e, key = generated_keys_[i], old_version] {
-                if (e->state == object_state::detached) return;
-                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
-                else (void)old_version;
-                unmap(*e, key);
-                e->snapshot.reset();
-                e->state = object_state::pending;
-                e->remove_requested = false;
-                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-                pending_.insert(at, e);
+            inserted.push_back({e, generated_keys_[i], old_version});
+        }
+        if (!inserted.empty()) {
+            undo.emplace_back([this, inserted = std::move(inserted)] {
+                for (auto row = inserted.rbegin(); row != inserted.rend(); ++row) {
+                    entry<T>* e = row->e;
+                    if (e->state == object_state::detached) continue;
+                    if constexpr (has_version<T>)
+                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+                    unmap(*e, row->key);
+                    e->snapshot.reset();
+                    e->state = object_state::pending;
+                    e->remove_requested = false;
+                    const auto at = std::lower_bound(pending_.begin(), pending_.end(), e, [](const entry<T>* a, const entry<T>* b) {
+                        return a->sequence < b->sequence;
+                    });
+                    pending_.insert(at, e);
+                }
             });
         }
         pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                       [&](entry<T>* e) { return e->state != object_state::pending; }),
                        pending_.end());
+        struct updated_row {
+            entry<T>* e;
+            T old_snapshot;
+            key_type old_key;
+            key_type new_key;
+            std::int64_t old_version;
+        };
+        std::vector<updated_row> updated;
+        updated.reserve(updates_.size());
         for (const planned_update& planned : updates_) {
             entry<T>* e = planned.e;
-            T old_snapshot = *e->snapshot;
-            const key_type old_key = primary_key_of(old_snapshot);
+            const key_type old_key = primary_key_of(*e->snapshot);
             const key_type new_key = primary_key_of(e->object);
+            T old_snapshot = std::move(*e->snapshot);  // replaced below
             std::int64_t old_version = 0;
             if constexpr (has_version<T>) {
                 old_version = static_cast<std::int64_t>(version_of(e->object));
@@ -354,15 +377,21 @@ public:
                 unmap(*e, old_key);
                 identity_[new_key] = e;
             }
-            undo.emplace_back([this, e, old_snapshot = std::move(old_snapshot), old_key, new_key, old_version] {
-                if (e->state == object_state::detached) return;
-                if constexpr (has_version<T>) version_of(e->object) = static_cast<field_type<T, version_index<T>>>(old_version);
-                else (void)old_version;
-                if (!(old_key == new_key)) {
-                    unmap(*e, new_key);
-                    identity_[old_key] = e;
+            updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
+        }
+        if (!updated.empty()) {
+            undo.emplace_back([this, updated = std::move(updated)] {
+                for (auto row = updated.rbegin(); row != updated.rend(); ++row) {
+                    entry<T>* e = row->e;
+                    if (e->state == object_state::detached) continue;
+                    if constexpr (has_version<T>)
+                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+                    if (!(row->old_key == row->new_key)) {
+                        unmap(*e, row->new_key);
+                        identity_[row->old_key] = e;
+                    }
+                    e->snapshot = row->old_snapshot;
                 }
-                e->snapshot = old_snapshot;
             });
         }
         for (entry<T>* e : deletes_) {
@@ -557,31 +586,46 @@ public:
     }
 
 private:
-    template <class Row>
-    static key_type read_key(const Row& row) {
+    static key_type read_key(const cell& generated) {
         try {
-            return from_cell<key_type>(row.cell(0));
+            return from_cell<key_type>(generated);
         } catch (const conversion_error& e) {
             throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
         }
     }
 
+    /// True when generated keys are read with `last_insert_rowid()` instead of `RETURNING`: on
+    /// SQLite, for an integer key column that is the table's rowid (`INTEGER PRIMARY KEY`, as
+    /// create_all declares it). Asked once per registry; PostgreSQL keeps RETURNING.
+    static constexpr bool rowid_connection = requires(const Connection& c) {
+        { c.last_insert_rowid() } -> std::same_as<std::int64_t>;
+        { c.is_rowid_alias(std::string_view(), std::string_view()) } -> std::same_as<bool>;
+    };
+
+    bool reads_rowid(Connection& db) {
+        if constexpr (generated_key<T> && is_plain_integer<key_type> && rowid_connection) {
+            if (!rowid_alias_) {
+                const naming convention = db.sql_dialect().naming;
+                rowid_alias_ = db.is_rowid_alias(table_name_of<T>(convention),
+                                                 column_name_of<T>(convention, primary_key_index<T>));
+            }
+            return *rowid_alias_;
+        } else {
+            (void)db;
+            return false;
+        }
+    }
+
+    // The key of the row just inserted (only where reads_rowid(db)).
+    static key_type inserted_rowid(Connection& db) {
+        if constexpr (rowid_connection) return read_key(db.last_insert_rowid());
+        else throw session_error("no rowid on this connection");  // unreachable: reads_rowid() is false
+    }
+
 public:
     /// `"id" = ?` for the key of `object`; `"a" = ? AND "b" = ?` for a composite key; with
     /// `AND "version" = ?` for a model with a version column.
-    static node_ptr key_condition(const T& object) {
-        node_ptr condition = [&]<std::size_t... I>(std::index_sequence<I...>) {
-            const node_ptr parts[] = {make_node(
-                node_kind::binary,
-                {column_node<T, primary_key_indexes<T>[I]>(), make_parameter(value_of(object, primary_key_indexes<T>[I]))},
-                "=")...};
-            node_ptr all = parts[0];
-            for (std::size_t i = 1; i < sizeof...(I); ++i) all = make_logical(node_kind::logical_and, all, parts[i]);
-            return all;
-        }(std::make_index_sequence<primary_key_size<T>>{});
-        if constexpr (has_version<T>) condition = make_logical(node_kind::logical_and, condition, version_equals(object));
-        return condition;
-    }
+    static node_ptr key_condition(const T& object) { return write_statements<T>::key_condition(object); }
 
     /// The row an INSERT writes for `object` when it differs: a version of 0 is written as 1.
     static std::optional<T> first_version(const T& object) {
@@ -596,13 +640,7 @@ public:
     }
 
 private:
-    static value value_of(const T& object, std::size_t index) {
-        value result;
-        for_each_field<T>([&](auto i) {
-            if (i.value == index) result = member_value<T, i.value>(object);
-        });
-        return result;
-    }
+    static value value_of(const T& object, std::size_t index) { return write_statements<T>::value_of(object, index); }
 
     // ON DELETE CASCADE removed the row: the object is deleted, as if removed and flushed.
     void mark_deleted_by_database(entry<T>& e, std::vector<std::function<void()>>& undo) {
@@ -742,6 +780,8 @@ private:
     std::map<std::size_t, std::set<value>> deleted_values_;                 // of deletes_, by member, built on demand
     std::unordered_map<const entry<T>*, std::vector<parent_link<T>>> links_;
     std::uint64_t objects_compared_ = 0;
+    std::optional<bool> rowid_alias_;  // reads_rowid(), once asked
+    write_statements<T> statements_;   // the INSERT/UPDATE/DELETE texts, rendered once per shape
 };
 
 }  // namespace relata::detail

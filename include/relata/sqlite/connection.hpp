@@ -244,6 +244,42 @@ public:
         return cache_.statistics();
     }
 
+    /// The rowid of the row the most recent successful INSERT on this connection wrote
+    /// (`sqlite3_last_insert_rowid`; 0 before any). An INSERT that fails or inserts no row, or
+    /// one run by a trigger once the trigger has finished, leaves it unchanged. The Session
+    /// reads generated keys this way where the key column is the rowid (see `is_rowid_alias`).
+    [[nodiscard]] std::int64_t last_insert_rowid() const noexcept {
+        return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.get()));
+    }
+
+    /// True when `column` of `table` is an alias of the table's rowid, so that
+    /// `last_insert_rowid()` is the column's value in the row an INSERT wrote: the table's only
+    /// PRIMARY KEY column, declared `INTEGER`, in a rowid table (no automatic primary-key index:
+    /// not WITHOUT ROWID, not the `INTEGER PRIMARY KEY DESC` quirk). Reads the schema through
+    /// `sqlite3_table_column_metadata` and `pragma_index_list` (since SQLite 3.16), not counted
+    /// in `statement_count()` and not logged. https://sqlite.org/lang_createtable.html#rowid
+    /// @return false also when the table or column does not exist.
+    [[nodiscard]] bool is_rowid_alias(std::string_view table, std::string_view column) const {
+        const std::string table_name(table);
+        const std::string column_name(column);
+        const char* declared = nullptr;
+        const char* collation = nullptr;
+        int not_null = 0;
+        int primary_key = 0;
+        int autoincrement = 0;
+        if (sqlite3_table_column_metadata(db_.get(), nullptr, table_name.c_str(), column_name.c_str(), &declared,
+                                          &collation, &not_null, &primary_key, &autoincrement) != SQLITE_OK)
+            return false;
+        if (primary_key == 0 || declared == nullptr || sqlite3_stricmp(declared, "INTEGER") != 0) return false;
+        sqlite3_stmt* raw = nullptr;
+        constexpr std::string_view sql = "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'";
+        if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+            return false;
+        const detail::statement_handle statement(raw);
+        sqlite3_bind_text64(raw, 1, table_name.data(), table_name.size(), SQLITE_STATIC, SQLITE_UTF8);
+        return sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_int64(raw, 0) == 0;
+    }
+
     /// The raw handle, for SQLite features relata does not wrap. Do not close it.
     [[nodiscard]] sqlite3* native_handle() const noexcept { return db_.get(); }
 
