@@ -8,7 +8,7 @@
 /// std::vector<Post> posts = relata::all(db, relata::select<Post>().where(p.votes > 10));
 /// std::optional<std::int64_t> best = relata::one(db, relata::select(relata::max(p.votes)));
 /// std::int64_t changed = relata::execute(db, relata::update<Post>().set(p.votes, 0));
-/// relata::insert_all(db, posts);   // multi-row INSERTs, chunked under the parameter limit
+/// relata::insert_all(db, posts);   // PostgreSQL: COPY; SQLite: multi-row INSERTs under the parameter limit
 /// @endcode
 
 #include <algorithm>
@@ -149,19 +149,24 @@ std::int64_t execute(Connection& db, const Q& query) {
     return db.execute(to_sql(query, db.sql_dialect()));
 }
 
-/// Inserts every object of `objects` with multi-row INSERT statements, as few as the engine's
-/// bound-parameter limit allows (SQLite: `SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default;
-/// PostgreSQL: 65,535), all in one transaction (a SAVEPOINT inside an open one): either every
-/// row is inserted or none. Objects whose generated key is 0 get a key from the database (not
-/// written back into the objects: the order of generated keys is not something either engine
-/// promises for a multi-row INSERT); the others are inserted with their key.
+/// Inserts every object of `objects`, all in one transaction (a SAVEPOINT inside an open one):
+/// either every row is inserted or none. PostgreSQL: one `COPY ... FROM STDIN (FORMAT binary)`
+/// per group (objects with their key, objects without), each value in its column's binary form
+/// (see `relata::postgres::connection::copy_rows`); multi-row INSERTs for a table with an
+/// array column. SQLite: multi-row INSERT statements, as few as the bound-parameter limit
+/// allows (`SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default). Objects whose generated key is
+/// 0 get a key from the database (not written back into the objects: the order of generated
+/// keys is not something either engine promises for a multi-row INSERT); the others are
+/// inserted with their key.
 /// @code
 /// relata::insert_all(db, posts);
-/// // INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
+/// // SQLite:     INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
+/// // PostgreSQL: COPY "post" ("author_id", "title", "votes") FROM STDIN (FORMAT binary)
 /// @endcode
 /// @return the number of rows inserted.
-/// @throws relata::database_error (e.g. a constraint_violation: nothing was inserted),
-/// relata::mapping_error.
+/// @throws relata::database_error with the failed statement (the INSERT or the COPY) and, on
+/// PostgreSQL, its SQLSTATE (e.g. a constraint_violation: nothing was inserted);
+/// relata::mapping_error; exceptions from a value_traits conversion propagate (nothing inserted).
 template <connection Connection, std::ranges::input_range Range>
 std::int64_t insert_all(Connection& db, const Range& objects) {
     using T = std::remove_cvref_t<std::ranges::range_value_t<Range>>;

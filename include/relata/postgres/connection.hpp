@@ -335,7 +335,8 @@ public:
     /// ignored) with one `COPY "table" ("c1", ...) FROM STDIN (FORMAT binary)`; `fill(i, row)`
     /// appends row i's values, one per column, to `row`. Each value is sent in the binary form
     /// of its column's type, which the server reports for `INSERT INTO "table" ("c1", ...)
-    /// VALUES ($1, ...)` (prepared once and cached). relata::insert_all calls this for large
+    /// VALUES ($1, ...)` (the unnamed statement, prepared and described: two round trips
+    /// before the COPY, so that DDL since the last call is seen). relata::insert_all calls this for large
     /// batches. The COPY is one statement: on an error no row is inserted.
     /// @return the number of rows inserted; std::nullopt, having sent nothing, when a column's
     /// type has no binary COPY encoding in relata (arrays, types relata does not decode).
@@ -348,9 +349,17 @@ public:
         probe.rows.emplace_back(shape.columns.size());
         relata::detail::sql_writer writer(sql_dialect());
         writer.insert(probe);
-        const std::vector<Oid> types = prepared(std::move(writer).take().sql).parameter_types;
-        for (const Oid type : types)
-            if (!detail::copy_supported(type)) return std::nullopt;
+        // Described afresh each time (the unnamed statement, not the cache): a COPY needs the
+        // table's current types, which DDL may have changed since a cached statement was prepared.
+        const std::string insert = std::move(writer).take().sql;
+        check(detail::result_handle(PQprepare(conn_.get(), "", insert.c_str(), 0, nullptr)), insert);
+        const detail::result_handle description(PQdescribePrepared(conn_.get(), ""));
+        check(description, insert);
+        std::vector<Oid> types(static_cast<std::size_t>(PQnparams(description.get())));
+        for (std::size_t i = 0; i < types.size(); ++i) {
+            types[i] = types_.resolve(conn_.get(), PQparamtype(description.get(), static_cast<int>(i)));
+            if (!detail::copy_supported(types[i])) return std::nullopt;
+        }
         std::string sql = "COPY ";
         sql_dialect().append_identifier(sql, shape.target->model->table_name(sql_dialect().naming));
         for (std::size_t i = 0; i < shape.columns.size(); ++i) {
