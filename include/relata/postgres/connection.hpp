@@ -76,7 +76,9 @@ inline std::string trimmed(const char* text) {
 /// Builds the exception for a failed statement: SQLSTATE class 23 becomes
 /// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, class 08 or a lost
 /// connection relata::connection_error. `result` may be null (libpq could not even send).
-[[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql) {
+/// `context` starts the message (e.g. which of many executions failed).
+[[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql,
+                                     std::string_view context = {}) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const char* detail_text = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
@@ -85,7 +87,8 @@ inline std::string trimmed(const char* text) {
     std::string text = primary ? std::string(primary) : trimmed(result ? PQresultErrorMessage(result) : nullptr);
     if (text.empty()) text = trimmed(conn ? PQerrorMessage(conn) : nullptr);
     if (text.empty()) text = "unknown error";
-    std::string message = fmt::format("PostgreSQL error{}{}: {}", sqlstate.empty() ? "" : " ", sqlstate, text);
+    std::string message =
+        fmt::format("{}PostgreSQL error{}{}: {}", context, sqlstate.empty() ? "" : " ", sqlstate, text);
     // DETAIL ("Key (code)=(a) already exists.") and HINT ("No function matches ... add explicit
     // type casts.") often say more than the primary message; each is cut to 500 characters.
     if (detail_text) message += fmt::format("; DETAIL: {}", relata::detail::excerpt(trimmed(detail_text), 500));
@@ -103,6 +106,8 @@ inline std::string trimmed(const char* text) {
     if (sqlstate == "40001" || sqlstate == "40P01") throw transaction_conflict(message, std::string(sql), sqlstate, 0);
     throw database_error(message, std::string(sql), sqlstate, 0);
 }
+
+struct pipeline_access;  // relata/postgres/pipeline.hpp
 
 /// Holds the notice callback at a stable address for libpq (connections move).
 struct notice_sink {
@@ -437,6 +442,7 @@ public:
 private:
     friend connection_base;  // reads cache_
     friend class cursor;     // relata/postgres/cursor.hpp: single-row mode for relata::stream
+    friend struct detail::pipeline_access;  // relata/postgres/pipeline.hpp: execute_pipelined
 
     // Why a cached statement must be prepared again before its next use.
     enum class staleness {
