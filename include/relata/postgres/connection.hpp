@@ -350,6 +350,7 @@ public:
     /// cannot be stored in its column's type; exceptions from `fill` propagate.
     template <class Fill>
     std::optional<std::int64_t> copy_rows(const relata::detail::insert_data& shape, std::size_t rows, Fill&& fill) {
+        check_not_streaming("insert_all()");
         relata::detail::insert_data probe{shape.target, shape.columns, {}, {}, {}};
         probe.rows.emplace_back(shape.columns.size());
         relata::detail::sql_writer writer(sql_dialect());

@@ -41,6 +41,7 @@ namespace detail {
 struct pipeline_access {
     static PGconn* handle(connection& db) noexcept { return db.conn_.get(); }
     static std::pair<std::string, std::vector<Oid>> prepare(connection& db, const std::string& sql) {
+        db.check_not_streaming("execute_pipelined()");
         const connection::prepared_statement& statement = db.prepared(sql);
         return {statement.name, statement.parameter_types};
     }
