@@ -8,10 +8,11 @@
 /// std::vector<Post> posts = relata::all(db, relata::select<Post>().where(p.votes > 10));
 /// std::optional<std::int64_t> best = relata::one(db, relata::select(relata::max(p.votes)));
 /// std::int64_t changed = relata::execute(db, relata::update<Post>().set(p.votes, 0));
-/// relata::insert_all(db, posts);   // multi-row INSERTs, chunked under the parameter limit
+/// relata::insert_all(db, posts);   // PostgreSQL: COPY; SQLite: multi-row INSERTs under the parameter limit
 /// @endcode
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,6 +51,35 @@ template <class Connection>
 std::size_t parameter_limit(const Connection& db) {
     if constexpr (requires { db.max_parameters(); }) return db.max_parameters();
     else return db.sql_dialect().engine == engine::postgresql ? 65535 : 32766;
+}
+
+/// What `copy_rows` calls for each row (see relata::postgres::connection::copy_rows).
+struct row_filler {
+    void operator()(std::size_t, std::vector<value>&) const {}
+};
+
+/// A connection that can insert a batch with COPY (PostgreSQL).
+template <class Connection>
+concept copy_connection = requires(Connection& db, const insert_data& shape) {
+    { db.copy_rows(shape, std::size_t{}, row_filler{}) } -> std::same_as<std::optional<std::int64_t>>;
+};
+
+/// From this many rows on insert_all uses COPY where the connection has it (PostgreSQL). Below,
+/// one multi-row INSERT is faster: COPY costs 3 more round trips (describe the table's types,
+/// then COPY and its data). Measured inside a transaction: 1 row 0.15 ms INSERT vs 0.20 ms COPY,
+/// 30 rows 0.28 vs 0.25-0.27, 100 rows 0.47 vs 0.35, 10,000 rows 161 vs 21-31 ms.
+inline constexpr std::size_t copy_threshold = 32;
+
+/// Appends the values of `object`'s `columns` (ascending field indexes) to `row`.
+template <model T>
+void append_values(std::vector<value>& row, const T& object, const std::vector<std::size_t>& columns) {
+    std::size_t next = 0;
+    for_each_field<T>([&](auto i) {
+        if (next < columns.size() && columns[next] == i.value) {
+            row.push_back(member_value<T, i.value>(object));
+            ++next;
+        }
+    });
 }
 
 }  // namespace detail
@@ -125,19 +155,25 @@ std::int64_t execute(Connection& db, const Q& query) {
     return db.execute(to_sql(query, db.sql_dialect()));
 }
 
-/// Inserts every object of `objects` with multi-row INSERT statements, as few as the engine's
-/// bound-parameter limit allows (SQLite: `SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default;
-/// PostgreSQL: 65,535), all in one transaction (a SAVEPOINT inside an open one): either every
-/// row is inserted or none. Objects whose generated key is 0 get a key from the database (not
-/// written back into the objects: the order of generated keys is not something either engine
-/// promises for a multi-row INSERT); the others are inserted with their key.
+/// Inserts every object of `objects`, all in one transaction (a SAVEPOINT inside an open one):
+/// either every row is inserted or none. PostgreSQL: one `COPY ... FROM STDIN (FORMAT binary)`
+/// per group (objects with their key, objects without) of 32 rows or more (fewer: one
+/// multi-row INSERT, which is faster there), each value in its column's binary form
+/// (see `relata::postgres::connection::copy_rows`); multi-row INSERTs for a table with an
+/// array column. SQLite: multi-row INSERT statements, as few as the bound-parameter limit
+/// allows (`SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default). Objects whose generated key is
+/// 0 get a key from the database (not written back into the objects: the order of generated
+/// keys is not something either engine promises for a multi-row INSERT); the others are
+/// inserted with their key.
 /// @code
 /// relata::insert_all(db, posts);
-/// // INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
+/// // SQLite:     INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
+/// // PostgreSQL: COPY "post" ("author_id", "title", "votes") FROM STDIN (FORMAT binary)
 /// @endcode
 /// @return the number of rows inserted.
-/// @throws relata::database_error (e.g. a constraint_violation: nothing was inserted),
-/// relata::mapping_error.
+/// @throws relata::database_error with the failed statement (the INSERT or the COPY) and, on
+/// PostgreSQL, its SQLSTATE (e.g. a constraint_violation: nothing was inserted);
+/// relata::mapping_error; exceptions from a value_traits conversion propagate (nothing inserted).
 template <connection Connection, std::ranges::input_range Range>
 std::int64_t insert_all(Connection& db, const Range& objects) {
     using T = std::remove_cvref_t<std::ranges::range_value_t<Range>>;
@@ -155,6 +191,21 @@ std::int64_t insert_all(Connection& db, const Range& objects) {
         if (group.empty()) continue;
         const std::vector<std::size_t> columns = detail::insert_columns<T>(key);
         // A model with only a generated key has no columns to bind: one DEFAULT VALUES per row.
+        if constexpr (detail::copy_connection<Connection>) {
+            if (!columns.empty() && group.size() >= detail::copy_threshold) {
+                detail::insert_data shape;
+                shape.target = &detail::source_info_of<T>;
+                shape.columns = columns;
+                const std::optional<std::int64_t> copied =
+                    db.copy_rows(shape, group.size(), [&](std::size_t i, std::vector<value>& row) {
+                        detail::append_values(row, *group[i], columns);
+                    });
+                if (copied) {
+                    inserted += *copied;
+                    continue;
+                }
+            }
+        }
         const std::size_t per_statement = columns.empty() ? 1 : std::max<std::size_t>(1, limit / columns.size());
         for (std::size_t start = 0; start < group.size(); start += per_statement) {
             detail::insert_data data;

@@ -5,3 +5,4 @@
 
 #include "relata/postgres/connection.hpp"
 #include "relata/postgres/cursor.hpp"
+#include "relata/postgres/pipeline.hpp"

@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include "relata/detail/statement_cache.hpp"
 #include "relata/error.hpp"
 #include "relata/postgres/binary.hpp"
+#include "relata/postgres/copy.hpp"
 #include "relata/postgres/type_cache.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
@@ -74,7 +76,9 @@ inline std::string trimmed(const char* text) {
 /// Builds the exception for a failed statement: SQLSTATE class 23 becomes
 /// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, class 08 or a lost
 /// connection relata::connection_error. `result` may be null (libpq could not even send).
-[[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql) {
+/// `context` starts the message (e.g. which of many executions failed).
+[[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql,
+                                     std::string_view context = {}) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const char* detail_text = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
@@ -83,7 +87,8 @@ inline std::string trimmed(const char* text) {
     std::string text = primary ? std::string(primary) : trimmed(result ? PQresultErrorMessage(result) : nullptr);
     if (text.empty()) text = trimmed(conn ? PQerrorMessage(conn) : nullptr);
     if (text.empty()) text = "unknown error";
-    std::string message = fmt::format("PostgreSQL error{}{}: {}", sqlstate.empty() ? "" : " ", sqlstate, text);
+    std::string message =
+        fmt::format("{}PostgreSQL error{}{}: {}", context, sqlstate.empty() ? "" : " ", sqlstate, text);
     // DETAIL ("Key (code)=(a) already exists.") and HINT ("No function matches ... add explicit
     // type casts.") often say more than the primary message; each is cut to 500 characters.
     if (detail_text) message += fmt::format("; DETAIL: {}", relata::detail::excerpt(trimmed(detail_text), 500));
@@ -101,6 +106,8 @@ inline std::string trimmed(const char* text) {
     if (sqlstate == "40001" || sqlstate == "40P01") throw transaction_conflict(message, std::string(sql), sqlstate, 0);
     throw database_error(message, std::string(sql), sqlstate, 0);
 }
+
+struct pipeline_access;  // relata/postgres/pipeline.hpp
 
 /// Holds the notice callback at a stable address for libpq (connections move).
 struct notice_sink {
@@ -329,6 +336,49 @@ public:
     /// @throws relata::database_error.
     void execute_script(std::string_view sql) { (void)simple(sql); }
 
+    /// Inserts `rows` rows into the columns `shape.columns` of `shape.target` (its `rows` are
+    /// ignored) with one `COPY "table" ("c1", ...) FROM STDIN (FORMAT binary)`; `fill(i, row)`
+    /// appends row i's values, one per column, to `row`. Each value is sent in the binary form
+    /// of its column's type, which the server reports for `INSERT INTO "table" ("c1", ...)
+    /// VALUES ($1, ...)` (the unnamed statement, prepared and described: two round trips
+    /// before the COPY, so that DDL since the last call is seen). relata::insert_all calls this for large
+    /// batches. The COPY is one statement: on an error no row is inserted.
+    /// @return the number of rows inserted; std::nullopt, having sent nothing, when a column's
+    /// type has no binary COPY encoding in relata (arrays, types relata does not decode).
+    /// @throws relata::database_error (a constraint_violation for a unique or NOT NULL
+    /// violation) with the COPY statement and SQLSTATE; relata::mapping_error when a value
+    /// cannot be stored in its column's type; exceptions from `fill` propagate.
+    template <class Fill>
+    std::optional<std::int64_t> copy_rows(const relata::detail::insert_data& shape, std::size_t rows, Fill&& fill) {
+        check_not_streaming("insert_all()");
+        relata::detail::insert_data probe{shape.target, shape.columns, {}, {}, {}};
+        probe.rows.emplace_back(shape.columns.size());
+        relata::detail::sql_writer writer(sql_dialect());
+        writer.insert(probe);
+        // Described afresh each time (the unnamed statement, not the cache): a COPY needs the
+        // table's current types, which DDL may have changed since a cached statement was prepared.
+        const std::string insert = std::move(writer).take().sql;
+        check(detail::result_handle(PQprepare(conn_.get(), "", insert.c_str(), 0, nullptr)), insert);
+        const detail::result_handle description(PQdescribePrepared(conn_.get(), ""));
+        check(description, insert);
+        std::vector<Oid> types(static_cast<std::size_t>(PQnparams(description.get())));
+        for (std::size_t i = 0; i < types.size(); ++i) {
+            types[i] = types_.resolve(conn_.get(), PQparamtype(description.get(), static_cast<int>(i)));
+            if (!detail::copy_supported(types[i])) return std::nullopt;
+        }
+        std::string sql = "COPY ";
+        sql_dialect().append_identifier(sql, shape.target->model->table_name(sql_dialect().naming));
+        for (std::size_t i = 0; i < shape.columns.size(); ++i) {
+            sql += i == 0 ? " (" : ", ";
+            sql_dialect().append_identifier(sql, shape.target->model->column_name(sql_dialect().naming, shape.columns[i]));
+        }
+        sql += ") FROM STDIN (FORMAT binary)";
+        log(sql);
+        ++statement_count_;
+        return detail::copy_in(conn_.get(), sql, types, rows, std::forward<Fill>(fill),
+                               [&](const PGresult* result) { detail::throw_error(conn_.get(), result, sql); });
+    }
+
     /// The most bound parameters one statement may have: 65,535, since the protocol's Bind
     /// message counts them in 16 bits. relata::insert_all splits rows by it.
     [[nodiscard]] static constexpr std::size_t max_parameters() noexcept { return 65'535; }
@@ -393,6 +443,7 @@ public:
 private:
     friend connection_base;  // reads cache_
     friend class cursor;     // relata/postgres/cursor.hpp: single-row mode for relata::stream
+    friend struct detail::pipeline_access;  // relata/postgres/pipeline.hpp: execute_pipelined
 
     // Why a cached statement must be prepared again before its next use.
     enum class staleness {
