@@ -2,6 +2,7 @@
 /// @file
 /// The identity map: one tracked object per row, per model, in a Session.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -49,7 +50,8 @@ public:
                 throw session_error(fmt::format("a {} with primary key {} is already in the session",
                                                 type_name<T>, describe_key(object)));
         }
-        pending_.reserve(pending_.size() + 1);  // nothing thrown after the entry exists
+        if (pending_.size() == pending_.capacity())  // nothing thrown after the entry exists
+            pending_.reserve(std::max<std::size_t>(16, 2 * pending_.capacity()));
         entry<T>* e = entries_.add(entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_});
         pending_.push_back(e);
         return e->object;
