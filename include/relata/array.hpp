@@ -10,7 +10,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -53,13 +52,14 @@ void append_json_element(std::string& out, const T& v) {
         if (d != d) out += "\"NaN\"";
         else if (d == std::numeric_limits<double>::infinity()) out += "\"Infinity\"";
         else if (d == -std::numeric_limits<double>::infinity()) out += "\"-Infinity\"";
-        else fmt::format_to(std::back_inserter(out), "{}", d);  // shortest round-trip, no locale
+        else out += fmt::format("{}", d);  // shortest round-trip, no locale
     } else {
         if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
                 throw conversion_error(fmt::format("unsigned value {} does not fit a 64-bit signed database integer", v));
         }
-        fmt::format_to(std::back_inserter(out), "{}", v);
+        const fmt::format_int digits(v);
+        out.append(digits.data(), digits.size());
     }
 }
 

@@ -172,7 +172,9 @@ inline std::string_view token_at(std::string_view sql, std::size_t start) {
             ++out.placeholders;
             if (postgres) {
                 out.sql.append(sql.substr(copied, i - copied));
-                fmt::format_to(std::back_inserter(out.sql), "${}", out.placeholders);
+                const fmt::format_int digits(out.placeholders);
+                out.sql.push_back('$');
+                out.sql.append(digits.data(), digits.size());
                 copied = i + 1;
             }
             ++i;
