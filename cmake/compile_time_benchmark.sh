@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # relata's compile-time benchmark: compiles tests/compile_time/benchmark.cpp in six variants
 # (only the headers; 1 model + 1 query; 10 and 20 models without queries; 20 models with 50
-# and 100 queries) at each optimization level, several times, and prints the median wall-clock
-# seconds, CPU seconds (user + system) and peak resident memory of the compiler per variant,
-# then the cost per model and per query derived from the differences.
+# and 100 queries) and compiles and links tests/compile_time/one_model.cpp (the one-model
+# program: one model, create_all, a Session add/get/commit, one typed select) at each
+# optimization level, several times, and prints the median wall-clock seconds, CPU seconds
+# (user + system) and peak resident memory of the compiler (and linker) per variant, then the
+# cost per model and per query derived from the differences.
 #
 #   compile_time_benchmark.sh <tests/compile_time dir> <work dir> <compiler> [compiler arguments...]
+#                             [--link <libraries...>]
 #
 # The compiler arguments carry the language standard, include directories and definitions
 # (the CMake target relata_compile_time_benchmark passes those of relata::sqlite plus
-# CMAKE_CXX_FLAGS). Environment:
+# CMAKE_CXX_FLAGS); the arguments after --link (fmt and SQLite) link the one-model program.
+# Environment:
 #   RELATA_COMPILE_TIME_RUNS      runs per variant and level, the median is reported (default 3)
 #   RELATA_COMPILE_TIME_LEVELS    ';'-separated optimization flags (default "-O0;-O2")
 #   RELATA_COMPILE_TIME_VARIANTS  space-separated subset of the variant names below (default all)
@@ -23,7 +27,16 @@ source_dir=$(cd "$1" && pwd)
 work_dir=$2
 compiler=$3
 shift 3
-compiler_arguments=("$@")
+compiler_arguments=()
+link_arguments=()
+while [[ $# -gt 0 && "$1" != "--link" ]]; do
+    compiler_arguments+=("$1")
+    shift
+done
+if [[ $# -gt 0 ]]; then
+    shift
+    link_arguments=("$@")
+fi
 runs=${RELATA_COMPILE_TIME_RUNS:-3}
 IFS=';' read -r -a levels <<<"${RELATA_COMPILE_TIME_LEVELS:--O0;-O2}"
 
@@ -35,8 +48,9 @@ all_variants=(
     "models_20 20 0"
     "queries_50 20 50"
     "queries_100 20 100"
+    "one_model 1 -"
 )
-selected=${RELATA_COMPILE_TIME_VARIANTS:-headers baseline models_10 models_20 queries_50 queries_100}
+selected=${RELATA_COMPILE_TIME_VARIANTS:-headers baseline models_10 models_20 queries_50 queries_100 one_model}
 
 mkdir -p "$work_dir"
 stopwatch="$work_dir/measure"
@@ -63,9 +77,16 @@ for level in "${levels[@]}"; do
             result="$work_dir/$name.result"
             log="$work_dir/$name.log"
             # shellcheck disable=SC2086 # $level may hold several flags
-            if ! "$stopwatch" "$result" "$compiler" "${compiler_arguments[@]}" $level \
-                -DRELATA_COMPILE_TIME_MODELS="$models" -DRELATA_COMPILE_TIME_QUERIES="$queries" \
-                -c "$source_dir/benchmark.cpp" -o "$work_dir/$name.o" >"$log" 2>&1; then
+            if [[ "$name" == one_model ]]; then
+                # A whole program: compile and link (the linker's time and memory count too).
+                command=("$compiler" "${compiler_arguments[@]}" $level "$source_dir/one_model.cpp"
+                    -o "$work_dir/$name" "${link_arguments[@]}")
+            else
+                command=("$compiler" "${compiler_arguments[@]}" $level
+                    -DRELATA_COMPILE_TIME_MODELS="$models" -DRELATA_COMPILE_TIME_QUERIES="$queries"
+                    -c "$source_dir/benchmark.cpp" -o "$work_dir/$name.o")
+            fi
+            if ! "$stopwatch" "$result" "${command[@]}" >"$log" 2>&1; then
                 echo "compiling $name failed:" >&2
                 cat "$log" >&2
                 exit 1

@@ -10,7 +10,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -23,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/detail/json_array.hpp"
 #include "relata/error.hpp"
 #include "relata/types.hpp"
@@ -53,20 +53,21 @@ void append_json_element(std::string& out, const T& v) {
         if (d != d) out += "\"NaN\"";
         else if (d == std::numeric_limits<double>::infinity()) out += "\"Infinity\"";
         else if (d == -std::numeric_limits<double>::infinity()) out += "\"-Infinity\"";
-        else fmt::format_to(std::back_inserter(out), "{}", d);  // shortest round-trip, no locale
+        else out += detail::format("{}", d);  // shortest round-trip, no locale
     } else {
         if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-                throw conversion_error(fmt::format("unsigned value {} does not fit a 64-bit signed database integer", v));
+                throw conversion_error(detail::format("unsigned value {} does not fit a 64-bit signed database integer", v));
         }
-        fmt::format_to(std::back_inserter(out), "{}", v);
+        const fmt::format_int digits(v);
+        out.append(digits.data(), digits.size());
     }
 }
 
 template <class T>
 T json_element_value(const json_scalar& e) {
     if constexpr (std::same_as<T, std::string>) {
-        if (e.type != json_scalar::kind::string) throw conversion_error(fmt::format("{} is not text", e.text));
+        if (e.type != json_scalar::kind::string) throw conversion_error(detail::format("{} is not text", e.text));
         return e.text;
     } else if constexpr (std::floating_point<T>) {
         double d = 0;
@@ -78,19 +79,19 @@ T json_element_value(const json_scalar& e) {
             const auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), d);
             if (ec == std::errc{} && end == e.text.data() + e.text.size()) {
                 if (std::same_as<T, float> && (d > std::numeric_limits<float>::max() || d < -std::numeric_limits<float>::max()))
-                    throw conversion_error(fmt::format("{} is out of range for a float", e.text));
+                    throw conversion_error(detail::format("{} is out of range for a float", e.text));
                 return static_cast<T>(d);
             }
         }
-        throw conversion_error(fmt::format("'{}' is not a number", e.text));
+        throw conversion_error(detail::format("'{}' is not a number", e.text));
     } else {
         std::int64_t v = 0;
         const auto [end, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), v);
         if (e.type != json_scalar::kind::number || ec != std::errc{} || end != e.text.data() + e.text.size())
-            throw conversion_error(fmt::format("'{}' is not an integer", e.text));
+            throw conversion_error(detail::format("'{}' is not an integer", e.text));
         if (!std::in_range<T>(v))
-            throw conversion_error(fmt::format("integer {} is out of range for a {}-bit {} integer", v, sizeof(T) * 8,
-                                               std::is_signed_v<T> ? "signed" : "unsigned"));
+            throw conversion_error(detail::format("integer {} is out of range for a {}-bit {} integer", v, sizeof(T) * 8,
+                                                  std::is_signed_v<T> ? "signed" : "unsigned"));
         return static_cast<T>(v);
     }
 }
@@ -139,15 +140,15 @@ struct value_traits<std::vector<Element>> {
                     out.emplace_back(std::nullopt);
                     continue;
                 } else {
-                    throw conversion_error(fmt::format("array element {} is NULL; declare the member "
-                                                       "std::vector<std::optional<T>>",
-                                                       i + 1));
+                    throw conversion_error(detail::format("array element {} is NULL; declare the member "
+                                                          "std::vector<std::optional<T>>",
+                                                          i + 1));
                 }
             }
             try {
                 out.emplace_back(detail::json_element_value<element_type>(elements[i]));
             } catch (const conversion_error& e) {
-                throw conversion_error(fmt::format("array element {}: {}", i + 1, e.reason()));
+                throw conversion_error(detail::format("array element {}: {}", i + 1, e.reason()));
             }
         }
         return out;

@@ -12,8 +12,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
@@ -89,11 +88,11 @@ public:
         : db_(db), nested_(db.in_transaction()) {
         if (nested_) {
             if (options.isolation)
-                throw database_error(fmt::format("cannot begin a transaction with isolation level {}: a transaction "
-                                                 "is already open on this connection, and a savepoint keeps its level",
-                                                 isolation_sql(*options.isolation)),
+                throw database_error(detail::format("cannot begin a transaction with isolation level {}: a transaction "
+                                                    "is already open on this connection, and a savepoint keeps its level",
+                                                    isolation_sql(*options.isolation)),
                                      "SAVEPOINT", "", 0);
-            savepoint_ = fmt::format("relata_{}", ++nesting_counter());
+            savepoint_ = detail::format("relata_{}", ++nesting_counter());
             db_.savepoint(savepoint_);
         } else {
             db_.begin(options);
@@ -159,9 +158,9 @@ T read_model(const Row& row, std::size_t first = 0) {
             // Reading the cell may throw too (PostgreSQL: an unsupported type, ±infinity).
             object.*member_pointer<T, i.value> = from_cell<member_type>(row.cell(first + i.value));
         } catch (const mapping_error& e) {  // conversion_error included
-            throw mapping_error(fmt::format("cannot read {}::{} from column \"{}\": {}", type_name<T>,
-                                            std::get<i.value>(description<T>.fields).member_name,
-                                            row.column_name(first + i.value), e.reason()));
+            throw mapping_error(detail::format("cannot read {}::{} from column \"{}\": {}", type_name<T>,
+                                               std::get<i.value>(description<T>.fields).member_name,
+                                               row.column_name(first + i.value), e.reason()));
         }
     });
     return object;
@@ -171,8 +170,8 @@ T read_model(const Row& row, std::size_t first = 0) {
 template <model T, result_row Row>
 void check_column_count(const Row& row, std::string_view sql) {
     if (row.size() != field_count<T>)
-        throw mapping_error(fmt::format("the query returns {} columns but {} maps {}; SQL: {}", row.size(),
-                                        type_name<T>, field_count<T>, sql_excerpt(sql)));
+        throw mapping_error(detail::format("the query returns {} columns but {} maps {}; SQL: {}", row.size(),
+                                           type_name<T>, field_count<T>, sql_excerpt(sql)));
 }
 
 /// Parameter for a value written to member `index` of T; errors name model and member.
@@ -181,8 +180,8 @@ value member_value(const T& object) {
     try {
         return to_value(object.*member_pointer<T, I>);
     } catch (const conversion_error& e) {
-        throw mapping_error(fmt::format("cannot write {}::{}: {}", type_name<T>,
-                                        std::get<I>(description<T>.fields).member_name, e.reason()));
+        throw mapping_error(detail::format("cannot write {}::{}: {}", type_name<T>,
+                                           std::get<I>(description<T>.fields).member_name, e.reason()));
     }
 }
 
@@ -205,7 +204,7 @@ value argument_value(const Argument& argument) {
             return to_value(argument);
         }
     } catch (const conversion_error& e) {
-        throw mapping_error(fmt::format("cannot bind argument: {}", e.reason()));
+        throw mapping_error(detail::format("cannot bind argument: {}", e.reason()));
     }
 }
 

@@ -11,8 +11,7 @@
 #include <type_traits>
 #include <variant>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/types.hpp"
 
 namespace relata {
@@ -23,13 +22,13 @@ namespace relata {
 /// NULL as `NULL`. Texts and blobs longer than `max_length` characters (bytes) are cut, with
 /// the number of characters left out.
 [[nodiscard]] inline std::string describe(const value& v, std::size_t max_length = 200) {
-    const auto cut = [&](std::size_t size) { return size > max_length ? fmt::format("... ({} more)", size - max_length) : std::string(); };
+    const auto cut = [&](std::size_t size) { return size > max_length ? detail::format("... ({} more)", size - max_length) : std::string(); };
     return std::visit(
         [&](const auto& x) -> std::string {
             using X = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<X, std::monostate>) return "NULL";
-            else if constexpr (std::is_same_v<X, std::int64_t>) return fmt::format("{}", x);
-            else if constexpr (std::is_same_v<X, double>) return fmt::format("{}", x);
+            else if constexpr (std::is_same_v<X, std::int64_t>) return detail::format("{}", x);
+            else if constexpr (std::is_same_v<X, double>) return detail::format("{}", x);
             else if constexpr (std::is_same_v<X, bool>) return x ? "true" : "false";
             else if constexpr (std::is_same_v<X, std::string>) {
                 std::string out = "'";
@@ -42,7 +41,7 @@ namespace relata {
             } else if constexpr (std::is_same_v<X, blob>) {
                 std::string out = "x'";
                 for (std::size_t i = 0; i < x.size() && i < max_length; ++i)
-                    out += fmt::format("{:02x}", static_cast<unsigned>(x[i]));
+                    out += detail::format("{:02x}", static_cast<unsigned>(x[i]));
                 return out + "'" + cut(x.size());
             } else if constexpr (std::is_same_v<X, timestamp>) return detail::format_iso_timestamp(x, 6);
             else return detail::format_iso_date(x);

@@ -16,8 +16,7 @@
 #include <utility>
 #include <variant>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/types.hpp"
 
@@ -39,7 +38,7 @@ public:
     /// The integer `v`, exactly.
     template <std::integral I>
         requires(!std::same_as<I, bool>)
-    explicit numeric(I v) : text_(fmt::format("{}", v)) {}
+    explicit numeric(I v) : text_(detail::format("{}", v)) {}
 
     /// Parses a decimal number: optional sign, digits with an optional point, an optional
     /// exponent (`1.5e3` is `1500`), or NaN / Infinity / -Infinity (case-insensitive), as
@@ -208,7 +207,7 @@ private:
     static std::string parse_or_throw(std::string_view text) {
         std::string out;
         if (!canonicalize(text, out))
-            throw conversion_error(fmt::format("text '{}' is not a decimal number", text.substr(0, 64)));
+            throw conversion_error(detail::format("text '{}' is not a decimal number", text.substr(0, 64)));
         return out;
     }
 

@@ -42,6 +42,7 @@
 #include <fmt/format.h>
 
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/placeholders.hpp"
@@ -92,31 +93,31 @@ public:
             std::vector<std::string> unexpected;
             for (std::size_t c = 0; c < columns.size(); ++c) {
                 const std::size_t member = member_for(columns[c]);
-                if (member == npos || column_of_[member] != npos) unexpected.push_back(fmt::format("\"{}\"", columns[c]));
+                if (member == npos || column_of_[member] != npos) unexpected.push_back(detail::format("\"{}\"", columns[c]));
                 else column_of_[member] = c;
             }
             std::vector<std::string> missing;
             for_each_field<Row>([&](auto i) {
-                if (column_of_[i.value] == npos) missing.push_back(fmt::format("\"{}\"", column_name_of<Row>(naming_, i.value)));
+                if (column_of_[i.value] == npos) missing.push_back(detail::format("\"{}\"", column_name_of<Row>(naming_, i.value)));
             });
             if (missing.empty() && unexpected.empty()) return;
-            std::string what = fmt::format("the columns of the query do not match {}:", type_name<Row>);
-            if (!missing.empty()) what += fmt::format(" missing {}", fmt::join(missing, ", "));
+            std::string what = detail::format("the columns of the query do not match {}:", type_name<Row>);
+            if (!missing.empty()) what += detail::format(" missing {}", fmt::join(missing, ", "));
             if (!unexpected.empty())
-                what += fmt::format("{} unexpected {}", missing.empty() ? "" : ";", fmt::join(unexpected, ", "));
-            throw mapping_error(fmt::format("{} (columns match members by name, ignoring case; rename them with "
-                                            "AS); SQL: {}",
-                                            what, sql_excerpt(sql)));
+                what += detail::format("{} unexpected {}", missing.empty() ? "" : ";", fmt::join(unexpected, ", "));
+            throw mapping_error(detail::format("{} (columns match members by name, ignoring case; rename them with "
+                                               "AS); SQL: {}",
+                                               what, sql_excerpt(sql)));
         } else {
             constexpr std::size_t expected = [] {
                 if constexpr (is_tuple<Row>) return std::tuple_size_v<Row>;
                 else return std::size_t{1};
             }();
             if (columns.size() != expected)
-                throw mapping_error(fmt::format("the query returns {} column{} but {} {}; SQL: {}", columns.size(),
-                                                columns.size() == 1 ? "" : "s",
-                                                is_tuple<Row> ? "the std::tuple has" : "a single value reads",
-                                                expected, sql_excerpt(sql)));
+                throw mapping_error(detail::format("the query returns {} column{} but {} {}; SQL: {}", columns.size(),
+                                                   columns.size() == 1 ? "" : "s",
+                                                   is_tuple<Row> ? "the std::tuple has" : "a single value reads",
+                                                   expected, sql_excerpt(sql)));
         }
     }
 
@@ -129,12 +130,12 @@ public:
             for_each_field<Row>([&](auto i) {
                 const std::string_view member = std::get<i.value>(description<Row>.fields).member_name;
                 object.*member_pointer<Row, i.value> = cell_as<field_type<Row, i.value>>(
-                    row, column_of_[i.value], [member] { return fmt::format("{}::{}", type_name<Row>, member); });
+                    row, column_of_[i.value], [member] { return detail::format("{}::{}", type_name<Row>, member); });
             });
             return object;
         } else if constexpr (is_tuple<Row>) {
             return [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return Row{cell_as<std::tuple_element_t<I, Row>>(row, I, [] { return fmt::format("tuple element {}", I); })...};
+                return Row{cell_as<std::tuple_element_t<I, Row>>(row, I, [] { return detail::format("tuple element {}", I); })...};
             }(std::make_index_sequence<std::tuple_size_v<Row>>{});
         } else {
             return cell_as<Row>(row, 0, [] { return std::string("the value"); });
@@ -147,8 +148,8 @@ private:
         try {
             return from_cell<T>(row.cell(column));
         } catch (const mapping_error& e) {  // conversion_error included
-            throw mapping_error(fmt::format("cannot read {} from column \"{}\": {}", target(), row.column_name(column),
-                                            e.reason()));
+            throw mapping_error(detail::format("cannot read {} from column \"{}\": {}", target(), row.column_name(column),
+                                               e.reason()));
         }
     }
 

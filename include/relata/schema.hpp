@@ -10,10 +10,9 @@
 #include <typeindex>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/render.hpp"
@@ -94,7 +93,7 @@ std::string foreign_key_name(const dialect& d, const Key& key) {
             ((columns += (columns.empty() ? "" : "_"), columns += column_name_of<T>(d.naming, index_of_member<T>(member))), ...);
         },
         member_tuple(members_of(key)));
-    std::string name = fmt::format("{}_{}_fkey", table_name_of<T>(d.naming), columns);
+    std::string name = detail::format("{}_{}_fkey", table_name_of<T>(d.naming), columns);
     if (name.size() > 63) name.resize(63);  // NAMEDATALEN - 1
     return name;
 }
@@ -139,9 +138,9 @@ std::vector<rendered_query> add_foreign_key_sql(const dialect& d, const std::vec
                 for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
                 return quoted + "'";
             };
-            statements.push_back({fmt::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
-                                              "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
-                                              literal(name), literal(quoted_table), alter),
+            statements.push_back({detail::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
+                                                 "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
+                                                 literal(name), literal(quoted_table), alter),
                                   {}});
         });
     }

@@ -30,9 +30,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/execute.hpp"
@@ -132,8 +131,8 @@ public:
     template <model T>
     T& get(const detail::primary_key_type<T>& key) {
         if (T* found = find<T>(key)) return *found;
-        throw no_result(fmt::format("no {} with primary key {}", detail::type_name<T>,
-                                    detail::describe_key_value(key)));
+        throw no_result(detail::format("no {} with primary key {}", detail::type_name<T>,
+                                       detail::describe_key_value(key)));
     }
 
     /// Like `get` (a std::tuple for a composite key), but returns nullptr when there is no such row.
@@ -343,8 +342,8 @@ public:
         auto& registry = registry_for<T>();
         detail::entry<T>& e = entry_of(object);
         if (e.state != object_state::persistent)
-            throw session_error(fmt::format("refresh() needs a persistent {}; this one is {}", detail::type_name<T>,
-                                            detail::state_name(e.state)));
+            throw session_error(detail::format("refresh() needs a persistent {}; this one is {}", detail::type_name<T>,
+                                               detail::state_name(e.state)));
         const auto key = detail::primary_key_of(*e.snapshot);
         std::optional<T> row;
         begin_statement();
@@ -353,8 +352,8 @@ public:
                          [&](const auto& r) { row = detail::read_model<T>(r); });
         if (!row) {
             registry.expunge(e);
-            throw no_result(fmt::format("refresh(): the row of {} with primary key {} no longer exists", detail::type_name<T>,
-                                        detail::describe_key_value(key)));
+            throw no_result(detail::format("refresh(): the row of {} with primary key {} no longer exists", detail::type_name<T>,
+                                           detail::describe_key_value(key)));
         }
         detail::run_after_load(*row);
         e.object = *row;
@@ -708,9 +707,9 @@ private:
     detail::entry<T>& entry_of(T& object) {
         auto* e = registry_for<T>().find_entry(object);
         if (!e)
-            throw session_error(fmt::format("this {} is not tracked by the session (add() it, or use the "
-                                            "reference the session returned)",
-                                            detail::type_name<T>));
+            throw session_error(detail::format("this {} is not tracked by the session (add() it, or use the "
+                                               "reference the session returned)",
+                                               detail::type_name<T>));
         return *e;
     }
 

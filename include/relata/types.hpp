@@ -22,8 +22,7 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 
 namespace relata {
@@ -90,23 +89,23 @@ namespace detail {
 inline std::string describe_cell(const cell& c) {
     struct visitor {
         std::string operator()(std::monostate) const { return "NULL"; }
-        std::string operator()(std::int64_t v) const { return fmt::format("integer {}", v); }
-        std::string operator()(double v) const { return fmt::format("real {}", v); }
+        std::string operator()(std::int64_t v) const { return detail::format("integer {}", v); }
+        std::string operator()(double v) const { return detail::format("real {}", v); }
         std::string operator()(std::string_view v) const {
-            return v.size() > 64 ? fmt::format("text '{}...'", v.substr(0, 64)) : fmt::format("text '{}'", v);
+            return v.size() > 64 ? detail::format("text '{}...'", v.substr(0, 64)) : detail::format("text '{}'", v);
         }
-        std::string operator()(std::span<const std::byte> v) const { return fmt::format("blob of {} bytes", v.size()); }
-        std::string operator()(bool v) const { return fmt::format("boolean {}", v); }
+        std::string operator()(std::span<const std::byte> v) const { return detail::format("blob of {} bytes", v.size()); }
+        std::string operator()(bool v) const { return detail::format("boolean {}", v); }
         std::string operator()(timestamp v) const {
-            return fmt::format("timestamp {} us since 1970", v.time_since_epoch().count());
+            return detail::format("timestamp {} us since 1970", v.time_since_epoch().count());
         }
-        std::string operator()(date v) const { return fmt::format("date {} days since 1970", v.time_since_epoch().count()); }
+        std::string operator()(date v) const { return detail::format("date {} days since 1970", v.time_since_epoch().count()); }
     };
     return std::visit(visitor{}, c);
 }
 
 [[noreturn]] inline void conversion_failed(const cell& c, std::string_view target) {
-    throw conversion_error(fmt::format("cannot convert {} to {}", describe_cell(c), target));
+    throw conversion_error(detail::format("cannot convert {} to {}", describe_cell(c), target));
 }
 
 /// Parses an exact decimal integer: an optional sign, then only digits, within int64 (what
@@ -148,7 +147,7 @@ inline double cell_to_double(const cell& c, std::string_view target) {
         const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), parsed);
         if (ec == std::errc{} && end == s->data() + s->size()) return parsed;
         if (ec == std::errc::result_out_of_range)
-            throw conversion_error(fmt::format("text '{}' is out of range for {}", *s, target));
+            throw conversion_error(detail::format("text '{}' is out of range for {}", *s, target));
     }
     conversion_failed(c, target);
 }
@@ -239,18 +238,18 @@ inline std::string format_iso_timestamp(timestamp t, int fraction_digits) {
     const auto micros = (t - day).count();
     const auto seconds_of_day = micros / 1'000'000;
     const auto fraction = micros % 1'000'000;
-    std::string out = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
-                                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                                  seconds_of_day / 3600, seconds_of_day / 60 % 60, seconds_of_day % 60);
-    if (fraction_digits == 3) out += fmt::format(".{:03}", fraction / 1000);
-    if (fraction_digits == 6) out += fmt::format(".{:06}", fraction);
+    std::string out = detail::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
+                                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                                     seconds_of_day / 3600, seconds_of_day / 60 % 60, seconds_of_day % 60);
+    if (fraction_digits == 3) out += detail::format(".{:03}", fraction / 1000);
+    if (fraction_digits == 6) out += detail::format(".{:06}", fraction);
     return out;
 }
 
 inline std::string format_iso_date(date d) {
     const std::chrono::year_month_day ymd{d};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                       static_cast<unsigned>(ymd.day()));
+    return detail::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                          static_cast<unsigned>(ymd.day()));
 }
 
 template <class T>
@@ -278,7 +277,7 @@ struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v
     static value to_value(T v) {
         if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-                throw conversion_error(fmt::format("unsigned value {} does not fit a 64-bit signed database integer", v));
+                throw conversion_error(detail::format("unsigned value {} does not fit a 64-bit signed database integer", v));
         }
         return static_cast<std::int64_t>(v);
     }
@@ -286,8 +285,8 @@ struct value_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v
     static T from_cell(const cell& c) {
         const std::int64_t v = detail::cell_to_int64(c, "an integer");
         if (!std::in_range<T>(v))
-            throw conversion_error(fmt::format("integer {} is out of range for a {}-bit {} integer", v, sizeof(T) * 8,
-                                               std::is_signed_v<T> ? "signed" : "unsigned"));
+            throw conversion_error(detail::format("integer {} is out of range for a {}-bit {} integer", v, sizeof(T) * 8,
+                                                  std::is_signed_v<T> ? "signed" : "unsigned"));
         return static_cast<T>(v);
     }
 };
@@ -303,7 +302,7 @@ struct value_traits<bool> {
     static bool from_cell(const cell& c) {
         if (const auto* b = std::get_if<bool>(&c)) return *b;
         const std::int64_t v = detail::cell_to_int64(c, "a boolean");
-        if (v != 0 && v != 1) throw conversion_error(fmt::format("integer {} is not a boolean (0 or 1)", v));
+        if (v != 0 && v != 1) throw conversion_error(detail::format("integer {} is not a boolean (0 or 1)", v));
         return v == 1;
     }
 };
@@ -332,7 +331,7 @@ struct value_traits<float> {
     static float from_cell(const cell& c) {
         const double v = detail::cell_to_double(c, "a float");
         if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
-            throw conversion_error(fmt::format("real {} is out of range for a float", v));
+            throw conversion_error(detail::format("real {} is out of range for a float", v));
         return static_cast<float>(v);
     }
 };
@@ -395,7 +394,7 @@ struct value_traits<std::chrono::sys_time<D>, std::enable_if_t<detail::is_suppor
         if (const auto* d = std::get_if<date>(&c)) return std::chrono::sys_time<D>(*d);
         if (const auto* s = std::get_if<std::string_view>(&c)) {
             if (auto parsed = detail::parse_iso_timestamp(*s)) return std::chrono::floor<D>(*parsed);
-            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 timestamp (YYYY-MM-DD HH:MM:SS)", *s));
+            throw conversion_error(detail::format("text '{}' is not an ISO-8601 timestamp (YYYY-MM-DD HH:MM:SS)", *s));
         }
         detail::conversion_failed(c, "a timestamp");
     }
@@ -410,8 +409,8 @@ struct value_traits<std::chrono::year_month_day> {
     /// The date as days since 1970. @throws relata::conversion_error for an invalid date.
     static value to_value(std::chrono::year_month_day v) {
         if (!v.ok())
-            throw conversion_error(fmt::format("{:04}-{:02}-{:02} is not a valid date", static_cast<int>(v.year()),
-                                               static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
+            throw conversion_error(detail::format("{:04}-{:02}-{:02} is not a valid date", static_cast<int>(v.year()),
+                                                  static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
         return date{v};
     }
     /// The date read back. @throws relata::conversion_error for malformed text.
@@ -421,7 +420,7 @@ struct value_traits<std::chrono::year_month_day> {
             std::size_t pos = 0;
             if (auto parsed = detail::parse_iso_date(*s, pos); parsed && pos == s->size())
                 return std::chrono::year_month_day{*parsed};
-            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
+            throw conversion_error(detail::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
         }
         detail::conversion_failed(c, "a date");
     }
@@ -444,7 +443,7 @@ struct value_traits<date> {
         if (const auto* s = std::get_if<std::string_view>(&c)) {
             std::size_t pos = 0;
             if (auto parsed = detail::parse_iso_date(*s, pos); parsed && pos == s->size()) return *parsed;
-            throw conversion_error(fmt::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
+            throw conversion_error(detail::format("text '{}' is not an ISO-8601 date (YYYY-MM-DD)", *s));
         }
         detail::conversion_failed(c, "a date");
     }

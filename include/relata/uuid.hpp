@@ -16,8 +16,7 @@
 #include <string_view>
 #include <variant>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/types.hpp"
 
@@ -59,8 +58,8 @@ public:
     /// Parses as try_parse does. @throws relata::conversion_error when `text` is not a UUID.
     [[nodiscard]] static uuid parse(std::string_view text) {
         if (auto parsed = try_parse(text)) return *parsed;
-        throw conversion_error(fmt::format("text '{}' is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
-                                           text.substr(0, 64)));
+        throw conversion_error(detail::format("text '{}' is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+                                              text.substr(0, 64)));
     }
 
     /// The canonical lower-case text form, e.g. `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11`.
@@ -109,7 +108,7 @@ struct value_traits<uuid> {
     static uuid from_cell(const cell& c) {
         if (const auto* b = std::get_if<std::span<const std::byte>>(&c)) {
             if (b->size() != 16)
-                throw conversion_error(fmt::format("a blob of {} bytes is not a UUID (16 bytes)", b->size()));
+                throw conversion_error(detail::format("a blob of {} bytes is not a UUID (16 bytes)", b->size()));
             std::array<std::byte, 16> bytes{};
             for (std::size_t i = 0; i < 16; ++i) bytes[i] = (*b)[i];
             return uuid(bytes);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/raw_sql.hpp"
@@ -129,10 +130,10 @@ protected:
         const std::size_t limit = self().max_parameters();
         if (query.parameters.size() <= limit) return;
         throw parameter_limit_error(
-            fmt::format("the statement has {} bound parameters; {} accepts at most {} in one statement "
-                        "(split the list, or use relata::insert_all, which splits rows by itself)",
-                        query.parameters.size(),
-                        dialect_.engine == engine::postgresql ? "PostgreSQL" : "this SQLite build", limit),
+            detail::format("the statement has {} bound parameters; {} accepts at most {} in one statement "
+                           "(split the list, or use relata::insert_all, which splits rows by itself)",
+                           query.parameters.size(),
+                           dialect_.engine == engine::postgresql ? "PostgreSQL" : "this SQLite build", limit),
             query.sql, "", 0);
     }
 

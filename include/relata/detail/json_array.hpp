@@ -6,12 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace relata::detail {
 
@@ -36,9 +33,14 @@ inline void append_json_string(std::string& out, std::string_view text) {
             case '\b': out += "\\b"; break;
             case '\f': out += "\\f"; break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-                else out.push_back(c);
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    constexpr std::string_view hex = "0123456789abcdef";
+                    out += "\\u00";
+                    out.push_back(hex[static_cast<unsigned char>(c) >> 4]);
+                    out.push_back(hex[static_cast<unsigned char>(c) & 0xF]);
+                } else {
+                    out.push_back(c);
+                }
         }
     }
     out.push_back('"');

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/detail/json_array.hpp"
 #include "relata/error.hpp"
 #include "relata/types.hpp"
@@ -161,7 +162,7 @@ inline std::string type_description(Oid type) {
         case oid::int8_array: return "bigint[]";
         case oid::text_array: return "text[]";
         case oid::float8_array: return "double precision[]";
-        default: return fmt::format("OID {}", type);
+        default: return relata::detail::format("OID {}", type);
     }
 }
 
@@ -282,9 +283,9 @@ inline bool json_array_to_literal(std::string_view json, std::string& out) {
             else shown = x;
         },
         v);
-    throw mapping_error(fmt::format("cannot send {} as parameter ${} of PostgreSQL type {}{}{}; SQL: {}",
-                                    relata::detail::describe_cell(shown), number, type_description(type),
-                                    why.empty() ? "" : ": ", why, relata::detail::sql_excerpt(sql)));
+    throw mapping_error(relata::detail::format("cannot send {} as parameter ${} of PostgreSQL type {}{}{}; SQL: {}",
+                                               relata::detail::describe_cell(shown), number, type_description(type),
+                                               why.empty() ? "" : ": ", why, relata::detail::sql_excerpt(sql)));
 }
 
 /// Encodes parameter `number` (1-based) for the type the server inferred for it: binary for
@@ -472,7 +473,7 @@ inline std::string array_to_json(const char* data, std::size_t length, std::stri
         out = "[]";
         return {};
     }
-    if (ndim != 1) return fmt::format("{}-dimensional arrays are not supported (only one dimension)", ndim);
+    if (ndim != 1) return relata::detail::format("{}-dimensional arrays are not supported (only one dimension)", ndim);
     if (length < 20) return "malformed binary array";
     const auto count = static_cast<std::int32_t>(load_big_endian<std::uint32_t>(data + 12));
     if (count < 0) return "malformed binary array";
@@ -540,7 +541,7 @@ inline std::string array_to_json(const char* data, std::size_t length, std::stri
                 uuid_to_text(e, text);
                 relata::detail::append_json_string(out, text);
                 break;
-            default: return fmt::format("arrays of {} are not supported", type_description(element_type));
+            default: return relata::detail::format("arrays of {} are not supported", type_description(element_type));
         }
     }
     out.push_back(']');

@@ -10,9 +10,9 @@
 #include <string>
 #include <unordered_map>
 
-#include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/postgres/binary.hpp"
 
 namespace relata::postgres::detail {
@@ -43,7 +43,7 @@ private:
 
     Oid lookup(PGconn* conn, Oid type) {
         if (const auto found = resolved_.find(type); found != resolved_.end()) return found->second;
-        const std::string parameter = fmt::format("{}", type);
+        const std::string parameter = relata::detail::format("{}", type);
         const char* values[] = {parameter.c_str()};
         // typtype: 'e' enum, 'd' domain; anything else keeps its OID.
         const std::unique_ptr<PGresult, result_clearer> result(PQexecParams(

@@ -29,9 +29,8 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -64,8 +63,8 @@ std::size_t field_index_named(std::string_view name) {
         known += info.member_name(i);
     }
     // The name may be anything a client sent: show a bounded, quoted excerpt of it.
-    throw unknown_column_error(fmt::format("{} has no column named '{}' (its columns: {})", info.type_name,
-                                           excerpt(name, 100), known));
+    throw unknown_column_error(detail::format("{} has no column named '{}' (its columns: {})", info.type_name,
+                                              excerpt(name, 100), known));
 }
 
 /// `f(std::integral_constant<std::size_t, I>)` for the member `index` of T (a value).
@@ -95,12 +94,12 @@ inline value parse_text_for(std::string_view text, sql_type type) {
     if (type == sql_type::boolean) {
         if (text == "true" || text == "1") return true;
         if (text == "false" || text == "0") return false;
-        throw conversion_error(fmt::format("'{}' is not a boolean (true, false, 1 or 0)", excerpt(text, 100)));
+        throw conversion_error(detail::format("'{}' is not a boolean (true, false, 1 or 0)", excerpt(text, 100)));
     }
     std::int64_t number = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
     if (ec != std::errc{} || end != text.data() + text.size())
-        throw conversion_error(fmt::format("'{}' is not an integer", excerpt(text, 100)));
+        throw conversion_error(detail::format("'{}' is not an integer", excerpt(text, 100)));
     return number;
 }
 
@@ -119,8 +118,8 @@ value dynamic_parameter(const value& v) {
         const value parsed = parse ? parse_text_for(std::get<std::string>(v), type) : value{};
         return to_value(value_traits<member>::from_cell(cell_of(parse ? parsed : v)));
     } catch (const mapping_error& e) {
-        throw conversion_error(fmt::format("{}.{}: {}", model_info_of<T>.type_name,
-                                           std::get<I>(description<T>.fields).member_name, e.reason()));
+        throw conversion_error(detail::format("{}.{}: {}", model_info_of<T>.type_name,
+                                              std::get<I>(description<T>.fields).member_name, e.reason()));
     }
 }
 
@@ -159,7 +158,7 @@ public:
         if (std::holds_alternative<std::monostate>(v)) {
             if (op == comparison::equal) return is_null();
             if (op == comparison::not_equal) return is_not_null();
-            throw error(fmt::format("cannot order-compare {} with NULL", name()));
+            throw error(detail::format("cannot order-compare {} with NULL", name()));
         }
         static constexpr std::array<std::string_view, 6> operators{"=", "<>", "<", "<=", ">", ">="};
         return condition<Source>(detail::make_node(detail::node_kind::binary, {column_node(), parameter(v)},
@@ -278,7 +277,7 @@ public:
     [[nodiscard]] const value& at(std::string_view name) const {
         for (std::size_t i = 0; i < values_.size(); ++i)
             if ((*names_)[i] == name) return values_[i];
-        throw unknown_column_error(fmt::format("the row has no column named '{}'", detail::excerpt(name, 100)));
+        throw unknown_column_error(detail::format("the row has no column named '{}'", detail::excerpt(name, 100)));
     }
     /// The column names, in order.
     [[nodiscard]] const std::vector<std::string>& names() const noexcept { return *names_; }
@@ -330,7 +329,7 @@ struct dynamic_shape {
 template <query_source Source>
 [[nodiscard]] auto select_columns(std::span<const std::string_view> names) {
     using model_type = detail::source_model_t<Source>;
-    if (names.empty()) throw error(fmt::format("select_columns<{}> needs at least one column", detail::model_info_of<model_type>.type_name));
+    if (names.empty()) throw error(detail::format("select_columns<{}> needs at least one column", detail::model_info_of<model_type>.type_name));
     detail::select_data data;
     data.from = &detail::source_info_of<Source>;
     for (const std::string_view name : names) {

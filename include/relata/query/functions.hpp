@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/query/expression.hpp"
 
@@ -281,14 +282,14 @@ template <detail::typed_expression E>
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] != '%') {
             if (!detail::format_literal_character(pattern[i]))
-                throw error(fmt::format("format_time(): \"{}\" holds '{}'; besides conversions a pattern may hold only "
-                                        "- / : . , _ T and spaces",
-                                        pattern, pattern[i]));
+                throw error(detail::format("format_time(): \"{}\" holds '{}'; besides conversions a pattern may hold only "
+                                           "- / : . , _ T and spaces",
+                                           pattern, pattern[i]));
             continue;
         }
         if (i + 1 >= pattern.size() || (pattern[i + 1] != '%' && detail::to_char_spelling(pattern[i + 1]).empty()))
-            throw error(fmt::format("format_time(): unsupported conversion in \"{}\"; use %Y %m %d %H %M %S %j or %%",
-                                    pattern));
+            throw error(detail::format("format_time(): unsupported conversion in \"{}\"; use %Y %m %d %H %M %S %j or %%",
+                                       pattern));
         ++i;
     }
     using result = detail::expression_t<detail::nullable_like_t<std::string, detail::value_of_t<E>>, detail::sources_of_t<E>>;

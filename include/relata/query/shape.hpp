@@ -16,9 +16,8 @@
 #include <type_traits>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/data.hpp"
@@ -121,8 +120,8 @@ V read_projected(const Row& row, std::size_t index) {
     try {
         return from_cell<V>(row.cell(index));
     } catch (const mapping_error& e) {
-        throw mapping_error(fmt::format("cannot read column {} (\"{}\") of the result: {}", index + 1,
-                                        row.column_name(index), e.reason()));
+        throw mapping_error(detail::format("cannot read column {} (\"{}\") of the result: {}", index + 1,
+                                           row.column_name(index), e.reason()));
     }
 }
 

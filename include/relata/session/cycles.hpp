@@ -22,8 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -134,10 +133,10 @@ inline phase_order order_phase(const std::vector<std::type_index>& types, const 
             std::string keys;
             for (const std::size_t a : cycle) {
                 const foreign_key_edge& key = *arcs[a].key;
-                models += fmt::format("{}{}", models.empty() ? "" : ", ", key.model);
-                keys += fmt::format("{}{}.{} -> {}", keys.empty() ? "" : ", ", key.model, key.member_name, key.target_model);
+                models += detail::format("{}{}", models.empty() ? "" : ", ", key.model);
+                keys += detail::format("{}{}.{} -> {}", keys.empty() ? "" : ", ", key.model, key.member_name, key.target_model);
             }
-            throw session_error(fmt::format(
+            throw session_error(detail::format(
                 "cannot {} rows of {} in one flush: their foreign keys form a cycle ({}) and none of these members "
                 "is nullable; make one of them a std::optional so the session can write it as NULL first and set "
                 "it with a second UPDATE",

@@ -19,9 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -225,8 +224,8 @@ std::vector<Entry*> order_rows(const std::vector<Entry*>& rows, const std::vecto
     if (order.empty() && count != 0) {
         std::string keys;
         for (const std::size_t i : left)
-            keys += fmt::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
-        throw session_error(fmt::format(
+            keys += detail::format("{}{}", keys.empty() ? "" : ", ", describe_key(rows[i]->object));
+        throw session_error(detail::format(
             "cannot {} these {} rows in any order: they reference each other in a cycle through a "
             "self-referencing foreign key that is not nullable (primary keys {}); make it a std::optional so "
             "the session can write it as NULL first and set it with a second UPDATE",

@@ -9,8 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/query/node.hpp"
 #include "relata/query/expression.hpp"
@@ -32,8 +31,8 @@ std::string describe_key_value(const Key& key) {
         return text + ")";
     } else {
         const value v = to_value(key);
-        if (const auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *i);
-        if (const auto* s = std::get_if<std::string>(&v)) return fmt::format("'{}'", *s);
+        if (const auto* i = std::get_if<std::int64_t>(&v)) return detail::format("{}", *i);
+        if (const auto* s = std::get_if<std::string>(&v)) return detail::format("'{}'", *s);
         return "(key)";
     }
 }

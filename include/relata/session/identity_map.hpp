@@ -12,8 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/session/entry_store.hpp"
@@ -47,8 +46,8 @@ public:
     T& add(T object) {
         if constexpr (!generated_key<T>) {
             if (identity_.contains(primary_key_of(object)))
-                throw session_error(fmt::format("a {} with primary key {} is already in the session",
-                                                type_name<T>, describe_key(object)));
+                throw session_error(detail::format("a {} with primary key {} is already in the session",
+                                                   type_name<T>, describe_key(object)));
         }
         if (pending_.size() == pending_.capacity())  // nothing thrown after the entry exists
             pending_.reserve(std::max<std::size_t>(16, 2 * pending_.capacity()));
@@ -205,7 +204,7 @@ protected:
         for_each_field<T>([&](auto i) {
             if (i.value == changed.front()) member = std::get<i.value>(description<T>.fields).member_name;
         });
-        throw mapping_error(fmt::format(
+        throw mapping_error(detail::format(
             "one query result has two rows for {} with primary key {} that differ (in `{}`): the mapped "
             "primary key does not identify one row; map every key column (relata::mapping<T>::primary_key "
             "= std::tuple{{&T::a, &T::b}})",

@@ -6,9 +6,8 @@
 #include <type_traits>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -52,15 +51,15 @@ void link_to_parent(Session& session, Child& child, Member Child::*member, Paren
                         object.*member = parent_entry.object.*target_member;
                         return true;
                     },
-                    [&parent_entry] { return fmt::format("a {} {}", state_name(parent_entry.state), type_name<Parent>); }};
+                    [&parent_entry] { return detail::format("a {} {}", state_name(parent_entry.state), type_name<Parent>); }};
                 if (!link.assign(child)) access::template registry<Child>(session).add_link(child_entry, std::move(link));
             }
         });
     }
     if (!declared)
-        throw session_error(fmt::format("link(): {} has no foreign key from this member to {} in "
-                                        "relata::mapping<{}>::foreign_keys",
-                                        type_name<Child>, type_name<Parent>, type_name<Child>));
+        throw session_error(detail::format("link(): {} has no foreign key from this member to {} in "
+                                           "relata::mapping<{}>::foreign_keys",
+                                           type_name<Child>, type_name<Parent>, type_name<Child>));
 }
 
 }  // namespace relata::detail

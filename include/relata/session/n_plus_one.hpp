@@ -20,8 +20,9 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 
 namespace relata {
@@ -47,9 +48,9 @@ struct lazy_load_counter {
 
 /// The warning or error text for relationship `name`.
 inline std::string n_plus_one_message(std::string_view name, std::size_t count, std::string_view hint) {
-    return fmt::format("N+1 queries: the relationship {} was lazily loaded {} times, one query per object; load it "
-                       "with the query instead: .load({})",
-                       name, count, hint);
+    return detail::format("N+1 queries: the relationship {} was lazily loaded {} times, one query per object; load it "
+                          "with the query instead: .load({})",
+                          name, count, hint);
 }
 
 /// Counts one lazy load of a relationship, before its SQL runs; warns or throws per `mode`.

@@ -10,9 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 
 namespace relata {
@@ -44,7 +43,7 @@ public:
     /// A new level (not yet open): a fresh id and savepoint name.
     nested_level next(std::size_t undo_mark) {
         const std::uint64_t id = ++counter_;
-        return nested_level{id, fmt::format("relata_nested_{}", id), undo_mark, {}, false};
+        return nested_level{id, detail::format("relata_nested_{}", id), undo_mark, {}, false};
     }
     void push(nested_level level) { levels_.push_back(std::move(level)); }
 

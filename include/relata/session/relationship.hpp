@@ -56,9 +56,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -153,10 +152,10 @@ template <class Members>
 std::string member_label(const Members& members) {
     using Child = typename member_set<Members>::model;
     const auto indexes = column_indexes<Child>(members);
-    if (indexes.size() == 1) return fmt::format("{}.{}", type_name<Child>, member_name_at<Child>(indexes[0]));
+    if (indexes.size() == 1) return detail::format("{}.{}", type_name<Child>, member_name_at<Child>(indexes[0]));
     std::string names;
-    for (const std::size_t i : indexes) names += fmt::format("{}{}", names.empty() ? "" : ", ", member_name_at<Child>(i));
-    return fmt::format("{}.({})", type_name<Child>, names);
+    for (const std::size_t i : indexes) names += detail::format("{}{}", names.empty() ? "" : ", ", member_name_at<Child>(i));
+    return detail::format("{}.({})", type_name<Child>, names);
 }
 
 /// `relata::select_in(&Post::author_id)`, the fix the N+1 and raise_on_lazy messages suggest
@@ -167,17 +166,17 @@ std::string select_in_hint(const Members& members) {
     const auto indexes = column_indexes<Child>(members);
     std::string names;
     for (const std::size_t i : indexes)
-        names += fmt::format("{}&{}::{}", names.empty() ? "" : ", ", type_name<Child>, member_name_at<Child>(i));
-    if (indexes.size() == 1) return fmt::format("relata::select_in({})", names);
-    return fmt::format("relata::select_in(std::tuple{{{}}})", names);
+        names += detail::format("{}&{}::{}", names.empty() ? "" : ", ", type_name<Child>, member_name_at<Child>(i));
+    if (indexes.size() == 1) return detail::format("relata::select_in({})", names);
+    return detail::format("relata::select_in(std::tuple{{{}}})", names);
 }
 
 /// How the relationship over `member` is named in messages: `Post.author_id -> Author`
 /// (many-to-one) or `Author -> [Post.author_id]` (one-to-many).
 template <model Target, class Members>
 std::string relationship_name(const Members& member, bool collection) {
-    if (collection) return fmt::format("{} -> [{}] (one-to-many)", type_name<Target>, member_label(member));
-    return fmt::format("{} -> {} (many-to-one)", member_label(member), type_name<Target>);
+    if (collection) return detail::format("{} -> [{}] (one-to-many)", type_name<Target>, member_label(member));
+    return detail::format("{} -> {} (many-to-one)", member_label(member), type_name<Target>);
 }
 
 /// Calls `f(key)` with the `relata::foreign_key` of `mapping<Child>::foreign_keys` whose member
@@ -199,9 +198,9 @@ void with_foreign_key(const Members& member, F&& f) {
         });
     }
     if (!found)
-        throw session_error(fmt::format("{} is not a foreign key to {} in relata::mapping<{}>::foreign_keys "
-                                        "(declare it with relata::references)",
-                                        member_label(member), type_name<Target>, type_name<Child>));
+        throw session_error(detail::format("{} is not a foreign key to {} in relata::mapping<{}>::foreign_keys "
+                                           "(declare it with relata::references)",
+                                           member_label(member), type_name<Target>, type_name<Child>));
 }
 
 /// Calls `f(key)` with the `relata::foreign_key` of `mapping<Child>::foreign_keys` whose member
@@ -222,9 +221,9 @@ void with_any_foreign_key(const Members& member, F&& f) {
         });
     }
     if (!found)
-        throw session_error(fmt::format("{} is not a foreign key in relata::mapping<{}>::foreign_keys (declare it with "
-                                        "relata::references)",
-                                        member_label(member), type_name<Child>));
+        throw session_error(detail::format("{} is not a foreign key in relata::mapping<{}>::foreign_keys (declare it with "
+                                           "relata::references)",
+                                           member_label(member), type_name<Child>));
 }
 
 // ---- per-relationship state in a Session -----------------------------------------------------
@@ -436,9 +435,9 @@ template <class Session>
 void before_lazy_load(Session& s, relationship_state& state, const void* from, const std::string& name,
                       const std::string& hint) {
     if (from != nullptr && state.raise_from.contains(from))
-        throw lazy_load_error(fmt::format("the relationship {} was not loaded with the query (raise_on_lazy) and "
-                                          "navigating it would run a lazy load; add .load({}) to the query",
-                                          name, hint));
+        throw lazy_load_error(detail::format("the relationship {} was not loaded with the query (raise_on_lazy) and "
+                                             "navigating it would run a lazy load; add .load({}) to the query",
+                                             name, hint));
     const auto& options = session_access<Session>::options(s);
     note_lazy_load(state.counter, options.n_plus_one, options.n_plus_one_threshold, options.n_plus_one_log, name, hint);
     ++session_access<Session>::statistics(s).lazy_loads;
@@ -484,8 +483,8 @@ decltype(auto) related_reference(Session& s, const Child& child, const Members& 
         return found;
     } else {
         if (found == nullptr)
-            throw no_result(fmt::format("{}: no {} with key {}", relationship_name<target>(member, false), type_name<target>,
-                                        describe_key_value(member_values(child, member))));
+            throw no_result(detail::format("{}: no {} with key {}", relationship_name<target>(member, false), type_name<target>,
+                                           describe_key_value(member_values(child, member))));
         return static_cast<target&>(*found);
     }
 }
@@ -552,8 +551,8 @@ result_list<Target> associated(Session& s, const Parent& parent, const Left& lef
     bool removed = false;
     with_foreign_key<Target>(right, [&](const auto& key) {
         if (!is_primary_key_of<Target>(target_members_of(key)))
-            throw session_error(fmt::format("associated(): {} must reference the primary key of {}", member_label(right),
-                                            type_name<Target>));
+            throw session_error(detail::format("associated(): {} must reference the primary key of {}", member_label(right),
+                                               type_name<Target>));
     });
     for (const Link& link : links) {
         const auto value = read_key<key_type>(link, right);

@@ -6,8 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/expression.hpp"
@@ -50,7 +49,7 @@ node_ptr version_equals(const T& snapshot) {
 /// ` and version 3` for error messages ("" without a version column).
 template <model T>
 std::string describe_version(const T& snapshot) {
-    if constexpr (has_version<T>) return fmt::format(" and version {}", static_cast<std::int64_t>(version_of(snapshot)));
+    if constexpr (has_version<T>) return detail::format(" and version {}", static_cast<std::int64_t>(version_of(snapshot)));
     else return "";
 }
 
@@ -63,13 +62,13 @@ template <model T>
 void check_one_row(std::int64_t rows, const char* statement, const T& snapshot, const rendered_query& query) {
     if (rows == 1) return;
     if (rows == 0) {
-        throw stale_data_error(fmt::format(
+        throw stale_data_error(detail::format(
             "{} of {} with primary key {}{} matched 0 rows: the row was deleted{} by someone else since this "
             "session read it; SQL: {}",
             statement, type_name<T>, describe_key(snapshot), describe_version(snapshot),
             has_version<T> ? " or its version changed" : " or its key changed", sql_excerpt(query.sql)));
     }
-    throw mapping_error(fmt::format(
+    throw mapping_error(detail::format(
         "{} of {} with primary key {} matched {} rows, not 1: the mapped primary key is not unique in the table "
         "(map every key column: relata::mapping<T>::primary_key = std::tuple{{&T::a, &T::b}}); the flush was "
         "rolled back; SQL: {}",

@@ -40,8 +40,15 @@ struct dialect {
     /// Appends the placeholder of the `number`-th parameter (1-based):
     /// SQLite `?`, PostgreSQL `$1`, `$2`, ...
     void append_placeholder(std::string& out, std::size_t number) const {
-        if (engine == relata::engine::postgresql) fmt::format_to(std::back_inserter(out), "${}", number);
-        else out.push_back('?');
+        if (engine == relata::engine::postgresql) {
+            // fmt::format_int, not fmt::format_to: format_to would instantiate fmt's whole
+            // formatting engine in every translation unit (about 1 s at -O2).
+            const fmt::format_int digits(number);
+            out.push_back('$');
+            out.append(digits.data(), digits.size());
+        } else {
+            out.push_back('?');
+        }
     }
 
     /// Appends `name` as a quoted identifier (`"order"`); an embedded `"` is doubled, as both

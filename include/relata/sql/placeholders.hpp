@@ -32,6 +32,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/rendered_query.hpp"
@@ -111,10 +112,10 @@ inline std::string_view token_at(std::string_view sql, std::size_t start) {
 
 [[noreturn]] inline void reject_placeholder(std::string_view sql, std::size_t at, engine target, std::string_view why) {
     throw placeholder_error(
-        fmt::format("hand-written SQL uses the placeholder `{}` at position {}: {}; write `?` for each argument, in "
-                    "order (relata numbers them for PostgreSQL){}; SQL: {}",
-                    token_at(sql, at), at + 1, why,
-                    target == engine::sqlite ? " (SQLite binds $n, ?NNN, :name and @name by first appearance, not by "
+        detail::format("hand-written SQL uses the placeholder `{}` at position {}: {}; write `?` for each argument, in "
+                       "order (relata numbers them for PostgreSQL){}; SQL: {}",
+                       token_at(sql, at), at + 1, why,
+                       target == engine::sqlite ? " (SQLite binds $n, ?NNN, :name and @name by first appearance, not by "
                                                "number)"
                                              : "",
                     sql_excerpt(sql)),
@@ -172,7 +173,9 @@ inline std::string_view token_at(std::string_view sql, std::size_t start) {
             ++out.placeholders;
             if (postgres) {
                 out.sql.append(sql.substr(copied, i - copied));
-                fmt::format_to(std::back_inserter(out.sql), "${}", out.placeholders);
+                const fmt::format_int digits(out.placeholders);
+                out.sql.push_back('$');
+                out.sql.append(digits.data(), digits.size());
                 copied = i + 1;
             }
             ++i;
@@ -199,10 +202,10 @@ inline rendered_query hand_written_query(std::string_view sql, const dialect& d,
                                    (sql.find("?|") != std::string_view::npos || sql.find("?&") != std::string_view::npos ||
                                     sql.find("@?") != std::string_view::npos || rewritten.placeholders > arguments.size());
         throw placeholder_error(
-            fmt::format("hand-written SQL has {} `?` placeholder{} but {} argument{} given{}; SQL: {}",
-                        rewritten.placeholders, rewritten.placeholders == 1 ? "" : "s", arguments.size(),
-                        arguments.size() == 1 ? " was" : "s were",
-                        json_operator ? " (every `?` is a placeholder, also in PostgreSQL's jsonb operators ?, ?| "
+            detail::format("hand-written SQL has {} `?` placeholder{} but {} argument{} given{}; SQL: {}",
+                           rewritten.placeholders, rewritten.placeholders == 1 ? "" : "s", arguments.size(),
+                           arguments.size() == 1 ? " was" : "s were",
+                           json_operator ? " (every `?` is a placeholder, also in PostgreSQL's jsonb operators ?, ?| "
                                         "and ?&: write jsonb_exists, jsonb_exists_any or jsonb_exists_all instead)"
                                       : "",
                         sql_excerpt(sql)),

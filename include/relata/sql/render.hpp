@@ -10,8 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/insert.hpp"
@@ -40,7 +39,7 @@ template <model T, class Value>
 [[nodiscard]] std::string_view column_name(const dialect& d, Value T::*member) {
     const std::size_t index = detail::index_of_member<T>(member);
     if (index == detail::npos)
-        throw error(fmt::format("the member is not listed in RELATA_MODEL({}, ...)", detail::type_name<T>));
+        throw error(detail::format("the member is not listed in RELATA_MODEL({}, ...)", detail::type_name<T>));
     return detail::column_name_of<T>(d.naming, index);
 }
 

@@ -14,8 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/data.hpp"
@@ -95,10 +94,10 @@ public:
     /// @throws relata::error when it is nested deeper than max_expression_depth.
     sql_writer& expression(const node& n) {
         if (n.depth > max_expression_depth)
-            throw error(fmt::format("an expression is nested {} levels deep; relata renders at most {} (SQLite's own limit, "
-                                    "SQLITE_MAX_EXPR_DEPTH, is 1000 too): chains of && or || and in() lists stay flat, "
-                                    "alternating them nests",
-                                    n.depth, max_expression_depth));
+            throw error(detail::format("an expression is nested {} levels deep; relata renders at most {} (SQLite's own limit, "
+                                       "SQLITE_MAX_EXPR_DEPTH, is 1000 too): chains of && or || and in() lists stay flat, "
+                                       "alternating them nests",
+                                       n.depth, max_expression_depth));
         write(n);
         return *this;
     }
@@ -300,7 +299,7 @@ private:
                 break;
             case node_kind::parameter: parameter_node(n, true); break;
             case node_kind::keyword:
-                if (n.flags == 1) text(fmt::format("{}", std::get<std::int64_t>(n.parameter)));
+                if (n.flags == 1) text(detail::format("{}", std::get<std::int64_t>(n.parameter)));
                 else text(n.text);
                 break;
             case node_kind::binary:
@@ -522,7 +521,7 @@ private:
                                      item.source->model == n.source->model && item.source->alias == n.source->alias &&
                                      item.index == n.index;
             if (&item == &n || same_column) {
-                text(fmt::format("{}", i + 1));
+                text(detail::format("{}", i + 1));
                 return;
             }
         }
@@ -631,7 +630,7 @@ private:
             for (std::size_t i = 0; i < d.group_by.size(); ++i) {
                 if (i > 0) text(", ");
                 if (const std::size_t position = position_in_projection(d, d.group_by[i]); position != 0)
-                    text(fmt::format("{}", position));
+                    text(detail::format("{}", position));
                 else
                     expression(*d.group_by[i]);
             }
@@ -685,7 +684,7 @@ private:
             if (has_tail(operand) || !operand.operands.empty() || !operand.ctes.empty()) {
                 text("SELECT * FROM (");
                 select(operand, false);
-                text(fmt::format(") AS \"relata_operand_{}\"", i + 1));
+                text(detail::format(") AS \"relata_operand_{}\"", i + 1));
             } else {
                 core(operand, false, false);
             }

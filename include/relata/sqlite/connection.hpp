@@ -14,11 +14,11 @@
 #include <utility>
 #include <variant>
 
-#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include "relata/connection.hpp"
 #include "relata/detail/connection_base.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/detail/statement_cache.hpp"
 #include "relata/error.hpp"
@@ -64,7 +64,7 @@ using statement_handle = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
 [[noreturn]] inline void throw_error(sqlite3* db, int code, std::string_view sql) {
     const int extended = db ? sqlite3_extended_errcode(db) : code;
     const std::string message =
-        fmt::format("SQLite error {} ({}): {}", extended, sqlite3_errstr(extended), db ? sqlite3_errmsg(db) : "");
+        relata::detail::format("SQLite error {} ({}): {}", extended, sqlite3_errstr(extended), db ? sqlite3_errmsg(db) : "");
     const int primary = extended & 0xff;
     if (primary == SQLITE_CONSTRAINT) {
         constraint_kind kind = constraint_kind::other;
@@ -167,8 +167,8 @@ public:
         const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
         db_.reset(raw);  // owned even when opening failed, as sqlite3_open_v2 requires
         if (rc != SQLITE_OK) {
-            throw connection_error(fmt::format("cannot open SQLite database '{}': {} ({})", path,
-                                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc), rc));
+            throw connection_error(relata::detail::format("cannot open SQLite database '{}': {} ({})", path,
+                                                          raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc), rc));
         }
         sqlite3_extended_result_codes(db_.get(), 1);
         // A double-quoted name that matches no column is an error, not a string literal
@@ -329,8 +329,8 @@ private:
     void bind(sqlite3_stmt* statement, const rendered_query& query) {
         const auto expected = static_cast<std::size_t>(sqlite3_bind_parameter_count(statement));
         if (expected != query.parameters.size())
-            throw database_error(fmt::format("the statement has {} placeholders but {} values were given", expected,
-                                             query.parameters.size()),
+            throw database_error(relata::detail::format("the statement has {} placeholders but {} values were given", expected,
+                                                        query.parameters.size()),
                                  query.sql, "", SQLITE_RANGE);
         int index = 0;
         for (const value& v : query.parameters) {
@@ -348,9 +348,9 @@ private:
                     } else if constexpr (std::is_same_v<X, double>) {
                         // sqlite3_bind_double binds NaN as NULL, which would lose the value silently.
                         if (std::isnan(x))
-                            throw mapping_error(fmt::format("SQLite cannot store NaN (it would be bound as "
-                                                            "NULL); parameter {}; SQL: {}",
-                                                            index, relata::detail::sql_excerpt(query.sql)));
+                            throw mapping_error(relata::detail::format("SQLite cannot store NaN (it would be bound as "
+                                                                       "NULL); parameter {}; SQL: {}",
+                                                                       index, relata::detail::sql_excerpt(query.sql)));
                         rc = sqlite3_bind_double(statement, index, x);
                     } else if constexpr (std::is_same_v<X, std::string>) {
                         // SQLITE_STATIC: `query` outlives the statement's execution.
