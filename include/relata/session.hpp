@@ -438,6 +438,12 @@ public:
     /// DELETEs, UPDATE it to NULL first (<relata/session/cycles.hpp>). Pending children of a
     /// parent removed in this flush follow ON DELETE (CASCADE: not inserted; SET NULL: inserted
     /// with the key NULL).
+    /// PostgreSQL: consecutive INSERTs of one model with the same statement (generated key or
+    /// not) go in one libpq pipeline (relata::postgres::execute_pipelined, libpq 14+): one round
+    /// trip for the run instead of one per row, each still counted as an INSERT. Not for rows
+    /// whose keys come from rows of the same flush (`link`, self-references, cycle-deferred keys):
+    /// those are written row by row. A failing row is named in the error (`parameter set <i> of
+    /// <n>: `, i counted from 0 within the run).
     /// Runs the `before_insert`/`before_update`/`before_delete` hooks (<relata/session/hooks.hpp>)
     /// and fills linked foreign keys (`link`). Begins a transaction if
     /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.

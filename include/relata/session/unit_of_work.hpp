@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -146,6 +147,14 @@ public:
         }
         write_delete_statements(db, stats, early_deletes);
         for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
+        if constexpr (pipelined_connection && !self_referencing<T>) {
+            // No row of this model depends on a key generated earlier in this flush (no links,
+            // no deferred or nulled members): its INSERTs go in pipelines, one round trip each.
+            if (inserts_.size() >= 2 && links_.empty() && deferred_members_.empty() && nulled_.empty()) {
+                write_inserts_pipelined(db, stats);
+                return;
+            }
+        }
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
             std::vector<std::size_t> deferred = deferred_members_;
@@ -182,28 +191,89 @@ public:
             const bool rowid = generate && reads_rowid(db);
             const rendered_query& query = statements_.insert(d, altered ? *altered : e->object, !generate, generate && !rowid);
             ++stats.inserts;
-            if (generate) {
-                if constexpr (generated_key<T>) {
-                    std::optional<key_type> key;
-                    if (rowid) {
-                        // The key column is the rowid: no RETURNING (on SQLite, RETURNING opens
-                        // an ephemeral table per statement). A trigger's RAISE(IGNORE) inserts
-                        // no row and leaves last_insert_rowid() as it was.
-                        if (db.execute(query) != 1) throw database_error("INSERT inserted no row", query.sql, "", 0);
-                        key = inserted_rowid(db);
-                    } else {
-                        db.for_each_row(query, [&](const auto& row) { key = read_key(row.cell(0)); });
-                    }
-                    if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
-                    generated_keys_.push_back(*key);
-                    // Into the object at once: rows inserted later in this flush copy it (links).
-                    e->object.*member_pointer<T, primary_key_index<T>> = *key;
-                    keys_written_.push_back(e);
+            write_insert(db, *e, query, generate, rowid);
+        }
+    }
+
+    // Runs the INSERT `query` of `e`'s row; a generated key goes into the object at once (rows
+    // inserted later in this flush copy it: links) and into generated_keys_.
+    void write_insert(Connection& db, entry<T>& e, const rendered_query& query, bool generate, bool rowid) {
+        if (generate) {
+            if constexpr (generated_key<T>) {
+                std::optional<key_type> key;
+                if (rowid) {
+                    // The key column is the rowid: no RETURNING (on SQLite, RETURNING opens
+                    // an ephemeral table per statement). A trigger's RAISE(IGNORE) inserts
+                    // no row and leaves last_insert_rowid() as it was.
+                    if (db.execute(query) != 1) throw database_error("INSERT inserted no row", query.sql, "", 0);
+                    key = inserted_rowid(db);
+                } else {
+                    db.for_each_row(query, [&](const auto& row) { key = read_key(row.cell(0)); });
                 }
-            } else {
-                db.execute(query);
+                if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
+                generated_keys_.push_back(*key);
+                // Into the object at once: rows inserted later in this flush copy it (links).
+                e.object.*member_pointer<T, primary_key_index<T>> = *key;
+                keys_written_.push_back(&e);
+            }
+        } else {
+            db.execute(query);
+            generated_keys_.push_back(primary_key_of(e.object));
+        }
+    }
+
+    // The INSERTs of inserts_ in runs of one statement (rows with a generated key, rows with
+    // their own), each run of two or more rows one pipeline (relata::postgres::execute_pipelined:
+    // one round trip; a failure names its row as `parameter set <i> of <n>`). Keys are assigned
+    // as write_insert assigns them.
+    void write_inserts_pipelined(Connection& db, session_statistics& stats) {
+        const dialect& d = db.sql_dialect();
+        std::vector<std::vector<value>> sets;
+        std::size_t start = 0;
+        while (start < inserts_.size()) {
+            const auto generates = [&](std::size_t i) { return generated_key<T> && is_default_key(inserts_[i]->object); };
+            const bool generate = generates(start);
+            std::size_t end = start + 1;
+            while (end < inserts_.size() && generates(end) == generate) ++end;
+            if (end - start == 1) {
+                const rendered_query& query = statements_.insert(d, inserts_[start]->object, !generate, generate);
+                ++stats.inserts;
+                write_insert(db, *inserts_[start], query, generate, false);
+                start = end;
+                continue;
+            }
+            sets.clear();
+            sets.reserve(end - start);
+            std::string sql;
+            for (std::size_t i = start; i < end; ++i) {
+                const rendered_query& query = statements_.insert(d, inserts_[i]->object, !generate, generate);
+                if (i == start) sql = query.sql;
+                sets.push_back(query.parameters);
+            }
+            stats.inserts += end - start;
+            const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets));
+            for (std::size_t i = start; i < end; ++i) {
+                entry<T>* e = inserts_[i];
+                if constexpr (generated_key<T>) {
+                    if (generate) {
+                        const value& returned = results[i - start].returned;
+                        if (std::holds_alternative<std::monostate>(returned))
+                            throw database_error("INSERT ... RETURNING returned no row", sql, "", 0);
+                        const key_type key = read_key(std::visit([](const auto& x) -> cell {
+                            using X = std::decay_t<decltype(x)>;
+                            if constexpr (std::is_same_v<X, std::string>) return std::string_view(x);
+                            else if constexpr (std::is_same_v<X, blob>) return std::span<const std::byte>(x);
+                            else return x;
+                        }, returned));
+                        generated_keys_.push_back(key);
+                        e->object.*member_pointer<T, primary_key_index<T>> = key;
+                        keys_written_.push_back(e);
+                        continue;
+                    }
+                }
                 generated_keys_.push_back(primary_key_of(e->object));
             }
+            start = end;
         }
     }
 
@@ -601,6 +671,12 @@ private:
         { c.last_insert_rowid() } -> std::same_as<std::int64_t>;
         { c.is_rowid_alias(std::string_view(), std::string_view()) } -> std::same_as<bool>;
     };
+
+    /// True on a connection with `execute_pipelined` (found by ADL: relata/postgres/pipeline.hpp).
+    static constexpr bool pipelined_connection =
+        requires(Connection& c, const std::string& sql, std::span<const std::vector<value>> sets) {
+            execute_pipelined(c, sql, sets);
+        };
 
     bool reads_rowid(Connection& db) {
         if constexpr (generated_key<T> && is_plain_integer<key_type> && rowid_connection) {

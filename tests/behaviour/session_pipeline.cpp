@@ -1,0 +1,114 @@
+// A Session's flush of many INSERTs of one model: on PostgreSQL one pipeline per run of rows
+// (relata::postgres::execute_pipelined, one round trip), on SQLite one statement per row; the
+// same keys, the same failure (nothing written, the Session as before) on both.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "backends.hpp"
+#include "models.hpp"
+
+using test_models::Author;
+
+namespace {
+
+constexpr int row_count = 10'000;
+
+// The id of every author row, by name.
+template <class Connection>
+std::map<std::string, std::int64_t> ids_by_name(Connection& db) {
+    std::map<std::string, std::int64_t> ids;
+    for (const Author& a : relata::all(db, relata::select<Author>())) ids[a.name] = a.id;
+    return ids;
+}
+
+}  // namespace
+
+RELATA_BACKEND_TEST("a flush of 10,000 inserts: generated keys match the rows, INSERTs counted, one pipeline on PostgreSQL",
+                    "[session][session_pipeline]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    relata::session session{db};
+
+    std::vector<Author*> authors;
+    for (int i = 0; i < row_count; ++i) {
+        // An explicit key among the generated ones: three runs of one statement each.
+        if (i == row_count / 2)
+            authors.push_back(&session.add(Author{.id = 1'000'000, .name = "explicit", .email = std::string("e")}));
+        authors.push_back(&session.add(Author{.name = fmt::format("author {}", i), .email = std::nullopt}));
+    }
+    int insert_logs = 0;
+    db.on_sql([&](std::string_view sql) {
+        if (sql.starts_with("INSERT")) ++insert_logs;
+    });
+    const std::uint64_t statements_before = db.statement_count();
+    session.commit();
+    db.on_sql({});
+
+    CHECK(session.statistics().inserts == row_count + 1);
+    CHECK(db.statement_count() - statements_before >= row_count + 1);  // every INSERT counted
+    if constexpr (relata_test::engine == relata::engine::postgresql)
+        CHECK(insert_logs == 3);  // generated keys, the explicit key, generated keys: three pipelines
+    else
+        CHECK(insert_logs == row_count + 1);
+    const auto ids = ids_by_name(db);
+    REQUIRE(ids.size() == row_count + 1);
+    for (Author* a : authors) {
+        REQUIRE(a->id != 0);
+        REQUIRE(ids.at(a->name) == a->id);
+        REQUIRE(session.state_of(*a) == relata::object_state::persistent);
+    }
+    CHECK(authors[row_count / 2]->id == 1'000'000);
+    // Later changes find the objects under their keys.
+    authors.front()->email = "first";
+    session.commit();
+    CHECK(relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM author WHERE id = {} AND email = 'first'",
+                                              authors.front()->id)) == 1);
+}
+
+RELATA_BACKEND_TEST("a duplicate at row 5,000 of 10,000 inserts fails the commit: nothing written, keys back to 0, a retry works",
+                    "[session][session_pipeline]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    {
+        relata::session first{db};
+        first.add(Author{.name = "taken", .email = std::nullopt});
+        first.commit();
+    }
+    relata::session session{db};
+    std::vector<Author*> authors;
+    for (int i = 0; i < row_count; ++i)
+        authors.push_back(&session.add(
+            Author{.name = i == row_count / 2 ? std::string("taken") : fmt::format("author {}", i), .email = std::nullopt}));
+
+    try {
+        session.commit();
+        FAIL("the commit did not fail");
+    } catch (const relata::constraint_violation& e) {
+        const std::string message = e.what();
+        if constexpr (relata_test::engine == relata::engine::postgresql)
+            CHECK_THAT(message, Catch::Contains(fmt::format("parameter set {} of {}", row_count / 2, row_count)));
+        CHECK_THAT(message, Catch::Contains("INSERT"));
+    }
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1);
+    for (Author* a : authors) {
+        REQUIRE(a->id == 0);
+        REQUIRE(session.state_of(*a) == relata::object_state::pending);
+    }
+
+    authors[row_count / 2]->name = "fixed";
+    session.commit();
+    CHECK(session.statistics().inserts >= row_count);
+    const auto ids = ids_by_name(db);
+    REQUIRE(ids.size() == row_count + 1);
+    for (Author* a : authors) {
+        REQUIRE(a->id != 0);
+        REQUIRE(ids.at(a->name) == a->id);
+        REQUIRE(session.state_of(*a) == relata::object_state::persistent);
+    }
+}
