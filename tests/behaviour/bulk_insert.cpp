@@ -68,7 +68,6 @@ RELATA_MODEL(Tagged, id, numbers)
 
 constexpr auto s = relata::columns<Sample>;
 constexpr auto w = relata::columns<Worker>;
-constexpr auto c = relata::columns<Careful>;
 constexpr auto t = relata::columns<Tagged>;
 
 }  // namespace bulk_models
