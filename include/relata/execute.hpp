@@ -123,20 +123,28 @@ template <connection Connection, row_query Q>
     return std::move(*result);
 }
 
-/// Runs `SELECT COUNT(*)` for a query (see `select_query::count`).
-/// @return the number of rows the query selects.
-/// @throws relata::database_error.
-template <connection Connection, class Shape>
-[[nodiscard]] std::int64_t count(Connection& db, const count_query<Shape>& query) {
+namespace detail {
+/// Runs a rendered `SELECT COUNT(*)` and reads its one value (relata::count, session.count).
+template <class Connection>
+std::int64_t run_count(Connection& db, const rendered_query& query) {
     std::int64_t result = 0;
-    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) {
+    db.for_each_row(query, [&](const auto& row) {
         try {
-            result = detail::from_cell<std::int64_t>(row.cell(0));
+            result = from_cell<std::int64_t>(row.cell(0));
         } catch (const conversion_error& e) {
             throw mapping_error("cannot read COUNT(*): " + e.reason());
         }
     });
     return result;
+}
+}  // namespace detail
+
+/// Runs `SELECT COUNT(*)` for a query (see `select_query::count`).
+/// @return the number of rows the query selects.
+/// @throws relata::database_error.
+template <connection Connection, class Shape>
+[[nodiscard]] std::int64_t count(Connection& db, const count_query<Shape>& query) {
+    return detail::run_count(db, to_sql(query, db.sql_dialect()));
 }
 
 /// `count(db, query.count())`.

@@ -296,21 +296,10 @@ public:
     template <class Query>
         requires detail::is_select_query<Query>
     std::int64_t count(const Query& query) {
-        const auto counting = query.count();
-        std::vector<const detail::model_info*> tables;
-        const rendered_query rendered = detail::render(counting, db_.sql_dialect(), options_.autoflush ? &tables : nullptr);
-        autoflush(tables);
+        const rendered_query rendered = render_reading(query.count());
         begin_statement();
         ++statistics_.queries;
-        std::int64_t result = 0;
-        db_.for_each_row(rendered, [&](const auto& row) {
-            try {
-                result = detail::from_cell<std::int64_t>(row.cell(0));
-            } catch (const conversion_error& e) {
-                throw mapping_error("cannot read COUNT(*): " + e.reason());
-            }
-        });
-        return result;
+        return detail::run_count(db_, rendered);
     }
 
     /// Runs a bulk INSERT, UPDATE or DELETE query object (flushing first when autoflush is on),
