@@ -493,7 +493,7 @@ public:
                     db_.rollback_to_savepoint("relata_flush");
                     db_.release_savepoint("relata_flush");
                 }
-            } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+            } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
             }
             if (began) {
                 owns_transaction_ = false;
@@ -535,7 +535,7 @@ public:
                 if (db_.in_transaction()) {
                     try {
                         db_.rollback();
-                    } catch (const error&) {  // NOLINT(bugprone-empty-catch): the original error matters more
+                    } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
                     }
                 }
                 reset_transaction();

@@ -80,8 +80,9 @@ public:
     /// `RELEASE SAVEPOINT "name"`.
     void release_savepoint(std::string_view name) { self().execute_script(savepoint_sql("RELEASE SAVEPOINT ", name)); }
     /// `ROLLBACK TO SAVEPOINT "name"` (on PostgreSQL, also recovers a transaction after a failed
-    /// statement).
+    /// statement). Runs whatever the SQL loggers throw (see `on_sql`).
     void rollback_to_savepoint(std::string_view name) {
+        const cleanup_scope cleanup(*this);
         self().execute_script(savepoint_sql("ROLLBACK TO SAVEPOINT ", name));
     }
 
@@ -90,7 +91,11 @@ public:
     [[nodiscard]] std::uint64_t statement_count() const noexcept { return statement_count_; }
 
     /// Installs a callback that receives the SQL text of every statement before it runs
-    /// (an empty function turns logging off).
+    /// (an empty function turns logging off). An exception the logger throws stops that
+    /// statement from running and reaches the caller; ROLLBACK and ROLLBACK TO SAVEPOINT are the
+    /// exception: they clean up after failures, so they run anyway and the logger's exception is
+    /// discarded (a Session or relata::transaction never leaves a transaction open because its
+    /// logger threw). The same holds for `on_sql_with_parameters`.
     void on_sql(sql_logger logger) { logger_ = std::move(logger); }
 
     /// Called with the SQL text of every statement and the values bound to its placeholders,
@@ -114,9 +119,35 @@ protected:
 
     void log(std::string_view sql, std::span<const value> parameters = {}) {
         if (streaming_) refuse_while_streaming(sql);
+        if (cleaning_up_) {
+            try {
+                if (logger_) logger_(sql);
+            } catch (...) {  // NOLINT(bugprone-empty-catch): a cleanup statement runs whatever the logger does
+            }
+            try {
+                if (parameter_logger_) parameter_logger_(sql, parameters);
+            } catch (...) {  // NOLINT(bugprone-empty-catch): as above
+            }
+            return;
+        }
         if (logger_) logger_(sql);
         if (parameter_logger_) parameter_logger_(sql, parameters);
     }
+
+    // While one lives, statements are cleanup (ROLLBACK, ROLLBACK TO SAVEPOINT): `log` calls the
+    // loggers but discards what they throw, so the statement still runs.
+    class cleanup_scope {
+    public:
+        explicit cleanup_scope(connection_base& connection) noexcept
+            : connection_(connection), outer_(std::exchange(connection.cleaning_up_, true)) {}
+        cleanup_scope(const cleanup_scope&) = delete;
+        cleanup_scope& operator=(const cleanup_scope&) = delete;
+        ~cleanup_scope() { connection_.cleaning_up_ = outer_; }
+
+    private:
+        connection_base& connection_;
+        bool outer_;
+    };
 
     // Throws as any statement would while a relata::stream reads from this connection.
     void check_not_streaming(std::string_view what) const {
@@ -140,6 +171,8 @@ protected:
     // True while a relata::stream reads from this connection (<relata/stream.hpp>): every other
     // statement is refused, so that libpq never silently drains the stream to start another.
     bool streaming_ = false;
+    // True while a cleanup statement runs (cleanup_scope).
+    bool cleaning_up_ = false;
 
     dialect dialect_;
     std::uint64_t statement_count_ = 0;

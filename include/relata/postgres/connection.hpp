@@ -407,8 +407,11 @@ public:
                                  "statement in it had failed; SQL: COMMIT",
                                  "COMMIT", "25P02", 0);
     }
-    /// `ROLLBACK`.
-    void rollback() { execute_script("ROLLBACK"); }
+    /// `ROLLBACK`. Runs whatever the SQL loggers throw (see `on_sql`).
+    void rollback() {
+        const cleanup_scope cleanup(*this);
+        execute_script("ROLLBACK");
+    }
     /// True inside BEGIN ... COMMIT/ROLLBACK, also after a failed statement in it
     /// (`PQtransactionStatus` is `PQTRANS_INTRANS` or `PQTRANS_INERROR`).
     [[nodiscard]] bool in_transaction() const noexcept {

@@ -224,8 +224,11 @@ public:
     void begin(const transaction_options& options = {}) { execute_script(begin_sql(engine::sqlite, options)); }
     /// `COMMIT`. @throws relata::database_error (e.g. deferred foreign key failures).
     void commit() { execute_script("COMMIT"); }
-    /// `ROLLBACK`.
-    void rollback() { execute_script("ROLLBACK"); }
+    /// `ROLLBACK`. Runs whatever the SQL loggers throw (see `on_sql`).
+    void rollback() {
+        const cleanup_scope cleanup(*this);
+        execute_script("ROLLBACK");
+    }
     /// True inside BEGIN ... COMMIT/ROLLBACK (`!sqlite3_get_autocommit`).
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
     /// Always false: after a failed statement a SQLite transaction either stays usable or is
