@@ -55,9 +55,29 @@ private:
 
 /// Opening a connection failed, or an open connection was lost
 /// (PostgreSQL SQLSTATE class 08, `CONNECTION_BAD`; SQLite `SQLITE_CANTOPEN`).
+/// Code that catches it can `reconnect()` the connection (or take another from a pool) and run
+/// the work again; a COMMIT that failed this way may or may not have been applied by the server.
 class connection_error : public error {
 public:
-    using error::error;
+    /// @param reason what went wrong (e.g. why opening failed)
+    explicit connection_error(std::string reason) : error(std::move(reason)) {}
+    /// @param reason   what went wrong (engine, code and message), without the SQL
+    /// @param sql      the statement that was running when the connection was lost
+    /// @param sqlstate the PostgreSQL SQLSTATE (class 08, 57P01 to 57P03), or empty when libpq
+    ///                 itself found the connection gone
+    connection_error(std::string_view reason, std::string sql, std::string sqlstate)
+        : error(sql.empty() ? std::string(reason) : std::string(reason) + "; SQL: " + detail::sql_excerpt(sql)),
+          sql_(std::move(sql)),
+          sqlstate_(std::move(sqlstate)) {}
+
+    /// The statement that was running, or empty (e.g. when opening failed).
+    [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    /// The PostgreSQL SQLSTATE, or empty (SQLite; libpq found the connection gone).
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+private:
+    std::string sql_;
+    std::string sqlstate_;
 };
 
 /// The database rejected a statement, or relata refused to send it. Carries the SQL text and

@@ -85,13 +85,17 @@ template <connection Connection>
 class session {
 public:
     /// A Session over `db`, which must outlive it.
-    explicit session(Connection& db, session_options options = {}) : db_(db), options_(options) {}
+    explicit session(Connection& db, session_options options = {}) : db_(db), options_(options) {
+        if constexpr (requires { db.handle_id(); }) handle_id_ = db.handle_id();
+    }
     session(const session&) = delete;
     session& operator=(const session&) = delete;
 
     /// Rolls back a transaction this Session began and did not commit; never throws.
     ~session() {
-        if (owns_transaction_ && db_.in_transaction()) {
+        bool same_database = true;
+        if constexpr (requires { db_.handle_id(); }) same_database = db_.handle_id() == handle_id_;
+        if (owns_transaction_ && same_database && db_.in_transaction()) {
             try {
                 db_.rollback();
             } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw (a user SQL logger may too)
@@ -521,6 +525,7 @@ public:
     /// for a PostgreSQL serialization failure at COMMIT). relata::session_error when an earlier
     /// statement aborted the PostgreSQL transaction (rolled back then, as any failed commit).
     void commit() {
+        check_same_database();  // before the failure path below touches the connection
         try {
             if (owns_transaction_ && aborted())
                 throw session_error("commit(): an earlier failed statement aborted the transaction (PostgreSQL "
@@ -556,6 +561,7 @@ public:
     /// this is how a Session leaves a transaction aborted by a failed statement.
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
+        check_same_database();
         const bool open = db_.in_transaction();
         relationships_.invalidate();
         reset_transaction();
@@ -675,11 +681,25 @@ private:
 
     /// Detects a transaction this Session began that the connection no longer has.
     void check_transaction_alive() {
+        check_same_database();
         if (!owns_transaction_ || db_.in_transaction()) return;
         reset_transaction();
         throw session_error(
             "the transaction this session began was ended outside it (e.g. a ROLLBACK or COMMIT on the "
-            "connection); the session was restored to its last commit and will write its changes again");
+            "connection, or the connection was lost and reconnected); the session was restored to its last commit and will write its changes again");
+    }
+
+    // A Session belongs to the database it was opened on: a connection moved from (std::move)
+    // or move-assigned another database under it is refused, not silently followed.
+    void check_same_database() const {
+        if constexpr (requires { db_.handle_id(); }) {
+            if (db_.handle_id() != handle_id_)
+                throw session_error(db_.handle_id() == 0
+                                        ? "the connection under this session was moved from (std::move): it holds no "
+                                          "database now; open the session on the connection it was moved to"
+                                        : "the connection under this session was move-assigned another database; a "
+                                          "session stays with the database it was opened on: open a new session");
+        }
     }
 
     void undo_all() {
@@ -731,6 +751,7 @@ private:
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
+    std::uint64_t handle_id_ = 0;    // the connection's handle_id() when the Session was opened
     detail::nested_levels nested_;
     bool committing_ = false;           // commit() flushes its own transaction: no savepoint needed
     bool removals_unflushed_ = false;   // a remove() (or an undone DELETE) may await the next flush

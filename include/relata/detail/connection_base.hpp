@@ -2,6 +2,7 @@
 /// @file
 /// What the backend connections share, whatever the engine: `relata::detail::connection_base`.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -107,17 +108,42 @@ public:
     /// empty function turns it off). Runs after the `on_sql` logger, if both are set.
     void on_sql_with_parameters(sql_parameter_logger logger) { parameter_logger_ = std::move(logger); }
 
+    /// Identifies the database handle this object holds: unique per handle opened in this
+    /// process, kept by `reconnect()`, carried along by a move, and 0 in a moved-from
+    /// connection. A Session remembers it and refuses to run on a connection that was moved
+    /// from or move-assigned another database.
+    [[nodiscard]] std::uint64_t handle_id() const noexcept { return handle_id_; }
+
     /// Number of prepared statements currently cached.
     [[nodiscard]] std::size_t cached_statement_count() const noexcept { return self().cache_.size(); }
 
 protected:
-    explicit connection_base(const dialect& sql_dialect) : dialect_(sql_dialect) {}
-    // Only as part of a Derived: no slicing copies, no deletion through this type.
-    connection_base(connection_base&&) = default;
-    connection_base& operator=(connection_base&&) = default;
+    explicit connection_base(const dialect& sql_dialect) : dialect_(sql_dialect), handle_id_(next_handle_id()) {}
+    // Only as part of a Derived: no slicing copies, no deletion through this type. A move
+    // carries the handle's id along; the moved-from connection is left with 0 (no database).
+    connection_base(connection_base&& other) noexcept
+        : streaming_(std::exchange(other.streaming_, false)),
+          cleaning_up_(std::exchange(other.cleaning_up_, false)),
+          dialect_(other.dialect_),
+          statement_count_(other.statement_count_),
+          logger_(std::move(other.logger_)),
+          parameter_logger_(std::move(other.parameter_logger_)),
+          handle_id_(std::exchange(other.handle_id_, 0)) {}
+    connection_base& operator=(connection_base&& other) noexcept {
+        streaming_ = std::exchange(other.streaming_, false);
+        cleaning_up_ = std::exchange(other.cleaning_up_, false);
+        dialect_ = other.dialect_;
+        statement_count_ = other.statement_count_;
+        logger_ = std::move(other.logger_);
+        parameter_logger_ = std::move(other.parameter_logger_);
+        handle_id_ = std::exchange(other.handle_id_, 0);
+        return *this;
+    }
     ~connection_base() = default;
 
+    // Every statement passes here before it is sent.
     void log(std::string_view sql, std::span<const value> parameters = {}) {
+        check_has_database(sql);
         if (streaming_) refuse_while_streaming(sql);
         if (cleaning_up_) {
             try {
@@ -158,6 +184,7 @@ protected:
     // engine accepts is a relata::parameter_limit_error naming both numbers, not the engine's
     // own error (PostgreSQL's protocol counts parameters in 16 bits and would misreport them).
     void check_parameter_limit(const rendered_query& query) const {
+        check_has_database(query.sql);
         const std::size_t limit = self().max_parameters();
         if (query.parameters.size() <= limit) return;
         throw parameter_limit_error(
@@ -178,8 +205,21 @@ protected:
     std::uint64_t statement_count_ = 0;
     sql_logger logger_;
     sql_parameter_logger parameter_logger_;
+    std::uint64_t handle_id_ = 0;
 
 private:
+    void check_has_database(std::string_view sql) const {
+        if (handle_id_ == 0)
+            throw connection_error("this connection was moved from and holds no database; use the connection it "
+                                   "was moved to",
+                                   std::string(sql), "");
+    }
+
+    static std::uint64_t next_handle_id() noexcept {
+        static std::atomic<std::uint64_t> last{0};
+        return last.fetch_add(1, std::memory_order_relaxed) + 1;
+    }
+
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
     const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
 

@@ -73,9 +73,20 @@ inline std::string trimmed(const char* text) {
     return out;
 }
 
+/// True when a failed statement means the connection is gone: SQLSTATE class 08 (connection
+/// exception), 57P01 to 57P03 (the server is shutting down, crashed or is starting up),
+/// `PQstatus` reading CONNECTION_BAD after the call, or a fatal error with no SQLSTATE at all
+/// (libpq's own "server closed the connection unexpectedly", reported while the status still
+/// reads OK). `result` may be null (libpq could not even send).
+inline bool connection_lost(PGconn* conn, const PGresult* result, std::string_view sqlstate) noexcept {
+    if (sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return true;
+    if (conn && PQstatus(conn) == CONNECTION_BAD) return true;
+    return sqlstate.empty() && (result == nullptr || PQresultStatus(result) == PGRES_FATAL_ERROR);
+}
+
 /// Builds the exception for a failed statement: SQLSTATE class 23 becomes
-/// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, class 08 or a lost
-/// connection relata::connection_error. `result` may be null (libpq could not even send).
+/// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, a lost connection
+/// (`connection_lost`) relata::connection_error. `result` may be null (libpq could not even send).
 /// `context` starts the message (e.g. which of many executions failed).
 [[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql,
                                      std::string_view context = {}) {
@@ -94,7 +105,9 @@ inline std::string trimmed(const char* text) {
     if (detail_text) message += fmt::format("; DETAIL: {}", relata::detail::excerpt(trimmed(detail_text), 500));
     if (hint) message += fmt::format("; HINT: {}", relata::detail::excerpt(trimmed(hint), 500));
 
-    if (sqlstate.starts_with("08") || (conn && PQstatus(conn) == CONNECTION_BAD)) throw connection_error(message);
+    if (connection_lost(conn, result, sqlstate))
+        throw connection_error(message + " (the connection is lost: reconnect() it, or take another from the pool)",
+                               std::string(sql), sqlstate);
     if (sqlstate.starts_with("23")) {
         constraint_kind kind = constraint_kind::other;
         if (sqlstate == "23505") kind = constraint_kind::unique;
@@ -289,18 +302,32 @@ public:
           conn_(PQconnectdb(conninfo.c_str())),
           cache_(opts.statement_cache_capacity) {
         if (!conn_) throw connection_error("cannot connect to PostgreSQL: libpq is out of memory");
-        if (PQstatus(conn_.get()) == CONNECTION_BAD)
-            throw connection_error(
-                fmt::format("cannot connect to PostgreSQL: {}", detail::trimmed(PQerrorMessage(conn_.get()))));
         PQsetNoticeProcessor(conn_.get(), &detail::notice_sink::process, notices_.get());
-        constexpr std::string_view setup = "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'";
-        check(detail::result_handle(PQexec(conn_.get(), setup.data())), setup);
-        // Binary timestamps are int64 microseconds only with integer_datetimes (every server since 10).
-        const char* integer_datetimes = PQparameterStatus(conn_.get(), "integer_datetimes");
-        if (integer_datetimes && std::string_view(integer_datetimes) != "on")
-            throw connection_error("the PostgreSQL server uses floating-point timestamps "
-                                   "(integer_datetimes = off); relata needs PostgreSQL 10 or newer");
+        set_up();
     }
+
+    /// Opens a new connection to the same server with the same parameters (`PQreset`), after
+    /// the old one was lost (relata::connection_error) or to start afresh. Whatever the old
+    /// connection had is gone: an open transaction (rolled back by the server), session
+    /// settings, server-side prepared statements — the statement cache is emptied, and each
+    /// statement is prepared again at its next use. A Session over this connection stays
+    /// usable: a transaction it had begun counts as rolled back (its objects go back to their
+    /// last commit, as after a failed commit, and a new flush writes them again).
+    /// @throws relata::connection_error when the server cannot be reached (the connection
+    /// stays closed; call reconnect() again later); relata::database_error while a
+    /// relata::stream reads from this connection.
+    void reconnect() {
+        check_not_streaming("reconnect()");
+        if (handle_id_ == 0) throw connection_error("reconnect(): this connection was moved from and holds no database");
+        cache_.clear([](const prepared_statement&) { return true; }, [](prepared_statement&&) {});
+        PQreset(conn_.get());
+        set_up();
+    }
+
+    /// True when libpq reports the connection usable (`PQstatus` is CONNECTION_OK). Asks libpq
+    /// only, no round trip: a server that went away since the last statement is noticed by the
+    /// next one (relata::connection_error).
+    [[nodiscard]] bool is_open() const noexcept { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
     /// Runs a statement with its parameters. @return rows affected (`PQcmdTuples`; 0 for
     /// statements that report none, e.g. CREATE TABLE).
@@ -460,6 +487,20 @@ private:
         std::vector<Oid> parameter_types;  // as the server inferred them
         staleness stale = staleness::none;
     };
+
+    // After PQconnectdb or PQreset: checks the connection, then UTC and UTF-8 for the session.
+    void set_up() {
+        if (PQstatus(conn_.get()) == CONNECTION_BAD)
+            throw connection_error(
+                fmt::format("cannot connect to PostgreSQL: {}", detail::trimmed(PQerrorMessage(conn_.get()))));
+        constexpr std::string_view setup = "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'";
+        check(detail::result_handle(PQexec(conn_.get(), setup.data())), setup);
+        // Binary timestamps are int64 microseconds only with integer_datetimes (every server since 10).
+        const char* integer_datetimes = PQparameterStatus(conn_.get(), "integer_datetimes");
+        if (integer_datetimes && std::string_view(integer_datetimes) != "on")
+            throw connection_error("the PostgreSQL server uses floating-point timestamps "
+                                   "(integer_datetimes = off); relata needs PostgreSQL 10 or newer");
+    }
 
     static bool succeeded(const PGresult* result) noexcept {
         const ExecStatusType status = PQresultStatus(result);

@@ -229,8 +229,11 @@ public:
         const cleanup_scope cleanup(*this);
         execute_script("ROLLBACK");
     }
+    /// True while the connection holds an open database (false once moved from). A SQLite
+    /// connection is not lost the way a server connection is; relata::pool asks every backend.
+    [[nodiscard]] bool is_open() const noexcept { return db_ != nullptr; }
     /// True inside BEGIN ... COMMIT/ROLLBACK (`!sqlite3_get_autocommit`).
-    [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
+    [[nodiscard]] bool in_transaction() const noexcept { return db_ && sqlite3_get_autocommit(db_.get()) == 0; }
     /// Always false: after a failed statement a SQLite transaction either stays usable or is
     /// ended by the engine (then `in_transaction()` is false). PostgreSQL's twin reports 25P02.
     [[nodiscard]] static constexpr bool transaction_aborted() noexcept { return false; }

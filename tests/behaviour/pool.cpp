@@ -1,0 +1,205 @@
+// relata::pool on both engines: the maximum size and acquire timeout, connections returned
+// clean, a throwing open function, a broken PostgreSQL connection replaced, and 8 threads
+// sharing 4 connections through Sessions.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <relata/pool.hpp>
+
+#include "backends.hpp"
+
+namespace pool_test {
+
+struct Visit {
+    std::int64_t id = 0;
+    std::string page;
+    int worker = 0;
+};
+RELATA_MODEL(Visit, id, page, worker)
+
+}  // namespace pool_test
+
+using pool_test::Visit;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// One database that many connections open: a WAL file for SQLite, the test schema for
+/// PostgreSQL. `opener()` is the pool's open function.
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+struct shared_database {
+    std::string path = (std::filesystem::temp_directory_path() /
+                        fmt::format("relata_pool_{}_{}.db", static_cast<long>(::getpid()), next()))
+                           .string();
+    relata_test::connection db = relata::sqlite::connect(path, {.write_ahead_log = true});
+
+    shared_database() = default;
+    shared_database(const shared_database&) = delete;
+    shared_database& operator=(const shared_database&) = delete;
+    ~shared_database() {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::error_code ignored;
+            std::filesystem::remove(path + suffix, ignored);
+        }
+    }
+    [[nodiscard]] std::function<relata_test::connection()> opener() const {
+        return [path = path] { return relata::sqlite::connect(path, {.write_ahead_log = true}); };
+    }
+    static int next() {
+        static std::atomic<int> counter{0};
+        return ++counter;
+    }
+};
+#else
+struct shared_database {
+    relata_test::database test;
+    relata_test::connection& db = test.db;
+    [[nodiscard]] std::function<relata_test::connection()> opener() const {
+        return [this] { return test.open_another(); };
+    }
+};
+#endif
+
+}  // namespace
+
+RELATA_BACKEND_TEST("pool: at most max_size connections; acquire waits, then throws pool_timeout", "[pool]") {
+    shared_database shared;
+    relata::pool<relata_test::connection> pool{shared.opener(), {.max_size = 2, .acquire_timeout = 50ms}};
+    auto first = pool.acquire();
+    auto second = pool.acquire();
+    CHECK(first.get() != second.get());
+    CHECK_THROWS_AS((void)pool.acquire(), relata::pool_timeout);
+    relata::pool_statistics statistics = pool.statistics();
+    CHECK(statistics.open == 2);
+    CHECK(statistics.in_use == 2);
+    CHECK(statistics.created == 2);
+    CHECK(statistics.timeouts == 1);
+    CHECK(statistics.waits == 1);
+
+    // A waiting acquire gets the connection another thread gives back.
+    relata_test::connection* lent = second.get();
+    relata_test::connection* received = nullptr;
+    relata::pool<relata_test::connection> patient_pool{shared.opener(), {.max_size = 1, .acquire_timeout = 10s}};
+    auto held = patient_pool.acquire();
+    relata_test::connection* only = held.get();
+    std::thread waiter([&] {
+        auto mine = patient_pool.acquire();
+        received = mine.get();
+    });
+    std::this_thread::sleep_for(50ms);
+    held.release();
+    waiter.join();
+    CHECK(received == only);
+    CHECK(patient_pool.statistics().created == 1);
+    CHECK(patient_pool.statistics().waits == 1);
+
+    // Given back, then lent again without opening another.
+    second.release();
+    auto again = pool.acquire();
+    CHECK(again.get() == lent);
+    CHECK(pool.statistics().created == 2);
+    CHECK(pool.statistics().acquired == 3);
+}
+
+RELATA_BACKEND_TEST("pool: a connection comes back without its transaction and loggers", "[pool]") {
+    shared_database shared;
+    relata::create_all<Visit>(shared.db);
+    relata::pool<relata_test::connection> pool{shared.opener(), {.max_size = 1}};
+    std::size_t logged = 0;
+    {
+        auto db = pool.acquire();
+        db->on_sql([&](std::string_view) { ++logged; });
+        db->begin();
+        db->execute("INSERT INTO visit (page, worker) VALUES ('left open', 0)");
+        REQUIRE(db->in_transaction());
+    }  // returned: ROLLBACK
+    const std::size_t logged_before = logged;
+    auto db = pool.acquire();
+    CHECK_FALSE(db->in_transaction());
+    CHECK(relata_test::scalar(*db, "SELECT COUNT(*) FROM visit") == 0);
+    CHECK(logged == logged_before);  // the logger of the last borrower is gone
+    CHECK(pool.statistics().created == 1);
+    CHECK(pool.statistics().discarded == 0);
+}
+
+RELATA_BACKEND_TEST("pool: a throwing open function leaves the pool as it was", "[pool][failure]") {
+    shared_database shared;
+    std::atomic<int> calls{0};
+    const auto open = shared.opener();
+    relata::pool<relata_test::connection> pool{[&] {
+                                                   if (++calls == 2) throw std::runtime_error("no more connections today");
+                                                   return open();
+                                               },
+                                               {.max_size = 2, .acquire_timeout = 50ms}};
+    auto first = pool.acquire();
+    CHECK_THROWS_WITH((void)pool.acquire(), "no more connections today");
+    CHECK(pool.statistics().open == 1);
+    auto second = pool.acquire();  // the third call opens one
+    CHECK(pool.statistics().open == 2);
+    CHECK(pool.statistics().created == 2);
+    CHECK_THROWS_AS(relata::pool<relata_test::connection>(shared.opener(), {.max_size = 0}), relata::error);
+}
+
+RELATA_BACKEND_TEST("pool: 8 threads share 4 connections through Sessions; every row written once", "[pool][concurrency]") {
+    shared_database shared;
+    relata::create_all<Visit>(shared.db);
+    relata::pool<relata_test::connection> pool{shared.opener(), {.max_size = 4, .acquire_timeout = 60s}};
+    constexpr int threads = 8;
+    constexpr int iterations = 50;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int worker = 0; worker < threads; ++worker) {
+        workers.emplace_back([&, worker] {
+            try {
+                for (int i = 0; i < iterations; ++i) {
+                    auto db = pool.acquire();
+                    relata::retry_transaction(*db, [&](relata::session<relata_test::connection>& session) {
+                        session.add(Visit{.page = fmt::format("page {}", i), .worker = worker});
+                    });
+                }
+            } catch (const std::exception& error) {
+                ++failures;
+                std::fprintf(stderr, "worker %d: %s\n", worker, error.what());
+            }
+        });
+    }
+    for (auto& worker : workers) worker.join();
+    CHECK(failures == 0);
+    CHECK(relata_test::scalar(shared.db, "SELECT COUNT(*) FROM visit") == threads * iterations);
+    CHECK(relata_test::scalar(shared.db, "SELECT COUNT(DISTINCT worker) FROM visit") == threads);
+    const relata::pool_statistics statistics = pool.statistics();
+    CHECK(statistics.created <= 4);
+    CHECK(statistics.acquired == static_cast<std::uint64_t>(threads * iterations));
+    CHECK(statistics.in_use == 0);
+    CHECK(statistics.idle == statistics.open);
+}
+
+#if defined(RELATA_TEST_BACKEND_POSTGRES)
+RELATA_BACKEND_TEST("pool: a connection whose server process was terminated is replaced", "[pool][failure]") {
+    shared_database shared;
+    relata::pool<relata_test::connection> pool{shared.opener(), {.max_size = 1}};
+    std::int64_t first_pid = 0;
+    {
+        auto db = pool.acquire();
+        first_pid = relata_test::scalar(*db, "SELECT pg_backend_pid()");
+        CHECK(relata_test::scalar(shared.db, "SELECT COUNT(*) FROM pg_terminate_backend(?) WHERE pg_terminate_backend",
+                                  {relata::value{first_pid}}) == 1);
+        CHECK_THROWS_AS(db->execute("SELECT 1"), relata::connection_error);
+    }  // given back broken: closed
+    CHECK(pool.statistics().discarded == 1);
+    CHECK(pool.statistics().open == 0);
+    auto db = pool.acquire();
+    CHECK(relata_test::scalar(*db, "SELECT pg_backend_pid()") != first_pid);
+    CHECK(pool.statistics().created == 2);
+}
+#endif
