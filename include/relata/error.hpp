@@ -140,6 +140,16 @@ public:
     using database_error::database_error;
 };
 
+/// PostgreSQL canceled the statement (SQLSTATE 57014): `statement_timeout` expired ("canceling
+/// statement due to statement timeout") or a cancel request arrived (`PQcancel`,
+/// `pg_cancel_backend`). The connection stays usable; inside a transaction, the transaction is
+/// aborted as after any failed statement (roll back, then retry with a longer timeout or a
+/// cheaper query). PostgreSQL manual, "Client Connection Defaults", statement_timeout.
+class statement_timeout : public database_error {
+public:
+    using database_error::database_error;
+};
+
 /// A statement needs more bound parameters than the engine accepts in one statement
 /// (PostgreSQL: 65,535; SQLite: `sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)`, 32,766
 /// by default since 3.32). Raised before the statement is sent; split the work (e.g. an

@@ -160,6 +160,32 @@ RELATA_BACKEND_TEST("a commit that loses its connection is retried after reconne
     CHECK(relata_test::scalar(db, "SELECT seats FROM ticket WHERE id = 1") == 7);
 }
 
+RELATA_BACKEND_TEST("statement_timeout is relata::statement_timeout; the connection and a Session go on",
+                    "[connection][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Ticket>(db);
+    db.execute("INSERT INTO ticket (title, seats) VALUES ('a', 1)");
+    db.execute_script("SET statement_timeout = '100ms'");
+    try {
+        db.execute("SELECT pg_sleep(5)");
+        FAIL("pg_sleep(5) outlived a 100 ms statement_timeout");
+    } catch (const relata::statement_timeout& error) {
+        CHECK(error.sqlstate() == "57014");
+        CHECK(std::string(error.what()).find("statement timeout") != std::string::npos);
+    }
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM ticket") == 1);  // still usable
+
+    relata::session session{db};
+    session.get<Ticket>(1).seats = 9;
+    CHECK_THROWS_AS(db.execute("SELECT pg_sleep(5)"), relata::statement_timeout);  // inside the Session's transaction
+    CHECK_THROWS_AS(session.commit(), relata::session_error);  // aborted (25P02): rolled back
+    CHECK(session.get<Ticket>(1).seats == 9);  // the change is kept for the retry
+    CHECK(relata_test::scalar(db, "SELECT seats FROM ticket WHERE id = 1") == 1);
+    session.commit();
+    CHECK(relata_test::scalar(db, "SELECT seats FROM ticket WHERE id = 1") == 9);
+}
+
 RELATA_BACKEND_TEST("connecting where no server listens is connection_error", "[connection][failure]") {
     CHECK_THROWS_AS(relata::postgres::connect("host=/nonexistent-directory port=1 connect_timeout=1"),
                     relata::connection_error);

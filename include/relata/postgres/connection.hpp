@@ -85,7 +85,8 @@ inline bool connection_lost(PGconn* conn, const PGresult* result, std::string_vi
 }
 
 /// Builds the exception for a failed statement: SQLSTATE class 23 becomes
-/// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, a lost connection
+/// relata::constraint_violation, 40001/40P01 relata::transaction_conflict, 57014
+/// relata::statement_timeout, a lost connection
 /// (`connection_lost`) relata::connection_error. `result` may be null (libpq could not even send).
 /// `context` starts the message (e.g. which of many executions failed).
 [[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view sql,
@@ -117,6 +118,7 @@ inline bool connection_lost(PGconn* conn, const PGresult* result, std::string_vi
         throw constraint_violation(kind, message, std::string(sql), sqlstate, 0);
     }
     if (sqlstate == "40001" || sqlstate == "40P01") throw transaction_conflict(message, std::string(sql), sqlstate, 0);
+    if (sqlstate == "57014") throw statement_timeout(message, std::string(sql), sqlstate, 0);
     throw database_error(message, std::string(sql), sqlstate, 0);
 }
 
