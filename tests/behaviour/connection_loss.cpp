@@ -104,8 +104,10 @@ void reconnect(relata_test::database& test) {
 
 }  // namespace
 
+// [server_process]: the test controls the server process behind its connection, which PgBouncer
+// hides (behaviour.pgbouncer leaves these out).
 RELATA_BACKEND_TEST("a terminated PostgreSQL backend is connection_error; reconnect() re-prepares statements",
-                    "[connection][failure]") {
+                    "[connection][failure][server_process]") {
     relata_test::database test;
     auto& db = test.db;
     relata::create_all<Ticket>(db);
@@ -135,7 +137,7 @@ RELATA_BACKEND_TEST("a terminated PostgreSQL backend is connection_error; reconn
 }
 
 RELATA_BACKEND_TEST("a commit that loses its connection is retried after reconnect() and writes each row once",
-                    "[connection][session][failure]") {
+                    "[connection][session][failure][server_process]") {
     relata_test::database test;
     auto& db = test.db;
     relata::create_all<Ticket>(db);

@@ -82,15 +82,40 @@ inline const std::string& postgres_conninfo() {
     return conninfo;
 }
 
-/// A fresh schema on the test server, first on the search_path; dropped afterwards.
+/// True when the tests run through PgBouncer in transaction pooling mode
+/// (RELATA_TEST_PGBOUNCER=1, set by CTest's behaviour.pgbouncer): session state such as
+/// `SET search_path` does not survive a transaction there, so each test gets its own database
+/// instead of its own schema, and connections send statements unnamed
+/// (`options::prepared_statements = false`).
+inline bool through_pgbouncer() {
+    static const bool on = [] {
+        const char* flag = std::getenv("RELATA_TEST_PGBOUNCER");
+        return flag != nullptr && std::string(flag) == "1";
+    }();
+    return on;
+}
+
+/// A fresh schema on the test server, first on the search_path; dropped afterwards. Through
+/// PgBouncer: a fresh database (its `public` schema), dropped afterwards.
 struct database {
     explicit database(relata::naming naming = relata::naming::standard)
-        : schema(next_schema()), db(relata::postgres::connect(postgres_conninfo(), {.naming = naming})) {
-        db.execute_script(fmt::format("DROP SCHEMA IF EXISTS \"{0}\" CASCADE; CREATE SCHEMA \"{0}\"; SET search_path TO \"{0}\"", schema));
+        : schema(next_schema()), db(open(naming, schema)) {
+        if (!through_pgbouncer())
+            db.execute_script(fmt::format("DROP SCHEMA IF EXISTS \"{0}\" CASCADE; CREATE SCHEMA \"{0}\"; SET search_path TO \"{0}\"", schema));
     }
     ~database() {
         db.on_sql({});  // a test's SQL recorder may already be gone
         db.on_sql_with_parameters({});
+        if (through_pgbouncer()) {
+            try {
+                if (db.in_transaction()) db.rollback();
+                auto admin = relata::postgres::connect(postgres_conninfo(), {.prepared_statements = false});
+                // WITH (FORCE), PostgreSQL 13+: PgBouncer keeps server connections to it open.
+                admin.execute_script(fmt::format("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", database_name));
+            } catch (const relata::error&) {  // a leftover database in a throwaway cluster is harmless
+            }
+            return;
+        }
         const std::string drop = fmt::format("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema);
         try {
             if (db.in_transaction()) db.rollback();
@@ -108,9 +133,26 @@ struct database {
 
     /// A second connection to the same schema (for concurrency tests).
     [[nodiscard]] connection open_another() const {
+        if (through_pgbouncer())
+            return relata::postgres::connect(postgres_conninfo() + " dbname=" + database_name, {.prepared_statements = false});
         auto other = relata::postgres::connect(postgres_conninfo());
         other.execute_script(fmt::format("SET search_path TO \"{}\"", schema));
         return other;
+    }
+
+    // Through PgBouncer: CREATE DATABASE, then a connection to it (the last dbname= in a
+    // conninfo string wins); the schema is its `public`.
+    static connection open(relata::naming naming, std::string& schema) {
+        if (!through_pgbouncer()) return relata::postgres::connect(postgres_conninfo(), {.naming = naming});
+        const std::string name = schema;
+        {
+            auto admin = relata::postgres::connect(postgres_conninfo(), {.prepared_statements = false});
+            admin.execute_script(fmt::format("DROP DATABASE IF EXISTS \"{0}\" WITH (FORCE)", name));
+            admin.execute_script(fmt::format("CREATE DATABASE \"{}\"", name));
+        }
+        schema = "public";
+        return relata::postgres::connect(postgres_conninfo() + " dbname=" + name,
+                                         {.naming = naming, .prepared_statements = false});
     }
 
     static std::string next_schema() {
@@ -118,7 +160,8 @@ struct database {
         return fmt::format("relata_test_{}_{}", static_cast<long>(::getpid()), ++counter);
     }
 
-    std::string schema;
+    std::string schema;  // "public" through PgBouncer
+    std::string database_name = schema;  // through PgBouncer; before open() renames schema
     connection db;
 };
 }  // namespace postgres_tests

@@ -207,13 +207,15 @@ protected:
     sql_parameter_logger parameter_logger_;
     std::uint64_t handle_id_ = 0;
 
-private:
+    // Throws for a moved-from connection, before anything touches its (null) handle.
     void check_has_database(std::string_view sql) const {
         if (handle_id_ == 0)
             throw connection_error("this connection was moved from and holds no database; use the connection it "
                                    "was moved to",
                                    std::string(sql), "");
     }
+
+private:
 
     static std::uint64_t next_handle_id() noexcept {
         static std::atomic<std::uint64_t> last{0};

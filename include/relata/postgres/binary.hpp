@@ -117,13 +117,18 @@ constexpr bool is_known_type(Oid type) noexcept {
 }
 
 /// The parameter type declared for `v` where the server does not infer one (statements sent
-/// without PQdescribePrepared): bigint, double precision, boolean, bytea, timestamp or date
-/// from the value; 0 (the server decides) for text and NULL.
+/// without PQdescribePrepared): integer for an integer within its range, else bigint (integer
+/// converts implicitly to bigint where one is needed, not the other way: a bigint parameter
+/// would find no `pg_terminate_backend(integer)`), double precision, boolean, bytea, timestamp
+/// or date from the value; 0 (the server decides) for text and NULL.
 inline Oid declared_type(const value& v) {
     return std::visit(
         [](const auto& x) -> Oid {
             using X = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<X, std::int64_t>) return oid::int8;
+            if constexpr (std::is_same_v<X, std::int64_t>)
+                return x >= std::numeric_limits<std::int32_t>::min() && x <= std::numeric_limits<std::int32_t>::max()
+                           ? oid::int4
+                           : oid::int8;
             else if constexpr (std::is_same_v<X, double>) return oid::float8;
             else if constexpr (std::is_same_v<X, bool>) return oid::boolean;
             else if constexpr (std::is_same_v<X, blob>) return oid::bytea;

@@ -48,6 +48,16 @@ struct options {
     /// text); one more deallocates the least recently used (`DEALLOCATE`, one round trip, not
     /// logged). At least 1.
     std::size_t statement_cache_capacity = 256;
+    /// true (the default): each statement is prepared once as a named server-side statement
+    /// (`PQprepare`, `relata_<n>`) and cached. false: every statement is sent with
+    /// `PQexecParams` as the unnamed statement — still parameterized, binary, one round trip —
+    /// with each parameter's type declared from its value (bigint, double precision, boolean,
+    /// bytea, timestamp, date; text and NULL left to the server), and no statement is cached.
+    /// Set it behind PgBouncer in transaction pooling mode, where a named statement prepared on
+    /// one server connection is missing on the next (PgBouncer tracks them only since 1.21,
+    /// `max_prepared_statements`; Debian 12 has 1.18). `relata::insert_all` then sends
+    /// multi-row INSERTs instead of COPY, and pipelines use `PQsendQueryParams`.
+    bool prepared_statements = true;
 };
 
 namespace detail {
@@ -302,7 +312,8 @@ public:
         : connection_base(postgres_dialect.with_naming(opts.naming)),
           notices_(std::make_unique<detail::notice_sink>(detail::notice_sink{opts.notice_handler})),
           conn_(PQconnectdb(conninfo.c_str())),
-          cache_(opts.statement_cache_capacity) {
+          cache_(opts.statement_cache_capacity),
+          prepare_statements_(opts.prepared_statements) {
         if (!conn_) throw connection_error("cannot connect to PostgreSQL: libpq is out of memory");
         PQsetNoticeProcessor(conn_.get(), &detail::notice_sink::process, notices_.get());
         set_up();
@@ -373,13 +384,17 @@ public:
     /// before the COPY, so that DDL since the last call is seen). relata::insert_all calls this for large
     /// batches. The COPY is one statement: on an error no row is inserted.
     /// @return the number of rows inserted; std::nullopt, having sent nothing, when a column's
-    /// type has no binary COPY encoding in relata (arrays, types relata does not decode).
+    /// type has no binary COPY encoding in relata (arrays, types relata does not decode), or
+    /// when the connection does not prepare statements (`options::prepared_statements`).
     /// @throws relata::database_error (a constraint_violation for a unique or NOT NULL
     /// violation) with the COPY statement and SQLSTATE; relata::mapping_error when a value
     /// cannot be stored in its column's type; exceptions from `fill` propagate.
     template <class Fill>
     std::optional<std::int64_t> copy_rows(const relata::detail::insert_data& shape, std::size_t rows, Fill&& fill) {
         check_not_streaming("insert_all()");
+        // Its prepare and describe are two round trips that a transaction-pooling proxy may send
+        // to two different servers.
+        if (!prepare_statements_) return std::nullopt;
         relata::detail::insert_data probe{shape.target, shape.columns, {}, {}, {}};
         probe.rows.emplace_back(shape.columns.size());
         relata::detail::sql_writer writer(sql_dialect());
@@ -467,6 +482,9 @@ public:
     [[nodiscard]] relata::statement_cache_statistics statement_cache_statistics() const noexcept {
         return cache_.statistics();
     }
+
+    /// False when the connection sends every statement unnamed (`options::prepared_statements`).
+    [[nodiscard]] bool uses_prepared_statements() const noexcept { return prepare_statements_; }
 
     /// The raw handle, for libpq features relata does not wrap (COPY, LISTEN/NOTIFY).
     /// Do not close it.
@@ -625,7 +643,7 @@ private:
         check_parameter_limit(query);
         log(query.sql, query.parameters);
         ++statement_count_;
-        if (query.parameters.size() > describe_limit) return run_unprepared(query);
+        if (!prepare_statements_ || query.parameters.size() > describe_limit) return run_unprepared(query);
         for (bool retried = false;; retried = true) {
             const prepared_statement& statement = prepared(query.sql);
             bind(statement, query);
@@ -701,6 +719,7 @@ private:
     std::vector<int> lengths_;
     std::vector<int> formats_;
     detail::type_cache types_;
+    bool prepare_statements_ = true;  // options::prepared_statements
 };
 
 static_assert(relata::result_row<row>, "relata: relata::postgres::row must satisfy relata::result_row");

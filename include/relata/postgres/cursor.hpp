@@ -112,7 +112,7 @@ private:
     void send() {
         PGconn* conn = db_.conn_.get();
         int sent = 0;
-        if (query_.parameters.size() > connection::describe_limit) {
+        if (!db_.prepare_statements_ || query_.parameters.size() > connection::describe_limit) {
             connection::prepared_statement statement;
             for (const value& v : query_.parameters) statement.parameter_types.push_back(detail::declared_type(v));
             db_.bind(statement, query_);

@@ -40,8 +40,12 @@ namespace detail {
 /// The connection internals `execute_pipelined` uses (a friend of relata::postgres::connection).
 struct pipeline_access {
     static PGconn* handle(connection& db) noexcept { return db.conn_.get(); }
+    // The prepared statement's name and parameter types; an empty name and no types when the
+    // connection sends statements unnamed (each set then declares its types from its values).
     static std::pair<std::string, std::vector<Oid>> prepare(connection& db, const std::string& sql) {
         db.check_not_streaming("execute_pipelined()");
+        db.check_has_database(sql);
+        if (!db.prepare_statements_) return {};
         const connection::prepared_statement& statement = db.prepared(sql);
         return {statement.name, statement.parameter_types};
     }
@@ -67,7 +71,9 @@ inline relata::value owned_value(const relata::cell& c) {
 
 /// Runs the statement `sql` (with `$1 ... $n` placeholders) once per element of
 /// `parameter_sets`, in pipeline mode: the statement is prepared once (cached like every
-/// statement), then every execution is queued (`PQsendQueryPrepared`), one `PQpipelineSync`
+/// statement), then every execution is queued (`PQsendQueryPrepared`; `PQsendQueryParams`,
+/// each set's types declared from its values, when the connection does not prepare
+/// statements: `options::prepared_statements`), one `PQpipelineSync`
 /// ends them, and the results are read as they arrive (the connection is non-blocking meanwhile,
 /// so neither side waits on a full socket buffer).
 /// @code
@@ -91,8 +97,18 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
     std::vector<pipeline_result> results(parameter_sets.size());
     if (parameter_sets.empty()) return results;
     PGconn* conn = detail::pipeline_access::handle(db);
-    const auto [name, types] = detail::pipeline_access::prepare(db, sql);
-    const std::size_t width = types.size();
+    const auto [name, prepared_types] = detail::pipeline_access::prepare(db, sql);
+    const bool unnamed = name.empty();
+    const std::size_t width = unnamed ? parameter_sets.front().size() : prepared_types.size();
+    // Per set and parameter: the prepared statement's types, or (unnamed) each value's own.
+    std::vector<Oid> declared;
+    if (unnamed) {
+        declared.resize(parameter_sets.size() * width);
+        for (std::size_t i = 0; i < parameter_sets.size(); ++i)
+            for (std::size_t k = 0; k < width && k < parameter_sets[i].size(); ++k)
+                declared[i * width + k] = detail::declared_type(parameter_sets[i][k]);
+    }
+    const auto type_of = [&](std::size_t set, std::size_t k) { return unnamed ? declared[set * width + k] : prepared_types[k]; };
 
     // Every set is encoded before anything is sent: a value that cannot be sent must not leave
     // the sets before it committed.
@@ -105,7 +121,7 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
                                  sql, "", 0);
         try {
             for (std::size_t k = 0; k < width; ++k)
-                detail::encode_parameter(parameter_sets[i][k], types[k], k + 1, sql, bytes, encoded[i * width + k]);
+                detail::encode_parameter(parameter_sets[i][k], type_of(i, k), k + 1, sql, bytes, encoded[i * width + k]);
         } catch (const mapping_error& e) {
             throw mapping_error(fmt::format("parameter set {} of {}: {}", i, parameter_sets.size(), e.reason()));
         }
@@ -170,9 +186,12 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
                 lengths[k] = p.length;
                 formats[k] = p.format;
             }
-            if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(width), values.data(), lengths.data(),
-                                    formats.data(), 1) != 1)
-                lost();
+            const int queued = unnamed ? PQsendQueryParams(conn, sql.c_str(), static_cast<int>(width),
+                                                           declared.data() + i * width, values.data(), lengths.data(),
+                                                           formats.data(), 1)
+                                       : PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(width), values.data(),
+                                                             lengths.data(), formats.data(), 1);
+            if (queued != 1) lost();
             ++sent;
             if (sent % 256 == 0) {
                 if (PQflush(conn) < 0) lost();
