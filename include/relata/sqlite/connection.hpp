@@ -80,7 +80,7 @@ using statement_handle = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
     }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         throw transaction_conflict(message, std::string(sql), "", extended);
-    if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) throw connection_error(message);
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) throw connection_error(message, std::string(sql), "");
     throw database_error(message, std::string(sql), "", extended);
 }
 
