@@ -4,6 +4,7 @@
 #
 #   postgres_fixture.sh start <dir> [<build-root>]
 #   postgres_fixture.sh stop  <dir>
+#   postgres_fixture.sh restart <dir>   (a server this script started in <dir>)
 #
 # start writes a libpq conninfo string to <dir>/conninfo:
 #   - $RELATA_TEST_POSTGRES if set (an existing server; nothing is started);
@@ -22,7 +23,7 @@ readonly port=54329
 readonly socket_path_max=107 # sun_path is 108 bytes with the terminating NUL
 
 usage() {
-    echo "usage: $0 start|stop <dir> [<build-root>]" >&2
+    echo "usage: $0 start|stop|restart <dir> [<build-root>]" >&2
     exit 2
 }
 [[ $# -ge 2 && $# -le 3 ]] || usage
@@ -197,8 +198,22 @@ start() {
     log "server running; conninfo: $(<"$dir/conninfo")"
 }
 
+# Restarts the server an earlier `start` in <dir> started (pg_ctl restart -m fast: every
+# connection is terminated), for the tests of lost connections.
+restart() {
+    local home=$dir bindir
+    if [[ -f $dir/home ]]; then home=$(<"$dir/home"); fi
+    bindir=$(<"$dir/bindir")
+    as_server "$bindir/pg_ctl" -D "$home/data" -w -t 60 -m fast restart >>"$dir/restart.log" 2>&1 || {
+        log "ERROR: restart failed" >&2
+        cat -- "$dir/restart.log" >&2
+        exit 1
+    }
+}
+
 case $action in
 start) start ;;
 stop) teardown ;;
+restart) restart ;;
 *) usage ;;
 esac

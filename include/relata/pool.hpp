@@ -64,7 +64,8 @@ struct pool_statistics {
 /// The pool is shared between threads; each lent connection belongs to the thread holding its
 /// lease, as any connection (see the README's thread-safety rules), and so does a Session over it.
 /// On checkout a connection is checked without a round trip (`is_open()` where the backend has
-/// it: a PostgreSQL connection libpq knows is broken is closed and another opened). On return
+/// it: a PostgreSQL connection whose server has since shut down or terminated it is closed and
+/// another opened). On return
 /// a transaction left open is rolled back, and the SQL loggers are removed; a connection whose
 /// ROLLBACK fails, or that is broken, is closed instead of kept (`statistics().discarded`).
 /// Its statement cache is kept. The pool must outlive its leases.
@@ -174,7 +175,7 @@ public:
 
 private:
     // A connection is lent only when libpq (or the backend) does not already know it broken.
-    static bool healthy(const Connection& connection) noexcept {
+    static bool healthy(Connection& connection) noexcept {
         if constexpr (requires { connection.is_open(); }) return connection.is_open();
         else return true;
     }

@@ -337,10 +337,20 @@ public:
         set_up();
     }
 
-    /// True when libpq reports the connection usable (`PQstatus` is CONNECTION_OK). Asks libpq
-    /// only, no round trip: a server that went away since the last statement is noticed by the
-    /// next one (relata::connection_error).
-    [[nodiscard]] bool is_open() const noexcept { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+    /// True when the connection is usable as far as can be told without a round trip: first
+    /// reads whatever the server sent meanwhile without waiting (`PQconsumeInput`) — a server
+    /// that shut down or terminated this connection has said so, and libpq then marks the
+    /// connection bad — then asks `PQstatus`. A server that vanished without a word is noticed
+    /// by the next statement (relata::connection_error). relata::pool asks this on checkout.
+    [[nodiscard]] bool is_open() noexcept {
+        if (!conn_) return false;
+        // Twice: a terminated connection has a FATAL message (read as a notice) and then the
+        // end of the stream, which only a second read finds (measured with pg_ctl restart).
+        if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE)
+            for (int read = 0; read < 2 && PQconsumeInput(conn_.get()) == 1; ++read) {
+            }
+        return PQstatus(conn_.get()) == CONNECTION_OK;
+    }
 
     /// Runs a statement with its parameters. @return rows affected (`PQcmdTuples`; 0 for
     /// statements that report none, e.g. CREATE TABLE).
