@@ -471,6 +471,8 @@ RELATA_BACKEND_TEST("like() patterns mean the same on both engines; contains, st
     CHECK(ids(item.text.like("a\\%b")) ==
           expected([](std::string_view t) { return t.starts_with("a\\") && t.ends_with("b") && t.size() >= 3; }));
     CHECK(ids(item.text.like("%\\%")) == expected([](std::string_view t) { return t.find('\\') != std::string_view::npos; }));
+    // Before ESCAPE '', PostgreSQL rejected this pattern (22025: it ends with the escape character).
+    CHECK(ids(item.text.like("%\\")) == expected([](std::string_view t) { return t.ends_with('\\'); }));
     CHECK(ids(item.text.like("\\_")) == expected([](std::string_view t) { return t.size() == 2 && t[0] == '\\'; }));
     // % and _ stay wildcards in a plain like().
     CHECK(ids(item.text.like("a_b")) ==

@@ -371,6 +371,21 @@ TEST_CASE("escape_like escapes %, _ and the escape character, nothing else", "[r
     CHECK(relata::escape_like("caf\u00e9 \U0001F600") == "caf\u00e9 \U0001F600");
 }
 
+TEST_CASE("like with an escape character refuses what the engines would treat differently", "[rendering][where][like]") {
+    // PostgreSQL rejects a pattern ending in its escape character (22025), SQLite matches nothing.
+    CHECK_THROWS_AS(p.title.like("abc\\", '\\'), relata::error);
+    CHECK_THROWS_WITH(p.title.like("100!", '!'), Catch::Matchers::Contains("ends with its escape character '!'"));
+    CHECK_THROWS_AS(p.title.like("a%", '\0'), relata::error);
+    CHECK_THROWS_AS(p.title.like("a%", '\xC3'), relata::error);
+    // A paired escape at the end is an escaped escape character.
+    CHECK_NOTHROW(p.title.like("abc\\\\", '\\'));
+    CHECK_NOTHROW(p.title.like("!!!%", '!'));
+    CHECK_THROWS_AS(p.title.like("!!!", '!'), relata::error);
+    CHECK_NOTHROW(p.title.like(relata::escape_like("ends with \\"), '\\'));
+    // A plain like() has no escape character: a trailing backslash is an ordinary character.
+    CHECK_NOTHROW(p.title.like("abc\\"));
+}
+
 TEST_CASE("contains, starts_with and ends_with bind an escaped pattern", "[rendering][where][like]") {
     const auto contains = relata::select<Post>().where(p.title.contains("100%"));
     CHECK_SQL(contains, select_post + R"( WHERE "title" LIKE ? ESCAPE ?)", select_post + R"( WHERE "title" LIKE $1 ESCAPE $2)");

@@ -30,6 +30,7 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/like.hpp"
@@ -334,9 +335,19 @@ public:
     /// `"title" LIKE ? ESCAPE ?` (PostgreSQL `LIKE $1 ESCAPE $2`, both bound): in `pattern`,
     /// `escape` before `%`, `_` or itself matches that character literally (the same on both
     /// engines; relata::escape_like writes such patterns).
+    /// @throws relata::error when `escape` is NUL or not ASCII, or `pattern` ends with an
+    /// unpaired `escape` (PostgreSQL would reject it with SQLSTATE 22025, SQLite match nothing).
     [[nodiscard]] expression_t<bool, Sources> like(std::string_view pattern, char escape) const {
         static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
                       "relata: like() needs a text (std::string) expression");
+        if (escape == '\0' || static_cast<unsigned char>(escape) >= 0x80)
+            throw error("the escape character of like() must be an ASCII character other than NUL");
+        for (std::size_t i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] != escape) continue;
+            if (++i == pattern.size())
+                throw error(detail::format("the LIKE pattern ends with its escape character '{}' (escape it as '{}{}')",
+                                           escape, escape, escape));
+        }
         return expression_t<bool, Sources>(make_node(node_kind::like_escape,
                                                      {self_node(), make_parameter(std::string(pattern)),
                                                       make_parameter(std::string(1, escape))}));
