@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -56,6 +57,8 @@ RELATA_MODEL(Reading, real)
 template <>
 struct relata::mapping<hostile_models::Order> {
     static constexpr auto table = "order";
+    static constexpr auto unique = std::tuple{relata::unique(&hostile_models::Order::select)};
+    static constexpr auto indexes = std::tuple{relata::index(&hostile_models::Order::group, &hostile_models::Order::from)};
 };
 
 namespace {
@@ -394,6 +397,23 @@ RELATA_BACKEND_TEST("hostile values round-trip byte for byte or are refused befo
             if (on_postgres) run.run(t);
             else run.run<relata::mapping_error>(t, outcome::refused, "0000-9999");
         }
+        // The ends of the C++ types. PostgreSQL's timestamps reach 294276 AD, past int64
+        // microseconds' 294247 AD, but start at 4713 BC, after them.
+        for (const micros_time at : {micros_time::min(), micros_time::max()}) {
+            Item v;
+            v.at = at;
+            if (on_postgres && at == micros_time::max()) run.run(v);
+            else if (on_postgres) run.run<relata::mapping_error>(v, outcome::refused, "out of range for a PostgreSQL timestamp");
+            else run.run<relata::mapping_error>(v, outcome::refused, "0000-9999");
+        }
+        for (const std::int64_t days : {std::int64_t{std::numeric_limits<std::int32_t>::max()} + 1,
+                                        std::int64_t{std::numeric_limits<std::int32_t>::max()} - 20'000,
+                                        std::int64_t{std::numeric_limits<std::int32_t>::min()}}) {
+            Item v;
+            v.day = sys_days{std::chrono::days{days}};
+            if (on_postgres) run.run(v, outcome::refused, "out of range");  // relata or the server (22008)
+            else run.run<relata::mapping_error>(v, outcome::refused, "0000-9999");
+        }
     }
     run.report();
 }
@@ -504,6 +524,10 @@ RELATA_BACKEND_TEST("tables and columns named with reserved words", "[hostile][q
     CHECK(rows[1].select == "by hand");
     CHECK(rows[2].group == 8);
     CHECK(relata::count(db, relata::select<Order>().where(o.order == std::nullopt)) == 1);
+    // The UNIQUE constraint and the index on reserved-word columns exist and work.
+    REQUIRE_THROWS_AS(db.execute(R"(INSERT INTO "order" ("select", "from", "group") VALUES (?, ?, ?))", "by hand", "z", 2),
+                      relata::constraint_violation);
+    CHECK(relata::count(db, relata::select<Order>()) == 3);
     relata::session other{db};
     other.remove(other.get<Order>(first.id));
     other.commit();
