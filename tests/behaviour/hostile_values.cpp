@@ -498,6 +498,9 @@ RELATA_BACKEND_TEST("like() patterns mean the same on both engines; contains, st
     CHECK(ids(item.text.like("a_b")) ==
           expected([](std::string_view t) { return t.size() == 3 && t[0] == 'a' && t[2] == 'b'; }));  // a_b, axb, a\b
     CHECK(ids(item.text.like("50%")).size() == 2);  // "50%" and "50%_off\"
+    // Case follows the engine (documented on like()): SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    CHECK(ids(item.text.contains("A_B")) == (on_postgres ? std::vector<std::int64_t>{}
+                                                         : expected([](std::string_view t) { return t == "a_b"; })));
     // A hand-written LIKE through the connection: the escape character is the application's.
     CHECK(db.query<Item>(select_items + R"( WHERE "text" LIKE ? ESCAPE '!' ORDER BY "id")", relata::escape_like("50%", '!'))
               .size() == 1);
