@@ -443,7 +443,48 @@ RELATA_BACKEND_TEST("a corpus of hostile texts written in one batch reads back u
     } else {
         CHECK(relata::insert_all(db, more) == static_cast<std::int64_t>(more.size()));
         CHECK(relata::one(db, relata::select<Item>().where(item.id == more[34].id)).text == more[34].text);
+        db.execute(R"(DELETE FROM "item" WHERE "id" > ?)", static_cast<std::int64_t>(rows.size()));
     }
+    const auto unchanged = [&] {
+        const auto now = relata::all(db, relata::select<Item>().order_by(item.id));
+        REQUIRE(now.size() == rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) CHECK(same_value(now[i], rows[i]));
+        CHECK_FALSE(db.in_transaction());
+    };
+
+    // Invalid UTF-8 in the 35th row (SQLite keeps it) and NaN in the 36th (PostgreSQL keeps it):
+    // each engine refuses the whole batch, or stores it.
+    more[34].text = std::string("\xC3\x28");
+    more[35].real = std::numeric_limits<double>::quiet_NaN();
+    if (on_postgres) {
+        try {
+            relata::insert_all(db, more);
+            FAIL("invalid UTF-8 was stored");
+        } catch (const relata::database_error& e) {
+            CHECK(e.sqlstate() == "22021");
+        }
+    } else {
+        try {
+            relata::insert_all(db, more);
+            FAIL("NaN was stored");
+        } catch (const relata::mapping_error& e) {
+            CHECK(std::string(e.what()).find("NaN") != std::string::npos);
+        }
+    }
+    unchanged();
+
+    // A Session flushing three objects, the second one refused: none is written.
+    {
+        relata::session session{db};
+        session.add(text_item("first"));
+        Item bad = text_item("second");
+        if (on_postgres) bad.text = std::string("nul\0", 4);
+        else bad.real = std::numeric_limits<double>::quiet_NaN();
+        session.add(std::move(bad));
+        session.add(text_item("third"));
+        REQUIRE_THROWS_AS(session.commit(), relata::mapping_error);
+    }
+    unchanged();
 }
 
 RELATA_BACKEND_TEST("like() patterns mean the same on both engines; contains, starts_with, ends_with match literally",
