@@ -363,12 +363,18 @@ public:
     /// @endcode
     /// @{
     [[nodiscard]] expression_t<bool, Sources> contains(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: contains() needs a text (std::string) expression");
         return like(std::string("%").append(escape_like(text)).append("%"), '\\');
     }
     [[nodiscard]] expression_t<bool, Sources> starts_with(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: starts_with() needs a text (std::string) expression");
         return like(escape_like(text).append("%"), '\\');
     }
     [[nodiscard]] expression_t<bool, Sources> ends_with(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: ends_with() needs a text (std::string) expression");
         return like(std::string("%").append(escape_like(text)), '\\');
     }
     /// @}
