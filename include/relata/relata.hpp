@@ -18,6 +18,7 @@
 #include "relata/query/expression.hpp"  // IWYU pragma: export
 #include "relata/query/functions.hpp"   // IWYU pragma: export
 #include "relata/query/insert.hpp"      // IWYU pragma: export
+#include "relata/query/like.hpp"        // IWYU pragma: export
 #include "relata/query/remove.hpp"      // IWYU pragma: export
 #include "relata/query/select.hpp"      // IWYU pragma: export
 #include "relata/query/update.hpp"      // IWYU pragma: export

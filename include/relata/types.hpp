@@ -309,7 +309,9 @@ struct value_traits<bool> {
 
 /// double: bound as a binary IEEE double on both engines, so it round-trips bit for bit.
 /// NaN is stored on PostgreSQL; SQLite cannot store it (it would bind NULL), so writing NaN
-/// there throws relata::mapping_error. Infinities work on both.
+/// there throws relata::mapping_error, and reading NULL (what SQLite makes of a NaN it computes)
+/// into a double throws relata::mapping_error too. Infinities work on both. SQLite returns -0.0
+/// as 0.0: a REAL column stores an integral value as an integer (datatype3, "REAL affinity").
 template <>
 struct value_traits<double> {
     /// DOUBLE PRECISION (SQLite: REAL).
@@ -336,7 +338,10 @@ struct value_traits<float> {
     }
 };
 
-/// std::string: TEXT, every byte kept (embedded NUL bytes included).
+/// std::string: TEXT. SQLite keeps every byte (embedded NUL bytes and invalid UTF-8 included).
+/// PostgreSQL text cannot hold a NUL byte: a string with one throws relata::mapping_error before
+/// anything is sent (store such data in a relata::blob); the server rejects invalid UTF-8 with
+/// relata::database_error (SQLSTATE 22021, "invalid byte sequence for encoding").
 template <>
 struct value_traits<std::string> {
     /// TEXT.

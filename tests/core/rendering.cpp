@@ -347,12 +347,60 @@ TEST_CASE("&&, || and ! with their parentheses", "[rendering][where]") {
 
 TEST_CASE("like", "[rendering][where]") {
     const auto q = relata::select<Post>().where(p.votes > 10 && p.title.like("C++%"));
+    // PostgreSQL's LIKE would treat `\` as an escape character; ESCAPE '' makes it literal, as on SQLite.
     CHECK_SQL(q, select_post + R"( WHERE "votes" > ? AND "title" LIKE ?)",
-              select_post + R"( WHERE "votes" > $1 AND "title" LIKE $2)");
+              select_post + R"( WHERE "votes" > $1 AND "title" LIKE $2 ESCAPE '')");
     CHECK(std::get<std::string>(parameters(q).at(1)) == "C++%");
     // An optional text column takes LIKE too.
     CHECK_SQL(relata::select<Post>().where(p.subtitle.like("%x")), select_post + R"( WHERE "subtitle" LIKE ?)",
-              select_post + R"( WHERE "subtitle" LIKE $1)");
+              select_post + R"( WHERE "subtitle" LIKE $1 ESCAPE '')");
+    // NOT LIKE keeps its parentheses.
+    CHECK_SQL(relata::select<Post>().where(!p.title.like("a%")), select_post + R"( WHERE NOT ("title" LIKE ?))",
+              select_post + R"( WHERE NOT ("title" LIKE $1 ESCAPE ''))");
+}
+
+TEST_CASE("escape_like escapes %, _ and the escape character, nothing else", "[rendering][where][like]") {
+    CHECK(relata::escape_like("") == "");
+    CHECK(relata::escape_like("plain text") == "plain text");
+    CHECK(relata::escape_like(R"(50%_off\)") == R"(50\%\_off\\)");
+    CHECK(relata::escape_like("%%__") == R"(\%\%\_\_)");
+    CHECK(relata::escape_like("a!b%", '!') == "a!!b!%");
+    CHECK(relata::escape_like(R"(a\b)", '!') == R"(a\b)");  // `\` is ordinary with another escape character
+    const std::string nul("a\0%", 3);
+    CHECK(relata::escape_like(nul) == std::string("a\0\\%", 4));
+    CHECK(relata::escape_like("caf\u00e9 \U0001F600") == "caf\u00e9 \U0001F600");
+}
+
+TEST_CASE("like with an escape character refuses what the engines would treat differently", "[rendering][where][like]") {
+    // PostgreSQL rejects a pattern ending in its escape character (22025), SQLite matches nothing.
+    CHECK_THROWS_AS(p.title.like("abc\\", '\\'), relata::error);
+    CHECK_THROWS_WITH(p.title.like("100!", '!'), Catch::Matchers::Contains("ends with its escape character '!'"));
+    CHECK_THROWS_AS(p.title.like("a%", '\0'), relata::error);
+    CHECK_THROWS_AS(p.title.like("a%", '\xC3'), relata::error);
+    // A paired escape at the end is an escaped escape character.
+    CHECK_NOTHROW(p.title.like("abc\\\\", '\\'));
+    CHECK_NOTHROW(p.title.like("!!!%", '!'));
+    CHECK_THROWS_AS(p.title.like("!!!", '!'), relata::error);
+    CHECK_NOTHROW(p.title.like(relata::escape_like("ends with \\"), '\\'));
+    // A plain like() has no escape character: a trailing backslash is an ordinary character.
+    CHECK_NOTHROW(p.title.like("abc\\"));
+}
+
+TEST_CASE("contains, starts_with and ends_with bind an escaped pattern", "[rendering][where][like]") {
+    const auto contains = relata::select<Post>().where(p.title.contains("100%"));
+    CHECK_SQL(contains, select_post + R"( WHERE "title" LIKE ? ESCAPE ?)", select_post + R"( WHERE "title" LIKE $1 ESCAPE $2)");
+    REQUIRE(parameters(contains).size() == 2);
+    CHECK(std::get<std::string>(parameters(contains).at(0)) == R"(%100\%%)");
+    CHECK(std::get<std::string>(parameters(contains).at(1)) == R"(\)");
+    const auto starts = relata::select<Post>().where(p.title.starts_with("a_b"));
+    CHECK_SQL(starts, select_post + R"( WHERE "title" LIKE ? ESCAPE ?)", select_post + R"( WHERE "title" LIKE $1 ESCAPE $2)");
+    CHECK(std::get<std::string>(parameters(starts).at(0)) == R"(a\_b%)");
+    const auto ends = relata::select<Post>().where(p.subtitle.ends_with(R"(x\)"));
+    CHECK_SQL(ends, select_post + R"( WHERE "subtitle" LIKE ? ESCAPE ?)", select_post + R"( WHERE "subtitle" LIKE $1 ESCAPE $2)");
+    CHECK(std::get<std::string>(parameters(ends).at(0)) == R"(%x\\)");
+    // The text never reaches the SQL: a quote is a parameter's byte like any other.
+    const auto quote = relata::select<Post>().where(p.title.contains("'; DROP TABLE post; --"));
+    CHECK_SQL(quote, select_post + R"( WHERE "title" LIKE ? ESCAPE ?)", select_post + R"( WHERE "title" LIKE $1 ESCAPE $2)");
 }
 
 TEST_CASE("in", "[rendering][where]") {
@@ -548,7 +596,7 @@ TEST_CASE("limit and offset", "[rendering][limit]") {
                            .limit(20)
                            .offset(40);
         CHECK_SQL(q, select_post + R"( WHERE "votes" > ? AND "title" LIKE ? ORDER BY "votes" DESC LIMIT ? OFFSET ?)",
-                  select_post + R"( WHERE "votes" > $1 AND "title" LIKE $2 ORDER BY "votes" DESC LIMIT $3 OFFSET $4)");
+                  select_post + R"( WHERE "votes" > $1 AND "title" LIKE $2 ESCAPE '' ORDER BY "votes" DESC LIMIT $3 OFFSET $4)");
         const auto values = parameters(q);
         REQUIRE(values.size() == 4);
         CHECK(std::get<std::int64_t>(values[0]) == 10);

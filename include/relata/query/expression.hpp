@@ -30,8 +30,10 @@
 
 #include <fmt/format.h>
 
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/query/like.hpp"
 #include "relata/query/node.hpp"
 #include "relata/query/source.hpp"
 #include "relata/types.hpp"
@@ -313,23 +315,69 @@ public:
         return expression_t<bool, Sources>(make_node(node_kind::is_not_null, {self_node()}));
     }
 
-    /// `"title" LIKE ?` — text matched against a pattern (`%` any run, `_` one character). Case
-    /// sensitivity follows the engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    /// `"title" LIKE ?` — text matched against a pattern: `%` matches any run of characters, `_`
+    /// one character, and every other character itself, backslash included, on both engines.
+    /// PostgreSQL's LIKE treats `\` as an escape character unless told otherwise (manual 9.7.1),
+    /// SQLite's has none (lang_expr, "The LIKE, GLOB, REGEXP ... Operators"), so PostgreSQL gets
+    /// `ESCAPE ''`, which turns it off. To match `%` or `_` literally use `like(pattern, escape)`
+    /// with relata::escape_like, or `contains`, `starts_with`, `ends_with`. Case sensitivity
+    /// follows the engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    /// @code
+    /// p.title.like("C++%")
+    /// // SQLite:     "title" LIKE ?     PostgreSQL: "title" LIKE $1 ESCAPE ''
+    /// @endcode
     [[nodiscard]] expression_t<bool, Sources> like(std::string_view pattern) const {
         static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
                       "relata: like() needs a text (std::string) expression");
         return expression_t<bool, Sources>(
-            make_node(node_kind::binary, {self_node(), make_parameter(std::string(pattern))}, "LIKE"));
+            make_node(node_kind::like, {self_node(), make_parameter(std::string(pattern))}));
     }
-    /// `"title" LIKE ? ESCAPE ?`: in `pattern`, `escape` before `%`, `_` or itself matches that
-    /// character literally (the same on both engines).
+    /// `"title" LIKE ? ESCAPE ?` (PostgreSQL `LIKE $1 ESCAPE $2`, both bound): in `pattern`,
+    /// `escape` before `%`, `_` or itself matches that character literally (the same on both
+    /// engines; relata::escape_like writes such patterns).
+    /// @throws relata::error when `escape` is NUL or not ASCII, or `pattern` ends with an
+    /// unpaired `escape` (PostgreSQL would reject it with SQLSTATE 22025, SQLite match nothing).
     [[nodiscard]] expression_t<bool, Sources> like(std::string_view pattern, char escape) const {
         static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
                       "relata: like() needs a text (std::string) expression");
+        if (escape == '\0' || static_cast<unsigned char>(escape) >= 0x80)
+            throw error("the escape character of like() must be an ASCII character other than NUL");
+        for (std::size_t i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] != escape) continue;
+            if (++i == pattern.size())
+                throw error(detail::format("the LIKE pattern ends with its escape character '{}' (escape it as '{}{}')",
+                                           escape, escape, escape));
+        }
         return expression_t<bool, Sources>(make_node(node_kind::like_escape,
                                                      {self_node(), make_parameter(std::string(pattern)),
                                                       make_parameter(std::string(1, escape))}));
     }
+    /// @name Literal text matching
+    /// True when the text contains, starts with or ends with `text`, every character of which
+    /// (`%`, `_` and `\` included) is matched literally: `like("%" + escape_like(text) + "%", '\\')`
+    /// and so on, the pattern and the escape character bound as parameters, never spliced.
+    /// Case sensitivity follows the engine, as for like().
+    /// @code
+    /// p.title.contains("100%")        // binds "%100\\%%" and "\\"
+    /// // SQLite:     "title" LIKE ? ESCAPE ?     PostgreSQL: "title" LIKE $1 ESCAPE $2
+    /// @endcode
+    /// @{
+    [[nodiscard]] expression_t<bool, Sources> contains(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: contains() needs a text (std::string) expression");
+        return like(std::string("%").append(escape_like(text)).append("%"), '\\');
+    }
+    [[nodiscard]] expression_t<bool, Sources> starts_with(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: starts_with() needs a text (std::string) expression");
+        return like(escape_like(text).append("%"), '\\');
+    }
+    [[nodiscard]] expression_t<bool, Sources> ends_with(std::string_view text) const {
+        static_assert(std::is_same_v<remove_optional_t<Value>, std::string>,
+                      "relata: ends_with() needs a text (std::string) expression");
+        return like(std::string("%").append(escape_like(text)), '\\');
+    }
+    /// @}
 
     /// `"id" IN (?, ?, ?)` for the values of a range. An empty range matches no row (`1 = 0`).
     /// The list is padded by repeating its last value up to a few fixed lengths (powers of two

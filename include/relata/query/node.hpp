@@ -144,7 +144,7 @@ enum class node_kind : std::uint8_t {
     all_columns,      ///< every column of `source`, in field order (select lists only)
     parameter,        ///< a bound value: `parameter`; `type` set: cast on PostgreSQL
     keyword,          ///< SQL text from relata itself (never user input): `text`
-    binary,           ///< children[0] `text` children[1] (comparison, arithmetic, `||`, LIKE)
+    binary,           ///< children[0] `text` children[1] (comparison, arithmetic, `||`)
     logical_and,      ///< children joined with AND (n-ary)
     logical_or,       ///< children joined with OR (n-ary)
     logical_not,      ///< NOT children[0]
@@ -159,6 +159,7 @@ enum class node_kind : std::uint8_t {
     is_null,          ///< children[0] IS NULL
     is_not_null,      ///< children[0] IS NOT NULL
     between,          ///< children[0] BETWEEN children[1] AND children[2]
+    like,             ///< children[0] LIKE children[1], no escape character (PostgreSQL: ESCAPE '')
     like_escape,      ///< children[0] LIKE children[1] ESCAPE children[2]
     always_false,     ///< 1 = 0
     always_true,      ///< 1 = 1

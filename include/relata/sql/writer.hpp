@@ -216,6 +216,7 @@ private:
             case node_kind::is_null:
             case node_kind::is_not_null:
             case node_kind::between:
+            case node_kind::like:
             case node_kind::like_escape:
             case node_kind::exists:
             case node_kind::not_exists:
@@ -336,6 +337,13 @@ private:
                 operand(*n.children[1]);
                 text(" AND ");
                 operand(*n.children[2]);
+                break;
+            case node_kind::like:
+                operand(*n.children[0]);
+                text(" LIKE ");
+                operand(*n.children[1]);
+                // PostgreSQL's LIKE escapes with `\` unless told otherwise; SQLite's has no escape.
+                if (dialect_.engine == engine::postgresql) text(" ESCAPE ''");
                 break;
             case node_kind::like_escape:
                 operand(*n.children[0]);

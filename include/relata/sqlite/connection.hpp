@@ -184,7 +184,8 @@ public:
     /// Runs one statement with its parameters. @return rows changed (`sqlite3_changes64`).
     /// @throws relata::database_error (or a subclass) carrying the SQL and extended code, also
     /// when the SQL holds no statement or more than one (use `execute_script` for several);
-    /// relata::mapping_error for a NaN parameter (SQLite would store NULL).
+    /// relata::mapping_error for a NaN parameter (SQLite would store NULL) or a date or
+    /// timestamp outside the years 0000-9999 (stored as ISO-8601 text).
     std::int64_t execute(const rendered_query& query) {
         run(query, [](const row&) {});
         return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
@@ -332,6 +333,18 @@ private:
         return handle;
     }
 
+    // Dates and timestamps are stored as ISO-8601 text with a four-digit year, the form SQLite's
+    // date functions read (lang_datefunc: years 0000-9999); another year could not be read back.
+    static void check_iso_year(date day, int index, std::string_view sql) {
+        constexpr std::chrono::sys_days first{std::chrono::year{0} / 1 / 1};
+        constexpr std::chrono::sys_days last{std::chrono::year{9999} / 12 / 31};
+        if (day < first || day > last)
+            throw mapping_error(relata::detail::format("SQLite stores dates as YYYY-MM-DD text: a year outside 0000-9999 "
+                                                       "cannot be stored ({} days from 1970-01-01); parameter {}; SQL: {}",
+                                                       day.time_since_epoch().count(), index,
+                                                       relata::detail::sql_excerpt(sql)));
+    }
+
     void bind(sqlite3_stmt* statement, const rendered_query& query) {
         const auto expected = static_cast<std::size_t>(sqlite3_bind_parameter_count(statement));
         if (expected != query.parameters.size())
@@ -366,11 +379,13 @@ private:
                         rc = x.empty() ? sqlite3_bind_zeroblob(statement, index, 0)
                                        : sqlite3_bind_blob64(statement, index, x.data(), x.size(), SQLITE_STATIC);
                     } else if constexpr (std::is_same_v<X, timestamp>) {
+                        check_iso_year(std::chrono::floor<std::chrono::days>(x), index, query.sql);
                         const auto micros = x.time_since_epoch().count() % 1'000'000;
                         const int digits = micros == 0 ? 0 : micros % 1000 == 0 ? 3 : 6;
                         const std::string text = relata::detail::format_iso_timestamp(x, digits);
                         rc = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
                     } else if constexpr (std::is_same_v<X, date>) {
+                        check_iso_year(x, index, query.sql);
                         const std::string text = relata::detail::format_iso_date(x);
                         rc = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
                     }
