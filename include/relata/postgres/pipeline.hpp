@@ -97,7 +97,10 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
     std::vector<pipeline_result> results(parameter_sets.size());
     if (parameter_sets.empty()) return results;
     PGconn* conn = detail::pipeline_access::handle(db);
-    const auto [name, prepared_types] = detail::pipeline_access::prepare(db, sql);
+    // Not a structured binding: the lambdas below capture these (Clang 14 cannot capture bindings).
+    const std::pair<std::string, std::vector<Oid>> prepared = detail::pipeline_access::prepare(db, sql);
+    const std::string& name = prepared.first;
+    const std::vector<Oid>& prepared_types = prepared.second;
     const bool unnamed = name.empty();
     const std::size_t width = unnamed ? parameter_sets.front().size() : prepared_types.size();
     // Per set and parameter: the prepared statement's types, or (unnamed) each value's own.
