@@ -7,10 +7,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
@@ -147,22 +149,50 @@ private:
 
 namespace detail {
 
-/// Reads the columns [first, first + field_count<T>) of `row` into a new T.
-/// @throws relata::mapping_error naming model, member, column and the offending value.
+/// Stores a cell in `member` as `member = from_cell<M>(c)` would, but copies text straight
+/// into a std::string member (no temporary string to move from).
+template <class M>
+void assign_from_cell(M& member, const cell& c) {
+    if constexpr (std::is_same_v<M, std::string>) {
+        if (const auto* text = std::get_if<std::string_view>(&c)) member.assign(*text);
+        else member = from_cell<M>(c);
+    } else if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+        if (const auto* text = std::get_if<std::string_view>(&c)) {
+            if (member) member->assign(*text);
+            else member.emplace(*text);
+        } else {
+            member = from_cell<M>(c);
+        }
+    } else {
+        member = from_cell<M>(c);
+    }
+}
+
+/// Reads the columns [first, first + field_count<T>) of `row` into the mapped members of
+/// `object` (members RELATA_MODEL does not list are left as they are).
+/// @throws relata::mapping_error naming model, member, column and the offending value (the
+/// members before it hold the row's values then).
 template <model T, result_row Row>
-T read_model(const Row& row, std::size_t first = 0) {
-    T object{};
+void read_model_into(T& object, const Row& row, std::size_t first = 0) {
     for_each_field<T>([&](auto i) {
         using member_type = field_type<T, i.value>;
         try {
             // Reading the cell may throw too (PostgreSQL: an unsupported type, ±infinity).
-            object.*member_pointer<T, i.value> = from_cell<member_type>(row.cell(first + i.value));
+            assign_from_cell<member_type>(object.*member_pointer<T, i.value>, row.cell(first + i.value));
         } catch (const mapping_error& e) {  // conversion_error included
             throw mapping_error(detail::format("cannot read {}::{} from column \"{}\": {}", type_name<T>,
                                                std::get<i.value>(description<T>.fields).member_name,
                                                row.column_name(first + i.value), e.reason()));
         }
     });
+}
+
+/// Reads the columns [first, first + field_count<T>) of `row` into a new T.
+/// @throws relata::mapping_error naming model, member, column and the offending value.
+template <model T, result_row Row>
+T read_model(const Row& row, std::size_t first = 0) {
+    T object{};
+    read_model_into(object, row, first);
     return object;
 }
 

@@ -40,6 +40,32 @@ typename Q::row_type read_row(const Row& row) {
     return Q::shape_type::read(row);
 }
 
+/// True when a row of Q can be read into an existing (default-constructed) row object.
+template <class Q, class Row>
+concept reads_in_place = requires(typename Q::row_type& object, const Row& row) { Q::shape_type::read_into(object, row); };
+
+/// Appends `row` to `rows`, read in place where the shape allows (no temporary row to move).
+template <class Q, result_row Row>
+void append_read_row(std::vector<typename Q::row_type>& rows, const Row& row) {
+    if constexpr (reads_in_place<Q, Row>) Q::shape_type::read_into(rows.emplace_back(), row);
+    else rows.push_back(read_row<Q>(row));
+}
+
+/// Reads `row` into `result`, in place where the shape allows.
+template <class Q, result_row Row>
+void read_row_into(std::optional<typename Q::row_type>& result, const Row& row) {
+    if constexpr (reads_in_place<Q, Row>) {
+        try {
+            Q::shape_type::read_into(result.emplace(), row);
+        } catch (...) {
+            result.reset();  // no half-read row
+            throw;
+        }
+    } else {
+        result = read_row<Q>(row);
+    }
+}
+
 template <class Q>
 auto limited(const Q& query, std::int64_t rows) {
     if constexpr (requires { query.limit(rows); }) return query.limit(rows);
@@ -93,7 +119,7 @@ concept row_query = query_object<Q> && detail::returns_rows<Q>;
 template <connection Connection, row_query Q>
 [[nodiscard]] std::vector<typename Q::row_type> all(Connection& db, const Q& query) {
     std::vector<typename Q::row_type> rows;
-    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) { rows.push_back(detail::read_row<Q>(row)); });
+    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) { detail::append_read_row<Q>(rows, row); });
     return rows;
 }
 
@@ -103,7 +129,7 @@ template <connection Connection, row_query Q>
 [[nodiscard]] std::optional<typename Q::row_type> first(Connection& db, const Q& query) {
     std::optional<typename Q::row_type> result;
     db.for_each_row(to_sql(detail::limited(query, 1), db.sql_dialect()), [&](const auto& row) {
-        if (!result) result = detail::read_row<Q>(row);
+        if (!result) detail::read_row_into<Q>(result, row);
     });
     return result;
 }

@@ -69,7 +69,16 @@ public:
         }
         if (!prepared_) reader_.prepare(cursor_.column_names(), sql_);
         prepared_ = true;
-        this->current.emplace(reader_.read(cursor_.current()));
+        if constexpr (requires { reader_.read_into(*this->current, cursor_.current()); }) {
+            try {
+                reader_.read_into(this->current.emplace(), cursor_.current());  // no temporary row to move
+            } catch (...) {
+                this->current.reset();
+                throw;
+            }
+        } else {
+            this->current.emplace(reader_.read(cursor_.current()));
+        }
         return true;
     }
 
@@ -87,6 +96,12 @@ struct typed_row_reader {
     template <result_row R>
     typename Q::row_type read(const R& row) const {
         return read_row<Q>(row);
+    }
+    /// Reads the row into `object` (default-constructed), where the query's shape allows.
+    template <result_row R>
+        requires reads_in_place<Q, R>
+    void read_into(typename Q::row_type& object, const R& row) const {
+        Q::shape_type::read_into(object, row);
     }
 };
 

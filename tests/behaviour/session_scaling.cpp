@@ -1,6 +1,7 @@
 // The Session's cost per operation does not grow with the number of objects it tracks:
 // get/find by primary key never autoflush, so the everyday loop (get, change, ..., one commit)
 // compares each object with its snapshot once, at the commit.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -87,4 +88,42 @@ RELATA_BACKEND_TEST("the everyday loop at 20,000 objects: one SELECT per get, on
     // Every tracked object was compared with its snapshot once: at the commit's flush.
     CHECK(session.statistics().objects_compared == static_cast<std::uint64_t>(rows));
     CHECK(relata::one(db, relata::select(relata::sum(c.value))) == std::optional<std::int64_t>(rows * (rows + 1)));
+}
+
+RELATA_BACKEND_TEST("the identity map at 100,000 rows read in key order, in reverse and again: one object per row, in row order", "[session][identity][size]") {
+    constexpr std::int64_t rows = 100'000;
+    relata_test::database test;
+    auto& db = test.db;
+    seed(db, rows);
+    {
+        relata::session session{db};
+        auto ascending = session.all(relata::select<Counter>().order_by(c.id));  // each key after the last
+        REQUIRE(ascending.size() == static_cast<std::size_t>(rows));
+        auto descending = session.all(relata::select<Counter>().order_by(c.id.desc()));  // each key tracked already
+        REQUIRE(descending.size() == static_cast<std::size_t>(rows));
+        std::size_t same = 0;
+        for (std::size_t i = 0; i < ascending.size(); ++i) {
+            const Counter& object = ascending[i];
+            if (object.id == static_cast<std::int64_t>(i + 1) && &object == &descending[ascending.size() - 1 - i] &&
+                &object == &session.get<Counter>(object.id))
+                ++same;
+        }
+        CHECK(same == static_cast<std::size_t>(rows));
+    }
+    relata::session session{db};
+    auto descending = session.all(relata::select<Counter>().order_by(c.id.desc()));  // each key before the first
+    REQUIRE(descending.size() == static_cast<std::size_t>(rows));
+    auto odd_first = session.all(relata::select<Counter>().order_by((c.id % 2).desc(), c.id));
+    std::size_t in_order = 0;
+    for (std::size_t i = 0; i < descending.size(); ++i) {
+        const Counter& object = descending[i];
+        if (object.id == rows - static_cast<std::int64_t>(i) && object.name == "c" + std::to_string(object.id) &&
+            &object == &session.get<Counter>(object.id))
+            ++in_order;
+    }
+    CHECK(in_order == static_cast<std::size_t>(rows));
+    REQUIRE(odd_first.size() == static_cast<std::size_t>(rows));
+    CHECK(odd_first[0].id == 1);
+    CHECK(odd_first[static_cast<std::size_t>(rows / 2)].id == 2);
+    CHECK(&odd_first[0] == &descending[static_cast<std::size_t>(rows - 1)]);
 }

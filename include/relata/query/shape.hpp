@@ -93,6 +93,13 @@ struct model_shape {
             return row_type{read_slot<Slots>(row, offset)...};  // braced list: evaluated in order
         }
     }
+
+    /// For one model: reads the row into `object` (a default-constructed T), as `read` would.
+    template <result_row Row>
+        requires single_model
+    static void read_into(row_type& object, const Row& row) {
+        read_model_into(object, row);
+    }
 };
 
 /// model_shape with the slots of `Nullable` sources made optional (after an outer join).
@@ -259,6 +266,12 @@ struct struct_shape {
     template <result_row Row_>
     static row_type read(const Row_& row) {
         return read_model<Row>(row);
+    }
+
+    /// Reads the row into `object` (a default-constructed Row), as `read` would.
+    template <result_row Row_>
+    static void read_into(row_type& object, const Row_& row) {
+        read_model_into(object, row);
     }
 };
 

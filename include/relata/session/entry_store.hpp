@@ -26,9 +26,16 @@ public:
 
     /// Moves `e` into the store. @return its stable address.
     Entry* add(Entry&& e) {
+        return add_made([&]() -> Entry&& { return std::move(e); });
+    }
+
+    /// Stores the entry `make()` returns, built in its place (no entry to move when `make`
+    /// returns a prvalue). @return its stable address.
+    template <class Make>
+    Entry* add_made(Make&& make) {
         if (chunks_.empty() || chunks_.back().used == chunks_.back().capacity) grow();
         chunk& last = chunks_.back();
-        Entry* slot = std::construct_at(last.begin + last.used, std::move(e));
+        Entry* slot = ::new (static_cast<void*>(last.begin + last.used)) Entry(make());
         ++last.used;
         return slot;
     }

@@ -79,7 +79,12 @@ public:
     /// @throws relata::mapping_error for two rows of one result with one key and different values.
     T& merge_loaded(T&& loaded, std::uint64_t result = 0) {
         const key_type key = primary_key_of(loaded);
-        if (entry<T>* existing = lookup(key)) {
+        // One search finds the key or where it goes; rows read in key order (a table scan) go
+        // after the last key without a search.
+        const auto at = !identity_.empty() && std::prev(identity_.end())->first < key ? identity_.end()
+                                                                                         : identity_.lower_bound(key);
+        if (at != identity_.end() && !(key < at->first)) {
+            entry<T>* existing = at->second;
             if (result != 0) check_same_row(*existing, loaded, result);
             if (existing->expired) {
                 run_after_load(loaded);
@@ -95,10 +100,11 @@ public:
             if (result != 0) row = loaded;
         }
         run_after_load(loaded);  // before the entry exists: a throwing hook adds nothing
-        const auto slot = identity_.emplace(key, nullptr).first;  // may throw: nothing added yet
+        const auto slot = identity_.emplace_hint(at, key, nullptr);  // may throw: nothing added yet
         try {
-            slot->second = entries_.add(
-                entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result});
+            slot->second = entries_.add_made([&] {
+                return entry<T>{loaded, std::move(loaded), object_state::persistent, false, false, ++sequence_, result};
+            });
         } catch (...) {
             identity_.erase(slot);
             throw;

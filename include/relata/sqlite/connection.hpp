@@ -119,18 +119,24 @@ public:
 
     /// The value of column `index` (0-based) as SQLite stores it: NULL, integer, real, text or
     /// blob. Borrowed: valid until the callback returns.
+    /// Reads the column's value once (`sqlite3_column_value`) and then through the
+    /// `sqlite3_value_*` functions: one type check and one read per cell, without the per-call
+    /// statement lookup and error bookkeeping of each `sqlite3_column_*` call. SQLite restricts
+    /// the unprotected value `sqlite3_column_value` returns only in a multithreaded environment
+    /// (https://sqlite.org/c3ref/column_blob.html); a connection is used by one thread at a time
+    /// (`SQLITE_OPEN_NOMUTEX`).
     [[nodiscard]] relata::cell cell(std::size_t index) const noexcept {
-        const int i = static_cast<int>(index);
-        switch (sqlite3_column_type(statement_, i)) {
-            case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(statement_, i));
-            case SQLITE_FLOAT: return sqlite3_column_double(statement_, i);
+        sqlite3_value* value = sqlite3_column_value(statement_, static_cast<int>(index));
+        switch (sqlite3_value_type(value)) {
+            case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_value_int64(value));
+            case SQLITE_FLOAT: return sqlite3_value_double(value);
             case SQLITE_TEXT: {
-                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, i));
-                return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(statement_, i)));
+                const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+                return std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(value)));
             }
             case SQLITE_BLOB: {
-                const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(statement_, i));
-                return std::span<const std::byte>(data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, i)));
+                const auto* data = static_cast<const std::byte*>(sqlite3_value_blob(value));
+                return std::span<const std::byte>(data, static_cast<std::size_t>(sqlite3_value_bytes(value)));
             }
             default: return std::monostate{};
         }
