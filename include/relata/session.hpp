@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -81,23 +82,60 @@ namespace relata {
 /// unchanged: unflushed changes to it are never overwritten by a query.
 ///
 /// Not thread-safe; one Session per thread, over a connection the thread owns.
+namespace detail {
+/// A connection a Session borrowed from a pool for one unit of work (type-erased lease).
+template <class Connection>
+struct borrowed_connection {
+    virtual ~borrowed_connection() = default;
+    virtual Connection& get() noexcept = 0;
+};
+/// The lease of a pool, held for the Session; giving it back is the lease's destructor.
+template <class Connection, class Lease>
+struct lease_holder final : borrowed_connection<Connection> {
+    explicit lease_holder(Lease&& held) : lease(std::move(held)) {}
+    Connection& get() noexcept override { return *lease; }
+    Lease lease;
+};
+}  // namespace detail
+
 template <connection Connection>
 class session {
 public:
     /// A Session over `db`, which must outlive it.
-    explicit session(Connection& db, session_options options = {}) : db_(db), options_(options) {
+    explicit session(Connection& db, session_options options = {}) : db_(&db), options_(options) {
         if constexpr (requires { db.handle_id(); }) handle_id_ = db.handle_id();
     }
+
+    /// A Session that borrows a connection from `pool` (a relata::pool, <relata/pool.hpp>) for
+    /// each unit of work: at its first statement (autobegin) it acquires one, and at the end of
+    /// `commit()` or `rollback()` it gives it back; tracked objects stay tracked in between, as
+    /// in SQLAlchemy, whose Session returns its connection to the engine's pool at commit. The
+    /// pool must outlive the Session.
+    /// @code
+    /// relata::session session{pool};
+    /// session.get<Post>(1).votes += 1;   // acquires a connection, BEGIN, SELECT
+    /// session.commit();                  // UPDATE, COMMIT, the connection goes back
+    /// @endcode
+    /// @throws (at the first statement) relata::pool_timeout, or what opening a connection throws.
+    template <class Pool>
+        requires requires(Pool& pool) {
+            { *pool.acquire() } -> std::same_as<Connection&>;
+        }
+    explicit session(Pool& pool, session_options options = {})
+        : db_(nullptr), options_(options), borrow_([&pool]() -> std::unique_ptr<detail::borrowed_connection<Connection>> {
+              return std::make_unique<detail::lease_holder<Connection, decltype(pool.acquire())>>(pool.acquire());
+          }) {}
     session(const session&) = delete;
     session& operator=(const session&) = delete;
 
     /// Rolls back a transaction this Session began and did not commit; never throws.
     ~session() {
+        if (db_ == nullptr) return;
         bool same_database = true;
-        if constexpr (requires { db_.handle_id(); }) same_database = db_.handle_id() == handle_id_;
-        if (owns_transaction_ && same_database && db_.in_transaction()) {
+        if constexpr (requires { db_->handle_id(); }) same_database = db_->handle_id() == handle_id_;
+        if (owns_transaction_ && same_database && db_->in_transaction()) {
             try {
-                db_.rollback();
+                db_->rollback();
             } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw (a user SQL logger may too)
             }
         }
@@ -157,9 +195,9 @@ public:
         const std::uint64_t result = ++statistics_.queries;
         T* found = nullptr;
         rendered_query& query = registry.key_query;  // rendered once per model, then only its parameters
-        if (query.sql.empty()) query = to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect());
+        if (query.sql.empty()) query = to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db().sql_dialect());
         else detail::assign_key_parameters<T>(key, query.parameters);
-        db_.for_each_row(query, [&](const auto& row) { found = &registry.merge_loaded(detail::read_model<T>(row), result); });
+        db().for_each_row(query, [&](const auto& row) { found = &registry.merge_loaded(detail::read_model<T>(row), result); });
         if (found == nullptr) {
             if (auto* gone = registry.lookup(key); gone && gone->expired) registry.expunge(*gone);  // deleted meanwhile
         }
@@ -187,7 +225,7 @@ public:
             begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
-            db_.for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
+            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
@@ -195,7 +233,7 @@ public:
             begin_statement();
             ++statistics_.queries;
             std::vector<typename Query::row_type> rows;
-            db_.for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
+            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
             return rows;
         }
     }
@@ -303,7 +341,7 @@ public:
         const rendered_query rendered = render_reading(query.count());
         begin_statement();
         ++statistics_.queries;
-        return detail::run_count(db_, rendered);
+        return detail::run_count(db(), rendered);
     }
 
     /// Runs a bulk INSERT, UPDATE or DELETE query object (flushing first when autoflush is on),
@@ -319,7 +357,7 @@ public:
         prepare_query();
         begin_statement();
         nested_.note_bulk_write();
-        const std::int64_t changed = db_.execute(to_sql(query, db_.sql_dialect()));
+        const std::int64_t changed = db().execute(to_sql(query, db().sql_dialect()));
         registry_for<typename detail::write_target<Query>::type>().expire_all();
         relationships_.forget_loaded();
         return changed;
@@ -341,7 +379,7 @@ public:
         std::optional<T> row;
         begin_statement();
         ++statistics_.queries;
-        db_.for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db_.sql_dialect()),
+        db().for_each_row(to_sql(select<T>().where(condition<T>(detail::key_equals<T>(key))), db().sql_dialect()),
                          [&](const auto& r) { row = detail::read_model<T>(r); });
         if (!row) {
             registry.expunge(e);
@@ -474,34 +512,34 @@ public:
         // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
         // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
         // commit() is flushing its own transaction, which it rolls back whole on failure.
-        const bool began = !db_.in_transaction();
+        const bool began = !db().in_transaction();
         const bool savepoint = !began && !committing_;
         try {
             if (began) {
-                db_.begin(options_.transaction);
+                db().begin(options_.transaction);
                 owns_transaction_ = true;
             }
-            if (savepoint) db_.savepoint("relata_flush");
-            for (auto* registry : phases.inserts) registry->write_inserts(db_, statistics_);
-            for (auto* registry : phases.inserts) registry->write_deferred_keys(db_, statistics_);
-            for (auto* registry : ordered) registry->write_updates(db_, statistics_);
-            for (auto* registry : phases.deletes) registry->write_cleared_keys(db_, statistics_);
-            for (auto* registry : phases.deletes) registry->write_deletes(db_, statistics_);
-            if (savepoint) db_.release_savepoint("relata_flush");
+            if (savepoint) db().savepoint("relata_flush");
+            for (auto* registry : phases.inserts) registry->write_inserts(db(), statistics_);
+            for (auto* registry : phases.inserts) registry->write_deferred_keys(db(), statistics_);
+            for (auto* registry : ordered) registry->write_updates(db(), statistics_);
+            for (auto* registry : phases.deletes) registry->write_cleared_keys(db(), statistics_);
+            for (auto* registry : phases.deletes) registry->write_deletes(db(), statistics_);
+            if (savepoint) db().release_savepoint("relata_flush");
         } catch (...) {
             for (auto* registry : ordered) registry->abandon_plan();
             try {
-                if (began && db_.in_transaction()) {
-                    db_.rollback();
-                } else if (savepoint && db_.in_transaction()) {
-                    db_.rollback_to_savepoint("relata_flush");
-                    db_.release_savepoint("relata_flush");
+                if (began && db().in_transaction()) {
+                    db().rollback();
+                } else if (savepoint && db().in_transaction()) {
+                    db().rollback_to_savepoint("relata_flush");
+                    db().release_savepoint("relata_flush");
                 }
             } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
             }
             if (began) {
                 owns_transaction_ = false;
-            } else if (!db_.in_transaction()) {
+            } else if (!db().in_transaction()) {
                 // The engine rolled back the whole transaction: earlier flushes are gone too.
                 reset_transaction();
             }
@@ -533,24 +571,26 @@ public:
             committing_ = owns_transaction_;
             flush();
             committing_ = false;
-            if (owns_transaction_) db_.commit();
+            if (owns_transaction_) db().commit();
         } catch (...) {
             committing_ = false;
             if (owns_transaction_) {
-                if (db_.in_transaction()) {
+                if (db_->in_transaction()) {  // owns_transaction_: db_ is set
                     try {
-                        db_.rollback();
+                        db_->rollback();
                     } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
                     }
                 }
                 reset_transaction();
             }
+            give_back_connection();
             throw;
         }
         undo_.clear();
         owns_transaction_ = false;
         nested_.clear();
         for (auto& [type, registry] : registries_) registry->finish_commit();
+        give_back_connection();
     }
 
     /// ROLLBACKs the connection's open transaction (also one the caller began) and discards
@@ -562,11 +602,12 @@ public:
     /// @throws relata::database_error from ROLLBACK.
     void rollback() {
         check_same_database();
-        const bool open = db_.in_transaction();
+        const bool open = db_ != nullptr && db_->in_transaction();  // null: over a pool, between units of work
         relationships_.invalidate();
         reset_transaction();
         for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
-        if (open) db_.rollback();
+        if (open) db_->rollback();
+        give_back_connection();
     }
 
     /// Opens a nested transaction (SQLAlchemy's `Session.begin_nested`): flushes pending changes,
@@ -579,7 +620,7 @@ public:
         flush();
         begin_statement();
         detail::nested_level level = nested_.next(undo_.size());
-        db_.savepoint(level.savepoint);
+        db().savepoint(level.savepoint);
         const std::uint64_t id = level.id;
         nested_.push(std::move(level));
         return detail::session_access<session>::open_nested(*this, id);
@@ -597,7 +638,9 @@ public:
     [[nodiscard]] const session_statistics& statistics() const noexcept { return statistics_; }
 
     /// The connection.
-    [[nodiscard]] Connection& connection() noexcept { return db_; }
+    /// The connection (over a pool: the one borrowed for the current unit of work, acquired now
+    /// if none is).
+    [[nodiscard]] Connection& connection() { return db(); }
 
 private:
     template <class>
@@ -625,14 +668,14 @@ private:
     void begin_statement() {
         check_transaction_alive();
         check_not_aborted();
-        if (!db_.in_transaction()) {
-            db_.begin(options_.transaction);
+        if (!db().in_transaction()) {
+            db().begin(options_.transaction);
             owns_transaction_ = true;
         }
     }
 
     bool aborted() const {
-        if constexpr (requires(const Connection& c) { c.transaction_aborted(); }) return db_.transaction_aborted();
+        if constexpr (requires(const Connection& c) { c.transaction_aborted(); }) return db_ != nullptr && db_->transaction_aborted();
         else return false;
     }
 
@@ -662,7 +705,7 @@ private:
     template <class Query>
     rendered_query render_reading(const Query& query) {
         std::vector<const detail::model_info*> tables;
-        rendered_query rendered = detail::render(query, db_.sql_dialect(), options_.autoflush ? &tables : nullptr);
+        rendered_query rendered = detail::render(query, db().sql_dialect(), options_.autoflush ? &tables : nullptr);
         autoflush(tables);
         return rendered;
     }
@@ -682,7 +725,7 @@ private:
     /// Detects a transaction this Session began that the connection no longer has.
     void check_transaction_alive() {
         check_same_database();
-        if (!owns_transaction_ || db_.in_transaction()) return;
+        if (!owns_transaction_ || db_->in_transaction()) return;  // owns_transaction_: db_ is set
         reset_transaction();
         throw session_error(
             "the transaction this session began was ended outside it (e.g. a ROLLBACK or COMMIT on the "
@@ -692,9 +735,10 @@ private:
     // A Session belongs to the database it was opened on: a connection moved from (std::move)
     // or move-assigned another database under it is refused, not silently followed.
     void check_same_database() const {
-        if constexpr (requires { db_.handle_id(); }) {
-            if (db_.handle_id() != handle_id_)
-                throw session_error(db_.handle_id() == 0
+        if (db_ == nullptr) return;  // over a pool, between units of work
+        if constexpr (requires { db_->handle_id(); }) {
+            if (db_->handle_id() != handle_id_)
+                throw session_error(db_->handle_id() == 0
                                         ? "the connection under this session was moved from (std::move): it holds no "
                                           "database now; open the session on the connection it was moved to"
                                         : "the connection under this session was move-assigned another database; a "
@@ -745,8 +789,30 @@ private:
         return order_;
     }
 
-    Connection& db_;
+    // The connection statements run on: the one given, or (over a pool) the one borrowed for
+    // the current unit of work, null between units of work.
+    Connection& db() {
+        if (db_ == nullptr) {
+            if (!borrow_) throw session_error("this session has no connection");
+            borrowed_ = borrow_();
+            db_ = &borrowed_->get();
+            if constexpr (requires { db_->handle_id(); }) handle_id_ = db_->handle_id();
+        }
+        return *db_;
+    }
+
+    // Over a pool: the unit of work ended (commit or rollback), so the connection goes back.
+    void give_back_connection() noexcept {
+        if (!borrowed_) return;
+        if (db_ != nullptr && db_->in_transaction()) return;  // a transaction someone else began on it
+        db_ = nullptr;
+        borrowed_.reset();
+    }
+
+    Connection* db_;
     session_options options_;
+    std::function<std::unique_ptr<detail::borrowed_connection<Connection>>()> borrow_;
+    std::unique_ptr<detail::borrowed_connection<Connection>> borrowed_;
     std::map<std::type_index, std::unique_ptr<detail::registry_base<Connection>>> registries_;
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
@@ -769,12 +835,12 @@ struct session_access<session<Connection>> {
     static registry<Connection, T>& registry(session_type& s) {
         return s.template registry_for<T>();
     }
-    static std::size_t parameter_limit(session_type& s) { return detail::parameter_limit(s.db_); }
+    static std::size_t parameter_limit(session_type& s) { return detail::parameter_limit(s.db()); }
     static const session_options& options(session_type& s) { return s.options_; }
     static session_statistics& statistics(session_type& s) { return s.statistics_; }
     static relationship_store& relationships(session_type& s) { return s.relationships_; }
     static std::uint64_t epoch(session_type& s) { return s.relationships_.epoch() + s.statistics_.flushes; }
-    static Connection& db(session_type& s) { return s.db_; }
+    static Connection& db(session_type& s) { return s.db(); }
     template <model T>
     static entry<T>& entry_of(session_type& s, T& object) {
         return s.entry_of(object);

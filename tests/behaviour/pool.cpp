@@ -184,6 +184,46 @@ RELATA_BACKEND_TEST("pool: 8 threads share 4 connections through Sessions; every
     CHECK(statistics.idle == statistics.open);
 }
 
+RELATA_BACKEND_TEST("pool: a Session over a pool borrows a connection for each unit of work", "[pool][session]") {
+    shared_database shared;
+    relata::create_all<Visit>(shared.db);
+    relata::pool<relata_test::connection> pool{shared.opener(), {.max_size = 1, .acquire_timeout = 50ms}};
+    {
+        relata::session<relata_test::connection> session{pool};
+        auto& visit = session.add(Visit{.page = "home", .worker = 1});
+        CHECK(pool.statistics().in_use == 0);  // no statement yet
+        session.flush();
+        CHECK(pool.statistics().in_use == 1);  // the unit of work holds it
+        session.commit();
+        CHECK(pool.statistics().in_use == 0);  // given back at commit
+        CHECK(visit.id != 0);
+
+        // Still tracked in the next unit of work, on whatever connection it borrows.
+        visit.worker = 2;
+        CHECK(session.get<Visit>(visit.id).worker == 2);  // the identity map, no SQL
+        session.commit();
+        CHECK(relata_test::scalar(shared.db, "SELECT worker FROM visit") == 2);
+
+        // While a unit of work holds the only connection, another Session waits, then times out.
+        CHECK(session.count(relata::select<Visit>()) == 1);  // autobegin: holds the connection
+        relata::session<relata_test::connection> other{pool};
+        CHECK_THROWS_AS(other.count(relata::select<Visit>()), relata::pool_timeout);
+        visit.worker = 3;
+        session.rollback();  // gives it back; the change is undone
+        CHECK(visit.worker == 2);
+        CHECK(pool.statistics().in_use == 0);
+        CHECK(other.count(relata::select<Visit>()) == 1);
+        other.commit();
+
+        // A unit of work left open when the Session ends: rolled back, connection given back.
+        session.add(Visit{.page = "never", .worker = 9});
+        session.flush();
+    }
+    CHECK(pool.statistics().in_use == 0);
+    CHECK(relata_test::scalar(shared.db, "SELECT COUNT(*) FROM visit") == 1);
+    CHECK(pool.statistics().created == 1);
+}
+
 #if defined(RELATA_TEST_BACKEND_POSTGRES)
 RELATA_BACKEND_TEST("pool: a connection whose server process was terminated is replaced", "[pool][failure]") {
     shared_database shared;
