@@ -22,9 +22,8 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -553,7 +552,7 @@ public:
                             auto& members = nulled_[e];
                             if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
                         } else {
-                            throw session_error(fmt::format(
+                            throw session_error(detail::format(
                                 "cannot insert {} with primary key {}: its foreign key `{}` references a {} removed in "
                                 "the same flush, and ON DELETE {} refuses to delete a referenced row; remove the {} "
                                 "too, point it at another {}, or declare the foreign key .on_delete(relata::cascade) "
@@ -660,7 +659,7 @@ private:
         try {
             return from_cell<key_type>(generated);
         } catch (const conversion_error& e) {
-            throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
+            throw mapping_error(detail::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
         }
     }
 
@@ -766,7 +765,7 @@ private:
         for (const parent_link<T>& link : found->second) {
             if (!link.assign(e.object) && required &&
                 std::find(later.begin(), later.end(), link.member) == later.end())
-                throw session_error(fmt::format(
+                throw session_error(detail::format(
                     "cannot write {} with primary key {}: its foreign key is linked to {}, which has no key yet (it "
                     "is not inserted before this row: link it to an object that is added to the session, and "
                     "declare the foreign key in relata::mapping)",
