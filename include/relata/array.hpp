@@ -20,7 +20,6 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/format.h>
 
 #include "relata/detail/format.hpp"
 #include "relata/detail/json_array.hpp"
@@ -59,8 +58,7 @@ void append_json_element(std::string& out, const T& v) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
                 throw conversion_error(detail::format("unsigned value {} does not fit a 64-bit signed database integer", v));
         }
-        const fmt::format_int digits(v);
-        out.append(digits.data(), digits.size());
+        detail::append_integer(out, v);
     }
 }
 

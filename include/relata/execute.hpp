@@ -16,13 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <ranges>
 #include <type_traits>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/range.hpp"
 #include "relata/error.hpp"
 #include "relata/query/insert.hpp"
 #include "relata/query/select.hpp"
@@ -208,9 +206,9 @@ std::int64_t execute(Connection& db, const Q& query) {
 /// @throws relata::database_error with the failed statement (the INSERT or the COPY) and, on
 /// PostgreSQL, its SQLSTATE (e.g. a constraint_violation: nothing was inserted);
 /// relata::mapping_error; exceptions from a value_traits conversion propagate (nothing inserted).
-template <connection Connection, std::ranges::input_range Range>
+template <connection Connection, detail::input_range Range>
 std::int64_t insert_all(Connection& db, const Range& objects) {
-    using T = std::remove_cvref_t<std::ranges::range_value_t<Range>>;
+    using T = std::remove_cvref_t<detail::range_value_t<Range>>;
     static_assert(model<T>, "relata: insert_all() takes a range of RELATA_MODEL objects");
     std::vector<const T*> with_key;
     std::vector<const T*> without_key;

@@ -39,7 +39,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
 
 #include "relata/connection.hpp"
 #include "relata/detail/format.hpp"
@@ -66,7 +65,7 @@ concept cursor_connection = connection<C> && requires(C& db, rendered_query quer
 };
 
 inline bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    return std::ranges::equal(a, b, [](char x, char y) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
         const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
         return lower(x) == lower(y);
     });
@@ -102,9 +101,9 @@ public:
             });
             if (missing.empty() && unexpected.empty()) return;
             std::string what = detail::format("the columns of the query do not match {}:", type_name<Row>);
-            if (!missing.empty()) what += detail::format(" missing {}", fmt::join(missing, ", "));
+            if (!missing.empty()) what += detail::format(" missing {}", detail::join(missing, ", "));
             if (!unexpected.empty())
-                what += detail::format("{} unexpected {}", missing.empty() ? "" : ";", fmt::join(unexpected, ", "));
+                what += detail::format("{} unexpected {}", missing.empty() ? "" : ";", detail::join(unexpected, ", "));
             throw mapping_error(detail::format("{} (columns match members by name, ignoring case; rename them with "
                                                "AS); SQL: {}",
                                                what, sql_excerpt(sql)));

@@ -21,16 +21,14 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/detail/format.hpp"
+#include "relata/detail/range.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/like.hpp"
@@ -384,7 +382,7 @@ public:
     /// to 1,024, then multiples of 1,024 to 16,384; `detail::in_list_shape`): three values
     /// render `IN (?, ?, ?, ?)` (PostgreSQL `IN ($1, $2, $3, $4)`) binding 1, 2, 3, 3, so lists
     /// of many lengths share a few prepared statements. The same holds for `not_in`.
-    template <std::ranges::input_range Range>
+    template <detail::input_range Range>
         requires(!subquery_traits<Range>::is_select)
     [[nodiscard]] expression_t<bool, Sources> in(const Range& values) const {
         return in_values(values, node_kind::in_list);
@@ -395,7 +393,7 @@ public:
         return in_values(std::vector<V>(values), node_kind::in_list);
     }
     /// `"id" NOT IN (?, ?, ?)`. An empty range matches every row.
-    template <std::ranges::input_range Range>
+    template <detail::input_range Range>
         requires(!subquery_traits<Range>::is_select)
     [[nodiscard]] expression_t<bool, Sources> not_in(const Range& values) const {
         return in_values(values, node_kind::not_in_list);
@@ -433,7 +431,7 @@ private:
 
     template <class Range>
     expression_t<bool, Sources> in_values(const Range& values, node_kind kind) const {
-        using element = std::ranges::range_value_t<Range>;
+        using element = detail::range_value_t<Range>;
         static_assert(comparable<Value, element>(),
                       "relata: in() values must have a type comparable with the expression's type");
         node_list children{self_node()};

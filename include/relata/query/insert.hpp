@@ -16,12 +16,12 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "relata/connection.hpp"
+#include "relata/detail/range.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/query/data.hpp"
 #include "relata/query/expression.hpp"
@@ -247,8 +247,8 @@ template <model T>
 /// A multi-row INSERT of objects that all either have or lack their key (see `insert_all` in
 /// <relata/execute.hpp>, which splits a range that way and chunks it under the engine's
 /// parameter limit).
-template <model T, std::ranges::input_range Range>
-    requires std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<Range>>, T>
+template <model T, detail::input_range Range>
+    requires std::is_same_v<std::remove_cvref_t<detail::range_value_t<Range>>, T>
 [[nodiscard]] insert_query<T> insert_rows(const Range& objects, bool with_key) {
     detail::insert_data data;
     data.target = &detail::source_info_of<T>;

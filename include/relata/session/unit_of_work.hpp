@@ -22,9 +22,8 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/detail/foreign_keys.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
@@ -157,42 +156,58 @@ public:
         }
         for (std::size_t i = 0; i < inserts_.size(); ++i) {
             entry<T>* e = inserts_[i];
-            std::vector<std::size_t> deferred = deferred_members_;
-            if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
-            const auto nulled = nulled_.empty() ? nulled_.end() : nulled_.find(e);  // parent removed: SET NULL
             const bool linked = !links_.empty() && links_.contains(e);
-            if (linked) {
+            std::optional<T> altered;  // the row written, when it is not the object (NULLs for now)
+            if constexpr (has_foreign_keys) {
+                altered = prepare_insert_row(*e, i, linked);
+            } else if (linked) {
                 linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
-                std::vector<std::size_t> later = deferred;
-                if (nulled != nulled_.end()) later.insert(later.end(), nulled->second.begin(), nulled->second.end());
-                resolve_links(*e, true, later);
+                resolve_links(*e, true);
             }
             const bool generate = generated_key<T> && is_default_key(e->object);
-            std::optional<T> altered;  // the row written, when it is not the object (NULLs for now)
-            if (nulled != nulled_.end()) {
-                altered = e->object;
-                for (const std::size_t member : nulled->second) clear_member(*altered, member);
-                std::erase_if(deferred, [&](std::size_t member) {
-                    return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
-                });
-            }
-            if (!deferred.empty()) {
-                // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
-                std::erase_if(deferred, [&](std::size_t member) {
-                    return std::holds_alternative<std::monostate>(field_value(e->object, member)) &&
-                           !(linked && has_link(*e, member));
-                });
-                if (!deferred.empty()) {
-                    if (!altered) altered = e->object;
-                    for (const std::size_t member : deferred) clear_member(*altered, member);
-                    deferred_rows_.push_back({e, std::move(deferred)});
-                }
-            }
             const bool rowid = generate && reads_rowid(db);
             const rendered_query& query = statements_.insert(d, altered ? *altered : e->object, !generate, generate && !rowid);
             ++stats.inserts;
             write_insert(db, *e, query, generate, rowid);
         }
+    }
+
+    // For write_inserts, on a model with foreign keys: copies linked parents' keys into `e`'s
+    // object and returns the row to write when it differs from the object: members of a
+    // foreign-key cycle (deferred_members_, nullable self references of flagged rows) and
+    // members whose parent this flush removes (ON DELETE SET NULL) written as NULL.
+    std::optional<T> prepare_insert_row(entry<T>& entry_to_insert, std::size_t i, bool linked) {
+        entry<T>* e = &entry_to_insert;
+        std::vector<std::size_t> deferred = deferred_members_;
+        if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
+        const auto nulled = nulled_.empty() ? nulled_.end() : nulled_.find(e);  // parent removed: SET NULL
+        if (linked) {
+            linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
+            std::vector<std::size_t> later = deferred;
+            if (nulled != nulled_.end()) later.insert(later.end(), nulled->second.begin(), nulled->second.end());
+            resolve_links(*e, true, later);
+        }
+        std::optional<T> altered;
+        if (nulled != nulled_.end()) {
+            altered = e->object;
+            for (const std::size_t member : nulled->second) clear_member(*altered, member);
+            std::erase_if(deferred, [&](std::size_t member) {
+                return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
+            });
+        }
+        if (!deferred.empty()) {
+            // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
+            std::erase_if(deferred, [&](std::size_t member) {
+                return std::holds_alternative<std::monostate>(field_value(e->object, member)) &&
+                       !(linked && has_link(*e, member));
+            });
+            if (!deferred.empty()) {
+                if (!altered) altered = e->object;
+                for (const std::size_t member : deferred) clear_member(*altered, member);
+                deferred_rows_.push_back({e, std::move(deferred)});
+            }
+        }
+        return altered;
     }
 
     // Runs the INSERT `query` of `e`'s row; a generated key goes into the object at once (rows
@@ -278,6 +293,17 @@ public:
     }
 
     void write_deferred_keys(Connection& db, session_statistics& stats) override {
+        if constexpr (has_foreign_keys) write_deferred_key_updates(db, stats);
+        else (void)db, (void)stats;  // no member of T is ever deferred
+    }
+
+    void write_cleared_keys(Connection& db, session_statistics& stats) override {
+        if constexpr (has_foreign_keys) write_cleared_key_updates(db, stats);
+        else (void)db, (void)stats;  // no member of T is ever cleared
+    }
+
+    // write_deferred_keys on a model with foreign keys.
+    void write_deferred_key_updates(Connection& db, session_statistics& stats) {
         const dialect& d = db.sql_dialect();
         for (const deferred_row& row : deferred_rows_) {
             entry<T>* e = row.e;
@@ -293,7 +319,8 @@ public:
         }
     }
 
-    void write_cleared_keys(Connection& db, session_statistics& stats) override {
+    // write_cleared_keys on a model with foreign keys.
+    void write_cleared_key_updates(Connection& db, session_statistics& stats) {
         const dialect& d = db.sql_dialect();
         for (std::size_t i = 0; i < deletes_.size(); ++i) {
             entry<T>* e = deletes_[i];
@@ -354,28 +381,9 @@ public:
         if (!removed_pending_.empty()) {  // their pending children followed them in this flush
             std::vector<entry<T>*> removed;
             removed.swap(removed_pending_);
-            undo.emplace_back([this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
+            add_undo(undo, [this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
         }
-        for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
-            e->state = object_state::detached;
-            e->remove_requested = true;
-            undo.emplace_back([this, e] {
-                e->state = object_state::pending;
-                e->remove_requested = false;
-                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                                 [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-                pending_.insert(at, e);
-            });
-        }
-        for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
-            entry<T>* changed = e;
-            T before = changed->object;
-            for (const std::size_t member : members) clear_member(changed->object, member);
-            undo.emplace_back([changed, before = std::move(before), members = members] {
-                if (changed->state == object_state::detached) return;
-                for (const std::size_t member : members) copy_member(changed->object, before, member);
-            });
-        }
+        if constexpr (has_foreign_keys) apply_removed_parents(undo);
         for (entry<T>* e : inserts_) links_.erase(e);
         for (const planned_update& planned : updates_) links_.erase(planned.e);
         // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
@@ -403,7 +411,7 @@ public:
             inserted.push_back({e, generated_keys_[i], old_version});
         }
         if (!inserted.empty()) {
-            undo.emplace_back([this, inserted = std::move(inserted)] {
+            add_undo(undo, [this, inserted = std::move(inserted)] {
                 for (auto row = inserted.rbegin(); row != inserted.rend(); ++row) {
                     entry<T>* e = row->e;
                     if (e->state == object_state::detached) continue;
@@ -450,7 +458,7 @@ public:
             updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
         }
         if (!updated.empty()) {
-            undo.emplace_back([this, updated = std::move(updated)] {
+            add_undo(undo, [this, updated = std::move(updated)] {
                 for (auto row = updated.rbegin(); row != updated.rend(); ++row) {
                     entry<T>* e = row->e;
                     if (e->state == object_state::detached) continue;
@@ -472,7 +480,7 @@ public:
             e->state = object_state::deleted;
             e->remove_requested = false;
             deleted_.push_back(e);
-            undo.emplace_back([this, e, key] {
+            add_undo(undo, [this, e, key] {
                 deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
                 if (e->state == object_state::detached) return;
                 e->state = object_state::persistent;
@@ -481,6 +489,37 @@ public:
             });
         }
         discard_plan();
+    }
+
+    // apply() on a model with foreign keys: pending rows that followed a parent removed in this
+    // flush (ON DELETE CASCADE: detached; SET NULL: members emptied).
+    void apply_removed_parents(std::vector<std::function<void()>>& undo) {
+    for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
+        e->state = object_state::detached;
+        e->remove_requested = true;
+        add_undo(undo, [this, e] {
+            e->state = object_state::pending;
+            e->remove_requested = false;
+            const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                             [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+            pending_.insert(at, e);
+        });
+    }
+    for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
+        entry<T>* changed = e;
+        T before = changed->object;
+        for (const std::size_t member : members) clear_member(changed->object, member);
+        add_undo(undo, [changed, before = std::move(before), members = members] {
+            if (changed->state == object_state::detached) return;
+            for (const std::size_t member : members) copy_member(changed->object, before, member);
+        });
+    }
+    }
+
+    // Appends an undo step: one std::function conversion shared by every step (emplace_back of
+    // each lambda would instantiate the vector's reallocation once per lambda type).
+    static void add_undo(std::vector<std::function<void()>>& undo, std::function<void()> step) {
+        undo.push_back(std::move(step));
     }
 
     bool follow_deleted_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of,
@@ -553,7 +592,7 @@ public:
                             auto& members = nulled_[e];
                             if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
                         } else {
-                            throw session_error(fmt::format(
+                            throw session_error(detail::format(
                                 "cannot insert {} with primary key {}: its foreign key `{}` references a {} removed in "
                                 "the same flush, and ON DELETE {} refuses to delete a referenced row; remove the {} "
                                 "too, point it at another {}, or declare the foreign key .on_delete(relata::cascade) "
@@ -660,7 +699,7 @@ private:
         try {
             return from_cell<key_type>(generated);
         } catch (const conversion_error& e) {
-            throw mapping_error(fmt::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
+            throw mapping_error(detail::format("cannot read the generated key of {}: {}", type_name<T>, e.reason()));
         }
     }
 
@@ -671,6 +710,11 @@ private:
         { c.last_insert_rowid() } -> std::same_as<std::int64_t>;
         { c.is_rowid_alias(std::string_view(), std::string_view()) } -> std::same_as<bool>;
     };
+
+    /// True when T declares foreign keys (mapping<T>::foreign_keys): only then can a flush
+    /// defer or clear its members (cycles) or null them for a removed parent, so the code for
+    /// those is instantiated only for such models.
+    static constexpr bool has_foreign_keys = requires { mapping<T>::foreign_keys; };
 
     /// True on a connection with `execute_pipelined` (found by ADL: relata/postgres/pipeline.hpp).
     static constexpr bool pipelined_connection =
@@ -726,7 +770,7 @@ private:
         const bool requested = std::exchange(e.remove_requested, false);
         deleted_.push_back(&e);
         last_deleted_.push_back(&e);
-        undo.emplace_back([this, entry = &e, key, requested] {
+        add_undo(undo, [this, entry = &e, key, requested] {
             deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), entry), deleted_.end());
             if (entry->state == object_state::detached) return;
             entry->state = object_state::persistent;
@@ -743,7 +787,7 @@ private:
             Member old_snapshot = (*e.snapshot).*member;
             e.object.*member = Member{};
             (*e.snapshot).*member = Member{};
-            undo.emplace_back([entry = &e, member, old_value = std::move(old_value), old_snapshot = std::move(old_snapshot)] {
+            add_undo(undo, [entry = &e, member, old_value = std::move(old_value), old_snapshot = std::move(old_snapshot)] {
                 if (entry->state == object_state::detached) return;
                 entry->object.*member = old_value;
                 if (entry->snapshot) (*entry->snapshot).*member = old_snapshot;
@@ -766,7 +810,7 @@ private:
         for (const parent_link<T>& link : found->second) {
             if (!link.assign(e.object) && required &&
                 std::find(later.begin(), later.end(), link.member) == later.end())
-                throw session_error(fmt::format(
+                throw session_error(detail::format(
                     "cannot write {} with primary key {}: its foreign key is linked to {}, which has no key yet (it "
                     "is not inserted before this row: link it to an object that is added to the session, and "
                     "declare the foreign key in relata::mapping)",

@@ -11,9 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/query/expression.hpp"
@@ -144,7 +143,7 @@ private:
         try {
             return to_value(static_cast<member>(version));
         } catch (const conversion_error& e) {
-            throw mapping_error(fmt::format("cannot write {}::{}: {}", type_name<T>,
+            throw mapping_error(detail::format("cannot write {}::{}: {}", type_name<T>,
                                             std::get<version_index<T>>(description<T>.fields).member_name, e.reason()));
         }
     }

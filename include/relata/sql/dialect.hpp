@@ -8,8 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
-
+#include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/types.hpp"
 
@@ -41,11 +40,10 @@ struct dialect {
     /// SQLite `?`, PostgreSQL `$1`, `$2`, ...
     void append_placeholder(std::string& out, std::size_t number) const {
         if (engine == relata::engine::postgresql) {
-            // fmt::format_int, not fmt::format_to: format_to would instantiate fmt's whole
-            // formatting engine in every translation unit (about 1 s at -O2).
-            const fmt::format_int digits(number);
+            // Not fmt::format_to: that would instantiate fmt's whole formatting engine in every
+            // translation unit (about 1 s at -O2).
             out.push_back('$');
-            out.append(digits.data(), digits.size());
+            detail::append_integer(out, number);
         } else {
             out.push_back('?');
         }

@@ -30,7 +30,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
 
 #include "relata/detail/format.hpp"
 #include "relata/error.hpp"
@@ -173,9 +172,8 @@ inline std::string_view token_at(std::string_view sql, std::size_t start) {
             ++out.placeholders;
             if (postgres) {
                 out.sql.append(sql.substr(copied, i - copied));
-                const fmt::format_int digits(out.placeholders);
                 out.sql.push_back('$');
-                out.sql.append(digits.data(), digits.size());
+                detail::append_integer(out.sql, out.placeholders);
                 copied = i + 1;
             }
             ++i;
