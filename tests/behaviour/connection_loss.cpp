@@ -23,12 +23,6 @@ RELATA_MODEL(Ticket, id, title, seats)
 
 using connection_loss_test::Ticket;
 
-namespace {
-
-constexpr auto t = relata::columns<Ticket>;
-
-}  // namespace
-
 RELATA_BACKEND_TEST("a Session refuses a connection moved from under it; the moved-from connection throws",
                     "[connection][session][failure]") {
     relata_test::database test;
@@ -87,6 +81,8 @@ RELATA_BACKEND_TEST("a Session refuses a connection move-assigned another databa
 #if defined(RELATA_TEST_BACKEND_POSTGRES)
 
 namespace {
+
+constexpr auto t = relata::columns<Ticket>;
 
 /// Terminates `db`'s server process from a second connection (`pg_terminate_backend`).
 void terminate_backend(relata_test::database& test) {
