@@ -131,9 +131,7 @@ public:
     /// Rolls back a transaction this Session began and did not commit; never throws.
     ~session() {
         if (db_ == nullptr) return;
-        bool same_database = true;
-        if constexpr (requires { db_->handle_id(); }) same_database = db_->handle_id() == handle_id_;
-        if (owns_transaction_ && same_database && db_->in_transaction()) {
+        if (owns_transaction_ && on_same_database() && db_->in_transaction()) {
             try {
                 db_->rollback();
             } catch (...) {  // NOLINT(bugprone-empty-catch): destructors must not throw (a user SQL logger may too)
@@ -734,10 +732,18 @@ private:
 
     // A Session belongs to the database it was opened on: a connection moved from (std::move)
     // or move-assigned another database under it is refused, not silently followed.
+    // False when the connection under the Session was moved from or move-assigned another
+    // database since the Session began using it (true with no connection borrowed).
+    bool on_same_database() const noexcept {
+        if (db_ == nullptr) return true;  // over a pool, between units of work
+        if constexpr (requires { db_->handle_id(); }) return db_->handle_id() == handle_id_;
+        else return true;
+    }
+
     void check_same_database() const {
-        if (db_ == nullptr) return;  // over a pool, between units of work
+        if (db_ == nullptr) return;
         if constexpr (requires { db_->handle_id(); }) {
-            if (db_->handle_id() != handle_id_)
+            if (!on_same_database())
                 throw session_error(db_->handle_id() == 0
                                         ? "the connection under this session was moved from (std::move): it holds no "
                                           "database now; open the session on the connection it was moved to"
