@@ -61,7 +61,7 @@ std::size_t position_of(const relata_test::sql_log& log, std::string_view prefix
 
 // `shelves` shelves, each with `books_per_shelf` books (ids numbered from 1).
 template <class Connection>
-void seed(Connection& db, std::int64_t shelves, std::int64_t books_per_shelf) {
+void seed_autoflush_scope(Connection& db, std::int64_t shelves, std::int64_t books_per_shelf) {
     relata::create_all<Shelf, Book>(db);
     relata::transaction transaction{db};
     std::vector<Shelf> shelf_rows;
@@ -83,7 +83,7 @@ void seed(Connection& db, std::int64_t shelves, std::int64_t books_per_shelf) {
 RELATA_BACKEND_TEST("a query flushes only when a model it names has changes", "[session][autoflush]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3, 2);
+    seed_autoflush_scope(db, 3, 2);
     relata::session session{db};
     Shelf& shelf = session.get<Shelf>(1);
     Book& book = session.get<Book>(1);
@@ -128,7 +128,7 @@ RELATA_BACKEND_TEST("a query flushes only when a model it names has changes", "[
 RELATA_BACKEND_TEST("joins, subqueries and projections count as naming a model", "[session][autoflush]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3, 2);
+    seed_autoflush_scope(db, 3, 2);
     relata::session session{db};
     relata_test::sql_log recorded;
 
@@ -167,7 +167,7 @@ RELATA_BACKEND_TEST("joins, subqueries and projections count as naming a model",
 RELATA_BACKEND_TEST("an unflushed removal flushes before any query: ON DELETE CASCADE reaches other tables", "[session][autoflush]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 2, 3);
+    seed_autoflush_scope(db, 2, 3);
     relata::session session{db};
     session.remove(session.get<Shelf>(1));
     // The query names only books, yet the cascade deletes three of them.
@@ -185,7 +185,7 @@ RELATA_BACKEND_TEST("an unflushed removal flushes before any query: ON DELETE CA
 RELATA_BACKEND_TEST("a throwing hook in an autoflush fails the query and loses nothing", "[session][autoflush][hooks]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 2, 1);
+    seed_autoflush_scope(db, 2, 1);
     relata::session session{db};
     Shelf& shelf = session.get<Shelf>(1);
     shelf.name = "changed";
@@ -206,7 +206,7 @@ RELATA_BACKEND_TEST("queries on one model cost nothing per clean object of anoth
     constexpr std::int64_t shelves = 100'000;
     relata_test::database test;
     auto& db = test.db;
-    seed(db, shelves, 0);
+    seed_autoflush_scope(db, shelves, 0);
     relata::create_all<Book>(db);
     relata::session session{db};
     CHECK(session.all(relata::select<Shelf>()).size() == static_cast<std::size_t>(shelves));

@@ -71,13 +71,9 @@ struct relata::mapping<Lock> {
 
 namespace {
 
-template <class Connection>
-std::int64_t count_rows(Connection& db, std::string_view table) {
-    return relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
-}
 
 template <class Connection>
-void seed(Connection& db, int documents) {
+void seed_cascades(Connection& db, int documents) {
     relata::create_all<Folder, Document, Revision, Shortcut, Lock>(db);
     db.execute("INSERT INTO folder (id, name) VALUES (1, 'inbox'), (2, 'archive')");
     for (int i = 1; i <= documents; ++i) {
@@ -92,7 +88,7 @@ void seed(Connection& db, int documents) {
 RELATA_BACKEND_TEST("ON DELETE CASCADE and SET NULL are mirrored in the Session's objects", "[session][cascade]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3);
+    seed_cascades(db, 3);
     relata::session session{db};
     auto documents = session.all(relata::select<Document>());
     auto revisions = session.all(relata::select<Revision>());
@@ -111,7 +107,7 @@ RELATA_BACKEND_TEST("ON DELETE CASCADE and SET NULL are mirrored in the Session'
     CHECK(session.find<Document>(documents[0].id) == nullptr);
 
     session.rollback();  // the database puts the rows back; so does the Session
-    CHECK(count_rows(db, "document") == 3);
+    CHECK(relata_test::count_rows(db, "document") == 3);
     for (Document& d : documents) CHECK(session.state_of(d) == relata::object_state::persistent);
     for (Revision& r : revisions) CHECK(session.state_of(r) == relata::object_state::persistent);
     CHECK(shortcuts[0].folder_id == 1);
@@ -121,8 +117,8 @@ RELATA_BACKEND_TEST("ON DELETE CASCADE and SET NULL are mirrored in the Session'
     session.remove(session.get<Folder>(1));
     session.commit();
     for (Document& d : documents) CHECK(session.state_of(d) == relata::object_state::detached);
-    CHECK(count_rows(db, "document") == 0);
-    CHECK(count_rows(db, "revision") == 0);
+    CHECK(relata_test::count_rows(db, "document") == 0);
+    CHECK(relata_test::count_rows(db, "revision") == 0);
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM shortcut WHERE folder_id IS NULL") == 1);
     session.commit();  // nothing left to write: no stale UPDATE or DELETE of cascaded rows
 }
@@ -130,7 +126,7 @@ RELATA_BACKEND_TEST("ON DELETE CASCADE and SET NULL are mirrored in the Session'
 RELATA_BACKEND_TEST("ON DELETE RESTRICT surfaces as constraint_violation and changes nothing", "[session][cascade]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 1);
+    seed_cascades(db, 1);
     relata::session session{db};
     auto& lock = session.add(Lock{.folder_id = 1});
     session.commit();
@@ -140,11 +136,11 @@ RELATA_BACKEND_TEST("ON DELETE RESTRICT surfaces as constraint_violation and cha
     CHECK_THROWS_AS(session.commit(), relata::constraint_violation);
     CHECK(session.state_of(inbox) == relata::object_state::persistent);
     CHECK(session.state_of(document) == relata::object_state::persistent);
-    CHECK(count_rows(db, "document") == 1);
+    CHECK(relata_test::count_rows(db, "document") == 1);
     session.expunge(inbox);  // give up the delete: the Session no longer holds it
     session.remove(lock);
     session.commit();
-    CHECK(count_rows(db, "folder") == 2);
+    CHECK(relata_test::count_rows(db, "folder") == 2);
 }
 
 RELATA_BACKEND_TEST("a cascade over 10,000 tracked children", "[session][cascade][size]") {
@@ -163,5 +159,5 @@ RELATA_BACKEND_TEST("a cascade over 10,000 tracked children", "[session][cascade
     session.remove(session.get<Folder>(1));
     session.commit();
     CHECK(session.state_of(documents[9'999]) == relata::object_state::detached);
-    CHECK(count_rows(db, "document") == 0);
+    CHECK(relata_test::count_rows(db, "document") == 0);
 }

@@ -82,7 +82,7 @@ constexpr auto entry = relata::columns<PlaylistEntry>;
 
 /// Playlist 1 with 19 tracks, playlist 2 with 3, playlist 3 with none.
 template <class Connection>
-void seed(Connection& db) {
+void seed_composite_keys(Connection& db) {
     relata::create_all<Playlist, PlaylistTrack>(db);
     relata::session session{db};
     for (const char* name : {"Music", "Movies", "Empty"}) session.add(Playlist{.name = name});
@@ -101,7 +101,7 @@ std::string placeholders(std::string_view sqlite, std::string_view postgres) {
 RELATA_BACKEND_TEST("composite key: get, find, identity map, flush", "[session][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
     relata::session session{db};
 
     PlaylistTrack& track = session.get<PlaylistTrack>(std::tuple{1, 3402});
@@ -155,7 +155,7 @@ RELATA_BACKEND_TEST("composite key: get, find, identity map, flush", "[session][
 RELATA_BACKEND_TEST("composite key: changing a key member moves the object in the identity map", "[session][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
     relata::session session{db};
     PlaylistTrack& track = session.get<PlaylistTrack>(std::tuple{1, 3402});
     track.track_id = 9999;
@@ -184,7 +184,7 @@ RELATA_BACKEND_TEST("composite key: changing a key member moves the object in th
 RELATA_BACKEND_TEST("composite key: joined rows, outer join without a match, repeated identical rows", "[session][composite][join]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
     relata::session session{db};
     const auto rows = session.all(relata::select<Playlist, PlaylistTrack>()
                                       .left_join(pt.playlist_id == pl.id)
@@ -207,7 +207,7 @@ RELATA_BACKEND_TEST("composite key: joined rows, outer join without a match, rep
 RELATA_BACKEND_TEST("a row repeated by a join is one object also when an after_load hook changes it", "[session][composite][join]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
     constexpr auto loud = relata::columns<LoudPlaylist>;
     relata::session session{db};
     for (int run = 0; run < 2; ++run) {  // created by this result, then tracked before it
@@ -243,7 +243,7 @@ RELATA_BACKEND_TEST("composite key at size: 1000 rows, one object per row", "[se
 RELATA_BACKEND_TEST("a key mapped on one of two key columns: rows are never folded into one object", "[session][composite][failure]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
 
     SECTION("19 rows of one result with one mapped key") {
         relata::session session{db};
@@ -282,7 +282,7 @@ RELATA_BACKEND_TEST("a key mapped on one of two key columns: rows are never fold
 RELATA_BACKEND_TEST("a key mapped on one of two key columns: an UPDATE or DELETE matching 3 rows changes nothing", "[session][composite][failure]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_keys(db);
     relata::session session{db};
     PlaylistEntry& one = session.one(relata::select<PlaylistEntry>().where(entry.track_id == 101));
     REQUIRE(one.playlist_id == 2);

@@ -138,7 +138,7 @@ std::string placeholders(std::string_view sqlite, std::string_view postgres) {
 /// Customer 1 with orders (1, 1), (1, 2) and (2, 1); order (1, 1) has lines 1-2, (1, 2) line 3,
 /// (2, 1) none; line 4 names order 1 without a version; shipments 1 -> (1, 2), 2 -> (2, 1).
 template <class Connection>
-void seed(Connection& db) {
+void seed_composite_relationships(Connection& db) {
     relata::create_all<Customer, Order, Line, Shipment, Remark>(db);
     relata::session session{db};
     session.add(Customer{.name = "Ada"});
@@ -160,7 +160,7 @@ void seed(Connection& db) {
 RELATA_BACKEND_TEST("composite foreign key: DDL is enforced by the database", "[relationships][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     // (1, 3) does not exist although order 1 and version... 3 of nothing: refused.
     CHECK_THROWS_AS(relata::insert_all(db, std::vector<Line>{{0, 1, 3, "x"}}), relata::constraint_violation);
     // One NULL column: the row references nothing and is accepted (MATCH SIMPLE).
@@ -170,7 +170,7 @@ RELATA_BACKEND_TEST("composite foreign key: DDL is enforced by the database", "[
 RELATA_BACKEND_TEST("composite foreign key: many-to-one and one-to-many navigation", "[relationships][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     relata::session session{db};
     Line& first = session.get<Line>(1);
     recorded.attach(db);
@@ -229,7 +229,7 @@ RELATA_BACKEND_TEST("composite foreign key: many-to-one and one-to-many navigati
 RELATA_BACKEND_TEST("composite foreign key: a reference to no row", "[relationships][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     relata::session session{db};
     Shipment& shipment = session.get<Shipment>(2);
     CHECK(session.related(shipment, shipment_order).id == 2);
@@ -246,7 +246,7 @@ RELATA_BACKEND_TEST("composite foreign key: a reference to no row", "[relationsh
 RELATA_BACKEND_TEST("composite foreign key: select_in, joined, nested, raise_on_lazy", "[relationships][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     SECTION("select_in one-to-many: one row-value query") {
         relata::session session{db, quiet()};
         recorded.attach(db);
@@ -369,7 +369,7 @@ RELATA_BACKEND_TEST("composite foreign key: select_in across parameter-limit chu
 RELATA_BACKEND_TEST("composite foreign key: ON DELETE CASCADE and SET NULL are mirrored", "[relationships][composite][cascade]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     relata::session session{db};
     Order& order = session.get<Order>(std::tuple{1, 1});
     const auto lines = session.children<Line>(order, line_order);
@@ -395,7 +395,7 @@ RELATA_BACKEND_TEST("composite foreign key: ON DELETE CASCADE and SET NULL are m
 RELATA_BACKEND_TEST("composite foreign key: many-to-many whose link references a composite key", "[relationships][composite]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_composite_relationships(db);
     relata::create_all<Watch>(db);
     relata::insert_all(db, std::vector<Customer>{{0, "Bob"}});
     relata::insert_all(db, std::vector<Watch>{{1, 2, 1}, {1, 1, 2}, {2, 1, 1}});

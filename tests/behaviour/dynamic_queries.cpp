@@ -22,7 +22,7 @@ struct Customer {
 RELATA_MODEL(Customer, id, last_name, country, votes, active, joined)
 
 template <class Connection>
-void seed(Connection& db) {
+void seed_dynamic_queries(Connection& db) {
     using namespace std::chrono;
     relata::create_all<Customer>(db);
     const auto at = [](int day) { return sys_seconds{sys_days{year{2024} / 1 / day}}; };
@@ -50,7 +50,7 @@ using namespace dynamic_queries;
 RELATA_BACKEND_TEST("filters, sort order and columns chosen by name at run time", "[dynamic]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_dynamic_queries(db);
     const auto rows = search(db, {{"country", "Canada"}, {"active", "true"}}, {"-votes", "last_name"}, {"last_name", "votes", "joined"});
     REQUIRE(rows.size() == 2);
     CHECK(rows[0].names() == std::vector<std::string>{"last_name", "votes", "joined"});
@@ -83,7 +83,7 @@ RELATA_BACKEND_TEST("an unknown name or a value the column cannot hold is a rela
                     "[dynamic]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_dynamic_queries(db);
     const auto before = db.statement_count();
     try {
         (void)search(db, {{"country\"; DROP TABLE customer; --", "x"}}, {}, {"id"});
@@ -110,7 +110,7 @@ RELATA_BACKEND_TEST("an unknown name or a value the column cannot hold is a rela
 RELATA_BACKEND_TEST("a 10,000-term dynamic filter", "[dynamic]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_dynamic_queries(db);
     relata::condition<Customer> any = relata::condition<Customer>::none();
     for (int i = 0; i < 10'000; ++i) any = any || relata::column_named<Customer>("last_name") == "name " + std::to_string(i);
     any = any || relata::column_named<Customer>("last_name") == "Smith";

@@ -77,10 +77,6 @@ using test_models::Post;
 
 namespace {
 
-template <class Connection>
-std::int64_t count_rows(Connection& db, std::string_view table) {
-    return relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
-}
 
 template <class Connection>
 std::optional<std::int64_t> manager_of(Connection& db, std::int64_t id) {
@@ -108,7 +104,7 @@ RELATA_BACKEND_TEST("self-referencing rows with explicit keys are inserted paren
     session.add(Employee{.id = 5, .name = "self", .reports_to = 5});  // references itself: one statement
     session.commit();
 
-    CHECK(count_rows(db, "employee") == 5);
+    CHECK(relata_test::count_rows(db, "employee") == 5);
     CHECK(manager_of(db, 3) == 2);
     CHECK(manager_of(db, 2) == 1);
     CHECK(manager_of(db, 1) == std::nullopt);
@@ -125,7 +121,7 @@ RELATA_BACKEND_TEST("self-referencing rows are deleted children first", "[sessio
     for (Employee& e : session.all(relata::select<Employee>().order_by(relata::columns<Employee>.id.asc())))
         session.remove(e);
     session.commit();
-    CHECK(count_rows(db, "employee") == 0);
+    CHECK(relata_test::count_rows(db, "employee") == 0);
 }
 
 RELATA_BACKEND_TEST("a cycle among self-referencing rows is broken at the nullable key",
@@ -203,8 +199,8 @@ RELATA_BACKEND_TEST("link refuses undeclared foreign keys and parents that leave
         CHECK(std::string(e.what()).find("Author") != std::string::npos);
     }
     CHECK(session.state_of(post) == relata::object_state::pending);
-    CHECK(count_rows(db, "posts") == 0);
-    CHECK(count_rows(db, "author") == 0);
+    CHECK(relata_test::count_rows(db, "posts") == 0);
+    CHECK(relata_test::count_rows(db, "author") == 0);
 }
 
 RELATA_BACKEND_TEST("a failed flush puts back the keys it generated", "[session][flush_order][link]") {
@@ -223,8 +219,8 @@ RELATA_BACKEND_TEST("a failed flush puts back the keys it generated", "[session]
     session.commit();
     CHECK(ada.id > 0);
     CHECK(post.author_id == ada.id);
-    CHECK(count_rows(db, "author") == 1);
-    CHECK(count_rows(db, "posts") == 1);
+    CHECK(relata_test::count_rows(db, "author") == 1);
+    CHECK(relata_test::count_rows(db, "posts") == 1);
 }
 
 RELATA_BACKEND_TEST("10,000 linked self-referencing rows flush and delete in order", "[session][flush_order][size]") {
@@ -242,13 +238,13 @@ RELATA_BACKEND_TEST("10,000 linked self-referencing rows flush and delete in ord
         CHECK(chain[0]->reports_to == chain[1]->id);
         CHECK(manager_of(db, chain[count - 2]->id) == chain[count - 1]->id);
     }
-    CHECK(count_rows(db, "employee") == count);
+    CHECK(relata_test::count_rows(db, "employee") == count);
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM employee WHERE reports_to IS NULL") == 1);
     relata::session session{db};
     auto all = session.all(relata::select<Employee>().order_by(relata::columns<Employee>.id.asc()));  // parents first
     for (Employee& e : all) session.remove(e);
     session.commit();
-    CHECK(count_rows(db, "employee") == 0);
+    CHECK(relata_test::count_rows(db, "employee") == 0);
 }
 
 RELATA_BACKEND_TEST("lifecycle hooks run at insert, update, delete and load", "[session][hooks]") {
@@ -279,7 +275,7 @@ RELATA_BACKEND_TEST("lifecycle hooks run at insert, update, delete and load", "[
     reader.remove(loaded);
     reader.commit();
     CHECK(flush_models::hook_calls.deleted == std::vector<std::string>{"hello, world"});
-    CHECK(count_rows(db, "note") == 0);
+    CHECK(relata_test::count_rows(db, "note") == 0);
 }
 
 RELATA_BACKEND_TEST("a throwing hook aborts the flush cleanly and a retry writes each row once",
@@ -292,21 +288,21 @@ RELATA_BACKEND_TEST("a throwing hook aborts the flush cleanly and a retry writes
     relata::session session{db};
     for (const char* text : {"a", "b", "c", "d"}) session.add(Note{.text = text});
     CHECK_THROWS_WITH(session.commit(), "before_insert refused");
-    CHECK(count_rows(db, "note") == 0);
+    CHECK(relata_test::count_rows(db, "note") == 0);
     flush_models::hook_calls.fail_before_insert_at = -1;
     session.commit();
-    CHECK(count_rows(db, "note") == 4);
+    CHECK(relata_test::count_rows(db, "note") == 4);
 
     auto& first = session.one(relata::select<Note>().where(relata::columns<Note>.text == "a"));
     first.text = "changed";
     session.add(Note{.text = "e"});
     flush_models::hook_calls.fail_before_update = true;
     CHECK_THROWS_WITH(session.commit(), "before_update refused");
-    CHECK(count_rows(db, "note") == 4);
+    CHECK(relata_test::count_rows(db, "note") == 4);
     CHECK(session.is_dirty(first));
     flush_models::hook_calls.fail_before_update = false;
     session.commit();
-    CHECK(count_rows(db, "note") == 5);
+    CHECK(relata_test::count_rows(db, "note") == 5);
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM note WHERE text = 'changed'") == 1);
 
     flush_models::hook_calls.fail_after_load = true;

@@ -14,7 +14,7 @@ using test_models::Post;
 namespace {
 
 template <class Connection>
-void seed(Connection& db) {
+void seed_queries(Connection& db) {
     using namespace std::chrono;
     relata::create_all<Author, Post>(db);
     relata::session session{db};
@@ -44,7 +44,7 @@ std::vector<int> votes_of(const Rows& rows) {
 RELATA_BACKEND_TEST("where, order_by, limit and offset", "[query]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_queries(db);
     constexpr auto p = relata::columns<Post>;
     relata::session session{db};
 
@@ -84,7 +84,7 @@ RELATA_BACKEND_TEST("where, order_by, limit and offset", "[query]") {
 RELATA_BACKEND_TEST("NULL comparisons", "[query]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_queries(db);
     constexpr auto a = relata::columns<Author>;
     relata::session session{db};
     CHECK(session.one(relata::select<Author>().where(a.email.is_null())).name == "Grace");
@@ -99,7 +99,7 @@ RELATA_BACKEND_TEST("NULL comparisons", "[query]") {
 RELATA_BACKEND_TEST("conditions composed at run time from optional filters", "[query]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_queries(db);
     constexpr auto p = relata::columns<Post>;
 
     auto search = [&](std::optional<std::string> prefix, std::optional<int> min_votes, std::optional<std::int64_t> author) {
@@ -118,7 +118,7 @@ RELATA_BACKEND_TEST("conditions composed at run time from optional filters", "[q
 RELATA_BACKEND_TEST("queries without a Session return plain values", "[query]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_queries(db);
     constexpr auto p = relata::columns<Post>;
     const auto query = relata::select<Post>().where(p.votes <= 10).order_by(p.votes);
     const std::vector<Post> rows = relata::all(db, query);
@@ -134,7 +134,7 @@ RELATA_BACKEND_TEST("queries without a Session return plain values", "[query]") 
 RELATA_BACKEND_TEST("hand-written SQL maps rows by position to a model", "[query]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_queries(db);
     const auto sql = relata_test::engine == relata::engine::sqlite
                          ? "SELECT a.\"name\", SUM(p.\"votes\") AS total FROM \"author\" a JOIN \"posts\" p ON p.\"author_id\" = a.\"id\" "
                            "WHERE a.\"name\" <> ? GROUP BY a.\"name\" ORDER BY 2 DESC, 1 LIMIT 2"

@@ -85,7 +85,7 @@ constexpr auto m = relata::columns<manager>;
 //   1 Ada    -  1 300 2020-01-15      2 Grace  1  1 200 2020-03-01      3 Alan   2  1 150 2021-07-04
 //   4 Joan   1  2 180 2021-07-20      5 Edsger 4  2 120 2022-02-02      6 Linus  -  - 100 2022-02-28
 template <class Connection>
-void seed(Connection& db) {
+void seed_query_builder(Connection& db) {
     using namespace std::chrono;
     relata::create_all<Department, Employee>(db);
     // Generated keys (0): a fresh table numbers the rows of one INSERT 1, 2, 3, ... in order;
@@ -108,7 +108,7 @@ using namespace builder_behaviour;
 RELATA_BACKEND_TEST("inner, left, right and full joins return tuples", "[builder][join]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto inner = relata::all(db, relata::select<Employee, Department>().join(e.department_id == d.id).order_by(e.id));
     REQUIRE(inner.size() == 5);
     CHECK(std::get<0>(inner[3]).name == "Joan");
@@ -136,7 +136,7 @@ RELATA_BACKEND_TEST("inner, left, right and full joins return tuples", "[builder
 RELATA_BACKEND_TEST("an alias joins employees to their managers", "[builder][join][alias]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto rows = relata::all(db, relata::select(e.name, m.name.nullable()).left_join(e.reports_to == m.id).order_by(e.id));
     const std::vector<std::tuple<std::string, std::optional<std::string>>> expected{
         {"Ada", std::nullopt}, {"Grace", "Ada"}, {"Alan", "Grace"}, {"Joan", "Ada"}, {"Edsger", "Joan"}, {"Linus", std::nullopt}};
@@ -149,7 +149,7 @@ RELATA_BACKEND_TEST("an alias joins employees to their managers", "[builder][joi
 RELATA_BACKEND_TEST("joined rows through the Session are tracked objects, one per row identity", "[builder][join][session]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     relata::session session{db};
     const auto rows = session.all(relata::select<Employee, Department>().left_join(e.department_id == d.id).order_by(e.id));
     REQUIRE(rows.size() == 6);
@@ -180,7 +180,7 @@ RELATA_BACKEND_TEST("joined rows through the Session are tracked objects, one pe
 RELATA_BACKEND_TEST("projections into values, tuples and structs", "[builder][projection]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const std::vector<std::string> names = relata::all(db, relata::select(e.name).where(e.salary >= 180).order_by(e.name));
     CHECK(names == std::vector<std::string>{"Ada", "Grace", "Joan"});
     const auto departments = relata::all(db, relata::select(e.department_id).distinct().order_by(e.department_id.asc().nulls_last()));
@@ -204,7 +204,7 @@ RELATA_BACKEND_TEST("projections into values, tuples and structs", "[builder][pr
 RELATA_BACKEND_TEST("aggregates, GROUP BY and HAVING", "[builder][aggregate]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     CHECK(relata::one(db, relata::select(relata::count()).from<Employee>()) == 6);
     CHECK(relata::one(db, relata::select(relata::count(e.department_id))) == 5);
     CHECK(relata::one(db, relata::select(relata::count_distinct(e.department_id))) == 2);
@@ -231,7 +231,7 @@ RELATA_BACKEND_TEST("aggregates, GROUP BY and HAVING", "[builder][aggregate]") {
 RELATA_BACKEND_TEST("a grouped expression with parameters, repeated in HAVING and ORDER BY", "[builder][aggregate]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     // Salary bands of 100: 100-199 (Alan 150, Joan 180, Edsger 120, Linus 100), 200 (Grace), 300 (Ada).
     const auto band = e.salary / 100 * 100;
     const auto bands = relata::all(db, relata::select(band, relata::count())
@@ -245,7 +245,7 @@ RELATA_BACKEND_TEST("a grouped expression with parameters, repeated in HAVING an
 RELATA_BACKEND_TEST("columns of an outer-joined model read as std::optional", "[builder][join]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto rows = relata::all(db, relata::select(e.name, d.name).left_join(e.department_id == d.id).order_by(e.id));
     static_assert(std::is_same_v<decltype(rows)::value_type, std::tuple<std::string, std::optional<std::string>>>);
     REQUIRE(rows.size() == 6);
@@ -260,7 +260,7 @@ RELATA_BACKEND_TEST("a compound query orders by selected expressions and by colu
                     "[builder][set]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     // Employee and Department both have "name": a bare "name" in the compound's ORDER BY does
     // not match a result column on SQLite; positions do, on both engines.
     const auto shout = (e.name + "!").as<"shout">();
@@ -275,7 +275,7 @@ RELATA_BACKEND_TEST("a compound query orders by selected expressions and by colu
 RELATA_BACKEND_TEST("expressions and functions", "[builder][expression]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto row = relata::one(db, relata::select((e.salary * 2 + 1).as<"a">(), (e.salary / 7).as<"b">(), (e.salary % 7).as<"c">(),
                                                     relata::cast<double>(e.salary) / 8, -e.salary, relata::abs(-e.salary))
                                          .where(e.id == 3));
@@ -310,7 +310,7 @@ RELATA_BACKEND_TEST("expressions and functions", "[builder][expression]") {
 RELATA_BACKEND_TEST("date and time functions agree on both engines", "[builder][time]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto parts = relata::one(db, relata::select(relata::year(e.hired), relata::month(e.hired), relata::day(e.hired),
                                                       relata::extract(relata::date_unit::quarter, e.hired),
                                                       relata::extract(relata::date_unit::hour, e.hired),
@@ -338,7 +338,7 @@ RELATA_BACKEND_TEST("date and time functions agree on both engines", "[builder][
 RELATA_BACKEND_TEST("window functions and a top-N per group through a CTE", "[builder][window]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto numbered = relata::all(db, relata::select(e.name, relata::row_number()
                                                                      .over(relata::partition_by(e.department_id), relata::order_by(e.salary.desc()))
                                                                      .as<"position">(),
@@ -361,7 +361,7 @@ RELATA_BACKEND_TEST("window functions and a top-N per group through a CTE", "[bu
 RELATA_BACKEND_TEST("subqueries: IN, correlated EXISTS and NOT EXISTS, scalar", "[builder][subquery]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     // Departments with someone earning over 250.
     CHECK(relata::all(db, relata::select(d.name).where(d.id.in(relata::select(e.department_id).where(e.salary > 250)))) ==
           std::vector<std::string>{"Engineering"});
@@ -386,7 +386,7 @@ RELATA_BACKEND_TEST("subqueries: IN, correlated EXISTS and NOT EXISTS, scalar", 
 RELATA_BACKEND_TEST("UNION, UNION ALL, INTERSECT and EXCEPT", "[builder][set]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const auto rich = relata::select(e.name).where(e.salary >= 180);  // Ada Grace Joan
     const auto early = relata::select(e.name).where(e.hired < std::chrono::sys_days{std::chrono::year{2021} / 1 / 1});  // Ada Grace
     CHECK(relata::all(db, rich.union_all(early).order_by(e.name)) == std::vector<std::string>{"Ada", "Ada", "Grace", "Grace", "Joan"});
@@ -401,7 +401,7 @@ RELATA_BACKEND_TEST("UNION, UNION ALL, INTERSECT and EXCEPT", "[builder][set]") 
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     constexpr auto c = relata::columns<Chain>;
     const auto chart = relata::cte<Chain>(
         relata::select<Chain>(e.id, e.name, relata::literal<std::int64_t>(0).as<"depth">()).where(e.reports_to.is_null())
@@ -416,7 +416,7 @@ RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {
 RELATA_BACKEND_TEST("INSERT, UPDATE and DELETE query objects with RETURNING", "[builder][write]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     const std::int64_t new_id = relata::one(db, relata::insert(Department{.name = "Research"}).returning(d.id));
     CHECK(new_id == 4);
     const std::vector<Department> inserted = relata::all(db, relata::insert(Department{.id = 10, .name = "Ops"}).returning());
@@ -458,7 +458,7 @@ RELATA_BACKEND_TEST("upsert: ON CONFLICT DO NOTHING and DO UPDATE", "[builder][u
 RELATA_BACKEND_TEST("insert_all: 100,000 rows in one COPY or multi-row statements under the parameter limit, all or nothing", "[builder][insert_all]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     std::vector<Employee> many;
     for (int i = 0; i < 100'000; ++i) many.push_back(Employee{.name = "worker " + std::to_string(i), .department_id = 1 + i % 3, .salary = i % 500});
     const auto before = db.statement_count();
@@ -488,7 +488,7 @@ RELATA_BACKEND_TEST("insert_all: 100,000 rows in one COPY or multi-row statement
 RELATA_BACKEND_TEST("bulk writes through the Session expire what it tracks; refresh and expire", "[builder][session]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_query_builder(db);
     relata::session session{db};
     Employee& ada = session.get<Employee>(1);
     Employee& linus = session.get<Employee>(6);

@@ -23,7 +23,7 @@ struct Tally {
 RELATA_MODEL(Tally, total, author_name, email)
 
 template <class Connection>
-void seed(Connection& db) {
+void seed_raw_sql(Connection& db) {
     relata::create_all<Author>(db);
     for (const char* name : {"Ada", "Grace", "Barbara"}) relata::execute(db, "INSERT INTO author (name) VALUES (?)", name);
     relata::execute(db, "UPDATE author SET email = ? WHERE name = ?", "ada@example.org", "Ada");
@@ -47,7 +47,7 @@ using namespace raw_sql_test;
 RELATA_BACKEND_TEST("the same ? text runs on both engines", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     std::vector<std::string> statements;
     db.on_sql([&](std::string_view sql) { statements.emplace_back(sql); });
     CHECK(db.execute("UPDATE author SET name = name || ? WHERE name <> ? AND name <> '?'", "!", "Ada") == 2);
@@ -69,7 +69,7 @@ RELATA_BACKEND_TEST("the same ? text runs on both engines", "[raw_sql]") {
 RELATA_BACKEND_TEST("$n and count mismatches are rejected before anything runs", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     const auto before = db.statement_count();
     // On SQLite `$2 ... $1` would bind the first argument to $2: refused on both engines.
     const std::string message = error_of([&] { db.execute("UPDATE author SET name = $2 WHERE id = $1", 1, "x"); });
@@ -90,7 +90,7 @@ RELATA_BACKEND_TEST("$n and count mismatches are rejected before anything runs",
 RELATA_BACKEND_TEST("relata::query reads models by column name", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     // Columns in another order than the members; PostgreSQL folds AS Total to "total".
     const auto rows = relata::query<Tally>(
         db, "SELECT email, name AS author_name, LENGTH(name) AS Total FROM author WHERE id >= ? ORDER BY id", 1);
@@ -115,7 +115,7 @@ RELATA_BACKEND_TEST("relata::query reads models by column name", "[raw_sql]") {
 RELATA_BACKEND_TEST("missing and unexpected columns make one mapping error listing all", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     const std::string message =
         error_of([&] { (void)relata::query<Tally>(db, "SELECT name, id AS extra, 1 AS more FROM author"); });
     CHECK(message.find("do not match Tally") != std::string::npos);
@@ -132,7 +132,7 @@ RELATA_BACKEND_TEST("missing and unexpected columns make one mapping error listi
 RELATA_BACKEND_TEST("NULL into a non-optional member is a mapping error naming the column", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     const std::string message = error_of([&] {
         (void)relata::query<Tally>(db, "SELECT 1 AS total, email AS author_name, email FROM author ORDER BY id");
     });
@@ -149,7 +149,7 @@ RELATA_BACKEND_TEST("NULL into a non-optional member is a mapping error naming t
 RELATA_BACKEND_TEST("relata::query reads tuples by position and single values", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     const auto pairs = relata::query<std::tuple<std::int64_t, std::string, std::optional<std::string>>>(
         db, "SELECT id, name, email FROM author WHERE name <> ? ORDER BY id", "Grace");
     REQUIRE(pairs.size() == 2);
@@ -165,7 +165,7 @@ RELATA_BACKEND_TEST("relata::query reads tuples by position and single values", 
 RELATA_BACKEND_TEST("relata::execute returns the affected rows", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     CHECK(relata::execute(db, "UPDATE author SET email = ? WHERE email IS NULL", "x@example.org") == 2);
     CHECK(relata::execute(db, "DELETE FROM author WHERE name = ?", "nobody") == 0);
     CHECK(relata::execute(db, "DELETE FROM author") == 3);
@@ -203,7 +203,7 @@ std::int64_t author_count(Connection& db) {
 
 RELATA_BACKEND_TEST("relata::query in generic code", "[raw_sql]") {
     relata_test::database test;
-    seed(test.db);
+    seed_raw_sql(test.db);
     CHECK(author_count(test.db) == 3);
 }
 
@@ -211,7 +211,7 @@ RELATA_BACKEND_TEST("relata::query in generic code", "[raw_sql]") {
 RELATA_BACKEND_TEST("relata::query and relata::stream prepare again after DEALLOCATE ALL and DDL", "[raw_sql]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_raw_sql(db);
     const std::string sql = "SELECT id, name, email FROM author WHERE id = ?";
     CHECK(relata::query<Author>(db, sql, 1).size() == 1);
     db.execute_script("DEALLOCATE ALL");

@@ -118,7 +118,7 @@ bool is_transaction_control(std::string_view sql) {
 
 /// `writers` writers, each with `stories_each` stories, each story with `remarks_each` remarks.
 template <class Connection>
-void seed(Connection& db, std::int64_t writers, std::int64_t stories_each, std::int64_t remarks_each = 0) {
+void seed_relationships(Connection& db, std::int64_t writers, std::int64_t stories_each, std::int64_t remarks_each = 0) {
     relata::create_all<Writer, Story, Remark, Label, StoryLabel>(db);
     std::vector<Writer> w;
     std::vector<Story> s;
@@ -148,7 +148,7 @@ relata::session_options quiet() {
 RELATA_BACKEND_TEST("foreign-key actions: the database applies ON DELETE CASCADE, SET NULL and RESTRICT", "[relationships][schema]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 2, 2, 1);
+    seed_relationships(db, 2, 2, 1);
     relata::create_all<Guarded>(db);
     db.execute(relata::detail::hand_written_query(R"(UPDATE "story" SET "editor_id" = 2 WHERE "writer_id" = 1)", db.sql_dialect(), {}));
     CHECK(relata_test::scalar(db, R"(SELECT COUNT(*) FROM "story" WHERE "editor_id" = 2)") == 2);
@@ -167,7 +167,7 @@ RELATA_BACKEND_TEST("foreign-key actions: the database applies ON DELETE CASCADE
 RELATA_BACKEND_TEST("related: many-to-one from the identity map, else one lazy query", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3, 1);
+    seed_relationships(db, 3, 1);
     relata::session session{db, quiet()};
     constexpr auto s = relata::columns<Story>;
     Story& story = session.one(relata::select<Story>().where(s.id == 2));
@@ -215,7 +215,7 @@ RELATA_BACKEND_TEST("related: a dangling non-optional key throws no_result", "[r
 RELATA_BACKEND_TEST("children: one lazy query per parent, then memory, tracking changes", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 2, 3);
+    seed_relationships(db, 2, 3);
     relata::session session{db, quiet()};
     Writer& first = session.get<Writer>(1);
 
@@ -275,7 +275,7 @@ RELATA_BACKEND_TEST("children: one lazy query per parent, then memory, tracking 
 RELATA_BACKEND_TEST("associated: many-to-many through an association model", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 1, 2);
+    seed_relationships(db, 1, 2);
     relata::insert_all(db, std::vector<Label>{{1, "c++"}, {2, "sql"}, {3, "orm"}});
     relata::insert_all(db, std::vector<StoryLabel>{{1, 1, 1}, {2, 1, 3}, {3, 2, 2}});
     relata::session session{db, quiet()};
@@ -302,7 +302,7 @@ RELATA_BACKEND_TEST("statement counts: lazy 1 + N, select_in 2, joined 1", "[rel
     relata_test::database test;
     auto& db = test.db;
     constexpr std::int64_t writers = 25;
-    seed(db, writers, 2);
+    seed_relationships(db, writers, 2);
     const auto total_stories = [&](auto& session, const auto& authors) {
         std::size_t n = 0;
         for (Writer& w : authors) n += session.template children<Story>(w, &Story::writer_id).size();
@@ -356,7 +356,7 @@ RELATA_BACKEND_TEST("statement counts: lazy 1 + N, select_in 2, joined 1", "[rel
 RELATA_BACKEND_TEST("loading options: the SQL of select_in and joined", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 2, 1);
+    seed_relationships(db, 2, 1);
     std::vector<std::string> statements;
     db.on_sql([&](std::string_view sql) { if (!is_transaction_control(sql)) statements.emplace_back(sql); });
     const bool pg = relata_test::engine == relata::engine::postgresql;
@@ -392,7 +392,7 @@ RELATA_BACKEND_TEST("loading options: the SQL of select_in and joined", "[relati
 RELATA_BACKEND_TEST("loading options: nested, first/one, limits, raise_on_lazy, to_sql", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 4, 3, 2);
+    seed_relationships(db, 4, 3, 2);
     constexpr auto w = relata::columns<Writer>;
     {  // authors -> stories -> remarks, and each story's writer: 3 statements, then none
         relata::session session{db, quiet()};
@@ -515,7 +515,7 @@ RELATA_BACKEND_TEST("10,000 parents navigated stay linear: lazily and after sele
     relata_test::database test;
     auto& db = test.db;
     constexpr std::int64_t writers = 10'000;
-    seed(db, writers, 1);
+    seed_relationships(db, writers, 1);
     {
         relata::session_options options = quiet();
         options.autoflush = false;  // the dirty check of every tracked object before each lazy query is the Session's, not ours
@@ -544,7 +544,7 @@ RELATA_BACKEND_TEST("10,000 parents navigated stay linear: lazily and after sele
 RELATA_BACKEND_TEST("N+1 guard: off, warn once, raise", "[relationships][n_plus_one]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 15, 1);
+    seed_relationships(db, 15, 1);
     const auto lazy_loop = [](auto& session) {
         for (Writer& writer : session.all(relata::select<Writer>())) (void)session.template children<Story>(writer, &Story::writer_id);
     };
@@ -603,7 +603,7 @@ RELATA_BACKEND_TEST("N+1 guard: off, warn once, raise", "[relationships][n_plus_
 RELATA_BACKEND_TEST("foreign keys of one member type to different models: named targets, loading options", "[relationships]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 1, 2);
+    seed_relationships(db, 1, 2);
     relata::create_all<Pin>(db);
     relata::insert_all(db, std::vector<Label>{{1, "c++"}});
     relata::insert_all(db, std::vector<Pin>{{1, 1, 1}, {2, 2, std::nullopt}, {3, std::nullopt, 1}});

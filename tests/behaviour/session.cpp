@@ -15,10 +15,6 @@ namespace {
 
 using sql_recorder = relata_test::sql_log;
 
-template <class Connection>
-std::int64_t count_rows(Connection& db, std::string_view table) {
-    return relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
-}
 
 }  // namespace
 
@@ -31,7 +27,7 @@ RELATA_BACKEND_TEST("add and flush insert with a generated key written back", "[
     auto& ada = session.add(Author{.name = "Ada", .email = std::nullopt});
     CHECK(ada.id == 0);
     CHECK(session.state_of(ada) == relata::object_state::pending);
-    CHECK(count_rows(db, "author") == 0);
+    CHECK(relata_test::count_rows(db, "author") == 0);
 
     session.flush();
     CHECK(ada.id > 0);
@@ -148,8 +144,8 @@ RELATA_BACKEND_TEST("remove deletes at flush, children before parents", "[sessio
     CHECK(session.state_of(ada) == relata::object_state::deleted);
     session.commit();
     CHECK(session.state_of(ada) == relata::object_state::detached);
-    CHECK(count_rows(db, "author") == 0);
-    CHECK(count_rows(db, "posts") == 0);
+    CHECK(relata_test::count_rows(db, "author") == 0);
+    CHECK(relata_test::count_rows(db, "posts") == 0);
     CHECK(session.find<Author>(ada.id) == nullptr);
 
     SECTION("removing a pending object just forgets it") {
@@ -157,7 +153,7 @@ RELATA_BACKEND_TEST("remove deletes at flush, children before parents", "[sessio
         session.remove(pending);
         CHECK(session.state_of(pending) == relata::object_state::detached);
         session.commit();
-        CHECK(count_rows(db, "author") == 0);
+        CHECK(relata_test::count_rows(db, "author") == 0);
     }
     SECTION("removing an untracked object is an error") {
         Author stranger{.name = "Nobody", .email = std::nullopt};
@@ -175,7 +171,7 @@ RELATA_BACKEND_TEST("inserts follow foreign-key order across models", "[session]
     session.add(Post{.author_id = 42, .title = "first", .votes = 0});
     session.add(Author{.id = 42, .name = "Ada", .email = std::nullopt});
     session.commit();
-    CHECK(count_rows(db, "posts") == 1);
+    CHECK(relata_test::count_rows(db, "posts") == 1);
 }
 
 RELATA_BACKEND_TEST("a failed flush leaves database and session as before, and a retry succeeds", "[session][failure]") {
@@ -201,7 +197,7 @@ RELATA_BACKEND_TEST("a failed flush leaves database and session as before, and a
     }
 
     // The database is unchanged.
-    CHECK(count_rows(db, "author") == 1);
+    CHECK(relata_test::count_rows(db, "author") == 1);
     CHECK_FALSE(db.in_transaction());
     {
         relata::session look{db};
@@ -218,7 +214,7 @@ RELATA_BACKEND_TEST("a failed flush leaves database and session as before, and a
     // Fix the value and commit again: everything is written.
     duplicate.name = "Ada II";
     session.commit();
-    CHECK(count_rows(db, "author") == 3);
+    CHECK(relata_test::count_rows(db, "author") == 3);
     CHECK(grace.id > 0);
     CHECK(duplicate.id > 0);
     CHECK_FALSE(session.is_dirty(ada));
@@ -238,7 +234,7 @@ RELATA_BACKEND_TEST("a failed flush inside an open transaction keeps the earlier
     auto& clash = session.add(Author{.name = "Ada", .email = std::nullopt});
     REQUIRE_THROWS_AS(session.flush(), relata::constraint_violation);
     CHECK(db.in_transaction());
-    CHECK(count_rows(db, "author") == 1);  // Ada's INSERT survived (savepoint rollback)
+    CHECK(relata_test::count_rows(db, "author") == 1);  // Ada's INSERT survived (savepoint rollback)
     CHECK(session.state_of(ada) == relata::object_state::persistent);
     CHECK(session.state_of(clash) == relata::object_state::pending);
     clash.name = "Grace";
@@ -266,9 +262,9 @@ RELATA_BACKEND_TEST("rollback discards changes since the last commit", "[session
     CHECK(ada.name == "Ada");                                   // committed value restored
     CHECK(session.state_of(grace) == relata::object_state::pending);  // inserted, then rolled back
     CHECK(grace.id == grace_id);                                // the generated key is kept...
-    CHECK(count_rows(db, "author") == 1);
+    CHECK(relata_test::count_rows(db, "author") == 1);
     session.commit();  // ...and inserted explicitly with the pending object
-    CHECK(count_rows(db, "author") == 2);
+    CHECK(relata_test::count_rows(db, "author") == 2);
     CHECK(session.get<Author>(grace_id).name == "Grace");
 }
 
@@ -398,7 +394,7 @@ RELATA_BACKEND_TEST("an object expunged after its flush stays detached through a
     session.rollback();
     CHECK(session.state_of(ada) == relata::object_state::detached);
     session.commit();
-    CHECK(count_rows(db, "author") == 0);
+    CHECK(relata_test::count_rows(db, "author") == 0);
 }
 
 RELATA_BACKEND_TEST("a session inside the caller's transaction leaves COMMIT and ROLLBACK to the caller", "[session]") {
@@ -416,7 +412,7 @@ RELATA_BACKEND_TEST("a session inside the caller's transaction leaves COMMIT and
         CHECK(db.in_transaction());
         tx.commit();
     }
-    CHECK(count_rows(db, "author") == 1);
+    CHECK(relata_test::count_rows(db, "author") == 1);
 }
 
 RELATA_BACKEND_TEST("a transaction ended behind the session's back is detected", "[session][failure]") {
@@ -430,7 +426,7 @@ RELATA_BACKEND_TEST("a transaction ended behind the session's back is detected",
     REQUIRE_THROWS_AS(session.commit(), relata::session_error);
     CHECK(session.state_of(ada) == relata::object_state::pending);
     session.commit();
-    CHECK(count_rows(db, "author") == 1);
+    CHECK(relata_test::count_rows(db, "author") == 1);
 }
 
 RELATA_BACKEND_TEST("sqlite: a trigger that rolls back the whole transaction is not mistaken for success", "[session][failure]") {
@@ -451,5 +447,5 @@ RELATA_BACKEND_TEST("sqlite: a trigger that rolls back the whole transaction is 
     CHECK(session.state_of(ada) == relata::object_state::pending);
     mallory.name = "Grace";
     session.commit();
-    CHECK(count_rows(db, "author") == 2);
+    CHECK(relata_test::count_rows(db, "author") == 2);
 }

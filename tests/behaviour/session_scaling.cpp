@@ -28,7 +28,7 @@ namespace {
 constexpr auto c = relata::columns<Counter>;
 
 template <class Connection>
-void seed(Connection& db, std::int64_t rows) {
+void seed_session_scaling(Connection& db, std::int64_t rows) {
     relata::create_all<Counter>(db);
     relata::transaction transaction{db};
     std::vector<Counter> counters;
@@ -43,7 +43,7 @@ void seed(Connection& db, std::int64_t rows) {
 RELATA_BACKEND_TEST("get and find by key do not autoflush: changes wait for the commit", "[session][autoflush]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3);
+    seed_session_scaling(db, 3);
     relata::session session{db};
     relata_test::sql_log recorded;
     recorded.attach(db);
@@ -75,7 +75,7 @@ RELATA_BACKEND_TEST("the everyday loop at 20,000 objects: one SELECT per get, on
     constexpr std::int64_t rows = 20'000;
     relata_test::database test;
     auto& db = test.db;
-    seed(db, rows);
+    seed_session_scaling(db, rows);
     relata::session session{db};
     relata_test::sql_log recorded;
     recorded.attach(db);
@@ -94,7 +94,7 @@ RELATA_BACKEND_TEST("the identity map at 100,000 rows read in key order, in reve
     constexpr std::int64_t rows = 100'000;
     relata_test::database test;
     auto& db = test.db;
-    seed(db, rows);
+    seed_session_scaling(db, rows);
     {
         relata::session session{db};
         auto ascending = session.all(relata::select<Counter>().order_by(c.id));  // each key after the last

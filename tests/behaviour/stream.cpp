@@ -107,7 +107,7 @@ inline constexpr bool address_sanitizer = false;
 #endif
 
 template <class Connection>
-void seed(Connection& db, int authors) {
+void seed_stream(Connection& db, int authors) {
     relata::create_all<test_models::Author>(db);
     relata::transaction tx{db};
     for (int i = 1; i <= authors; ++i) db.execute("INSERT INTO author (name) VALUES (?)", fmt::format("author {}", i));
@@ -123,7 +123,7 @@ using test_models::Author;
 RELATA_BACKEND_TEST("streams typed queries and hand-written SQL", "[stream]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 5);
+    seed_stream(db, 5);
     constexpr auto a = relata::columns<Author>;
     std::vector<std::string> names;
     for (const Author& author : relata::stream(db, relata::select<Author>().where(a.id > 2).order_by(a.id)))
@@ -152,7 +152,7 @@ RELATA_BACKEND_TEST("streams typed queries and hand-written SQL", "[stream]") {
 RELATA_BACKEND_TEST("a stream refuses other statements on its connection until it ends", "[stream]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3);
+    seed_stream(db, 3);
     std::int64_t rows = 0;
     for (const std::int64_t id : relata::stream<std::int64_t>(db, "SELECT id FROM author ORDER BY id")) {
         ++rows;
@@ -175,7 +175,7 @@ RELATA_BACKEND_TEST("a stream refuses other statements on its connection until i
 RELATA_BACKEND_TEST("leaving a stream early leaves the connection usable", "[stream]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db, 3);
+    seed_stream(db, 3);
     const std::string sql = series_sql();
     SECTION("break, outside a transaction (PostgreSQL cancels)") {
         std::int64_t seen = 0;

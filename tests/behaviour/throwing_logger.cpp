@@ -31,7 +31,7 @@ namespace {
 
 constexpr auto e = relata::columns<Entry>;
 
-void seed(relata_test::connection& db) {
+void seed_throwing_logger(relata_test::connection& db) {
     relata::create_all<Entry>(db);
     db.execute("INSERT INTO entry (name, amount) VALUES ('a', 10), ('b', 20), ('c', 30)");  // keys 1, 2, 3
 }
@@ -91,7 +91,7 @@ RELATA_BACKEND_TEST("a throwing SQL logger at each statement of a commit: the re
     {
         relata_test::database test;
         auto& db = test.db;
-        seed(db);
+        seed_throwing_logger(db);
         unit_of_work work(db);
         throwing_logger counter{.position = 0, .mode = failure::once, .seen = 0, .armed = false};
         db.on_sql(std::ref(counter));
@@ -108,7 +108,7 @@ RELATA_BACKEND_TEST("a throwing SQL logger at each statement of a commit: the re
             CAPTURE(mode == failure::once ? "once" : "from then on", position, statements);
             relata_test::database test;
             auto& db = test.db;
-            seed(db);
+            seed_throwing_logger(db);
             unit_of_work work(db);
             throwing_logger logger{.position = position, .mode = mode};
             db.on_sql(std::ref(logger));
@@ -147,7 +147,7 @@ RELATA_BACKEND_TEST("a throwing SQL logger while a Session or transaction ends: 
                     "[session][failure][logger]") {
     relata_test::database test;
     auto& db = test.db;
-    seed(db);
+    seed_throwing_logger(db);
     const auto always = [](std::string_view) { throw std::runtime_error("the log is full"); };
 
     SECTION("a Session with flushed changes") {

@@ -42,10 +42,6 @@ std::int64_t counter_value(Connection& db, std::int64_t id = 1) {
     return relata_test::scalar(db, "SELECT \"value\" FROM \"counter\" WHERE \"id\" = ?", {relata::value{id}});
 }
 
-template <class Connection>
-std::int64_t count_rows(Connection& db, std::string_view table) {
-    return relata_test::scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
-}
 
 template <class Connection>
 void seed_counter(Connection& db) {
@@ -268,7 +264,7 @@ RELATA_BACKEND_TEST("retry_transaction reruns conflicts and stale data from the 
     CHECK(stats.conflicts == 1);
     CHECK(stats.stale == 1);
     CHECK(stats.committed == 1);
-    CHECK(count_rows(db, "author") == 1);  // only the committed attempt's row
+    CHECK(relata_test::count_rows(db, "author") == 1);  // only the committed attempt's row
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM \"author\" WHERE \"name\" = 'attempt 3'") == 1);
     CHECK(counter_value(db) == 1);
 
@@ -308,7 +304,7 @@ RELATA_BACKEND_TEST("retry_transaction: a throwing callback writes nothing, leav
     CHECK(stats.committed == 0);
     CHECK_FALSE(db.in_transaction());
     CHECK(counter_value(db) == 0);
-    CHECK(count_rows(db, "counter") == 1);
+    CHECK(relata_test::count_rows(db, "counter") == 1);
     // A relata error that is not a conflict is not retried either.
     int reads = 0;
     REQUIRE_THROWS_AS(relata::retry_transaction(
@@ -354,7 +350,7 @@ RELATA_BACKEND_TEST("begin_nested: rollback undoes only what happened inside, in
         added = &session.add(Counter{.id = 4, .value = 4});
         if (flush_inside) {
             session.flush();
-            CHECK(count_rows(db, "counter") == 3);  // 4 inserted, 3 deleted
+            CHECK(relata_test::count_rows(db, "counter") == 3);  // 4 inserted, 3 deleted
             CHECK(session.state_of(three) == relata::object_state::deleted);
         }
         if (!by_destructor) {
@@ -374,7 +370,7 @@ RELATA_BACKEND_TEST("begin_nested: rollback undoes only what happened inside, in
     CHECK(db.in_transaction());
     CHECK(counter_value(db, 1) == 10);
     CHECK(counter_value(db, 2) == 2);
-    CHECK(count_rows(db, "counter") == 3);
+    CHECK(relata_test::count_rows(db, "counter") == 3);
     session.commit();
     CHECK(counter_value(db, 1) == 10);
     CHECK(counter_value(db, 3) == 3);
@@ -435,7 +431,7 @@ RELATA_BACKEND_TEST("begin_nested: commit keeps the changes in the enclosing tra
     CHECK(two.value == 2);
     CHECK_FALSE(db.in_transaction());
     CHECK(counter_value(db, 1) == 1);
-    CHECK(count_rows(db, "counter") == 3);
+    CHECK(relata_test::count_rows(db, "counter") == 3);
 }
 
 RELATA_BACKEND_TEST("begin_nested: a failed statement inside is recovered by the nested rollback on both engines", "[transactions][nested][failure]") {
@@ -737,11 +733,11 @@ RELATA_BACKEND_TEST("begin_nested at size: 1,000 objects added and changed insid
         for (int i = 0; i < 1000; ++i) added.push_back(&session.add(Counter{.id = 100 + i, .value = i}));
         session.flush();
         one.value = 999;
-        CHECK(count_rows(db, "counter") == 1003);
+        CHECK(relata_test::count_rows(db, "counter") == 1003);
     }
-    CHECK(count_rows(db, "counter") == 3);
+    CHECK(relata_test::count_rows(db, "counter") == 3);
     CHECK(one.value == 1);
     for (Counter* c : added) REQUIRE(session.state_of(*c) == relata::object_state::detached);
     session.commit();
-    CHECK(count_rows(db, "counter") == 3);
+    CHECK(relata_test::count_rows(db, "counter") == 3);
 }

@@ -15,10 +15,12 @@
 // exits 77 (CTest: skipped) unless RELATA_REQUIRE_POSTGRES=1, when it fails.
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -177,6 +179,12 @@ std::int64_t scalar(Connection& db, std::string sql, std::vector<relata::value> 
     db.for_each_row(relata::detail::hand_written_query(sql, db.sql_dialect(), std::move(parameters)),
                     [&](const auto& row) { n = relata::detail::from_cell<std::int64_t>(row.cell(0)); });
     return n;
+}
+
+/// The number of rows in `table` (`SELECT COUNT(*) FROM "table"`).
+template <class Connection>
+std::int64_t count_rows(Connection& db, std::string_view table) {
+    return scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
 }
 }  // namespace relata_test
 
