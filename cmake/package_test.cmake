@@ -58,7 +58,11 @@ set(prefix "${WORK_DIR}/prefix")
 
 if(MODE STREQUAL "install")
   file(REMOVE_RECURSE "${WORK_DIR}/staging" "${prefix}")
-  relata_package_run("${CMAKE_COMMAND}" --install "${MAIN_BINARY_DIR}" --prefix "${WORK_DIR}/staging")
+  set(config)
+  if(BUILD_TYPE)
+    set(config --config "${BUILD_TYPE}")
+  endif()
+  relata_package_run("${CMAKE_COMMAND}" --install "${MAIN_BINARY_DIR}" ${config} --prefix "${WORK_DIR}/staging")
   file(RENAME "${WORK_DIR}/staging" "${prefix}")
   foreach(file IN ITEMS include/relata/relata.hpp include/relata/version.hpp
       share/cmake/relata/relata-config.cmake share/cmake/relata/relata-config-version.cmake
