@@ -36,3 +36,4 @@
 #include "relata/transaction_options.hpp"  // IWYU pragma: export
 #include "relata/types.hpp"        // IWYU pragma: export
 #include "relata/uuid.hpp"         // IWYU pragma: export
+#include "relata/version.hpp"      // IWYU pragma: export
