@@ -155,6 +155,17 @@ constexpr index_definition<Model, Values...> unique_index(Values Model::*... mem
     return {{members...}, nullptr, nullptr, true};
 }
 
+namespace detail {
+template <class T>
+struct without_optional {
+    using type = T;
+};
+template <class T>
+struct without_optional<std::optional<T>> {
+    using type = T;
+};
+}  // namespace detail
+
 /// A column default given as a C++ value, for `mapping<T>::defaults`: written into the DDL as
 /// an SQL literal (DDL takes no bound parameters): `"votes" INTEGER NOT NULL DEFAULT 0`.
 /// Literals: integers as digits; `bool` as `TRUE`/`FALSE` (SQLite: since 3.23); finite doubles
@@ -179,16 +190,22 @@ struct column_default_sql {
 
 /// A literal column default: `relata::default_value(&Post::votes, 0)`,
 /// `relata::default_value(&Post::title, "untitled")`, `relata::default_value(&User::active, true)`.
-/// Accepts bool, integers, floating point and strings (const char*, std::string_view); use
-/// `relata::default_sql` for anything else. Rendering throws relata::mapping_error for a
+/// Accepts bool, integers, floating point and strings (const char*, std::string_view): a number
+/// for a number or enum member (the enum's stored integer), a string for any other member; use
+/// `relata::default_sql` for anything else (a timestamp, a value type's storage). Rendering throws relata::mapping_error for a
 /// non-finite double and for a string with a NUL character.
 template <class Model, class Value, class Literal>
 constexpr column_default<Model, Value, std::decay_t<Literal>> default_value(Value Model::*member, Literal&& value) noexcept {
     using literal = std::decay_t<Literal>;
-    static_assert(std::is_arithmetic_v<literal> || std::is_convertible_v<literal, const char*> ||
-                      std::is_same_v<literal, std::string_view>,
+    using column = typename detail::without_optional<Value>::type;
+    constexpr bool text = std::is_convertible_v<literal, const char*> || std::is_same_v<literal, std::string_view>;
+    static_assert(std::is_arithmetic_v<literal> || text,
                   "relata: default_value takes a bool, number or string literal; write other defaults as SQL with "
                   "relata::default_sql(&T::member, \"expression\")");
+    static_assert(std::is_arithmetic_v<column> || std::is_enum_v<column> ? std::is_arithmetic_v<literal>
+                                                                          : !std::is_arithmetic_v<literal>,
+                  "relata: default_value gives a number to a member that is not a number (or text to a number); "
+                  "give a value of the member's kind, or write the default as SQL with relata::default_sql");
     return {member, static_cast<Literal&&>(value)};
 }
 

@@ -175,12 +175,14 @@ inline std::vector<std::size_t> dependency_order(const std::vector<std::type_ind
 /// `mapping<T>::foreign_keys`; constraints are named as <relata/schema/ddl_names.hpp> derives.
 /// Foreign keys to the types in `omitted_targets` are left out (create_all adds them later).
 /// @throws relata::mapping_error for a default that has no SQL literal (a non-finite double,
-/// a string with NUL); relata::schema_error for a given name over 63 bytes on PostgreSQL.
+/// a string with NUL); relata::schema_error on PostgreSQL for a table, column or given
+/// constraint name over 63 bytes (PostgreSQL would cut it).
 template <model T>
 [[nodiscard]] rendered_query create_table_sql(const dialect& d, const std::vector<std::type_index>& omitted_targets) {
     static_assert(detail::default_members_listed<T>(),
                   "relata: mapping<T>::defaults names a member that RELATA_MODEL(T, ...) does not list; "
                   "add the member to RELATA_MODEL");
+    detail::check_identifier_lengths<T>(d);
     detail::sql_writer writer(d);
     writer.text("CREATE TABLE IF NOT EXISTS ");
     writer.template table<T>();

@@ -36,17 +36,23 @@ struct PostAuthor {
 };
 RELATA_MODEL(PostAuthor, id, name)
 
-// Two tables whose names share their first 63 bytes.
+// Two tables whose index names share their first 63 bytes.
+struct TelemetryNorth {
+    std::int64_t id = 0;
+    std::int64_t sensor_id = 0;
+};
+RELATA_MODEL(TelemetryNorth, id, sensor_id)
+struct TelemetrySouth {
+    std::int64_t id = 0;
+    std::int64_t sensor_id = 0;
+};
+RELATA_MODEL(TelemetrySouth, id, sensor_id)
+
+// A table name PostgreSQL would cut (68 bytes).
 struct TelemetryMeasurementArchiveForRegionalDistributionCentreNorth {
     std::int64_t id = 0;
-    std::int64_t sensor_id = 0;
 };
-RELATA_MODEL(TelemetryMeasurementArchiveForRegionalDistributionCentreNorth, id, sensor_id)
-struct TelemetryMeasurementArchiveForRegionalDistributionCentreSouth {
-    std::int64_t id = 0;
-    std::int64_t sensor_id = 0;
-};
-RELATA_MODEL(TelemetryMeasurementArchiveForRegionalDistributionCentreSouth, id, sensor_id)
+RELATA_MODEL(TelemetryMeasurementArchiveForRegionalDistributionCentreNorth, id)
 
 // Column names that would make a `__`-joined name ambiguous.
 struct Tag {
@@ -93,16 +99,16 @@ struct relata::mapping<schema_ddl_core::PostAuthor> {
     static constexpr auto indexes = std::tuple{relata::index(&schema_ddl_core::PostAuthor::name)};
 };
 template <>
-struct relata::mapping<schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth> {
-    using T = schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth;
-    static constexpr auto indexes = std::tuple{relata::index(&T::sensor_id)};
+struct relata::mapping<schema_ddl_core::TelemetryNorth> {
+    static constexpr auto table = "telemetry_measurement_archive_for_regional_centre_north";
+    static constexpr auto indexes = std::tuple{relata::index(&schema_ddl_core::TelemetryNorth::sensor_id)};
 };
 template <>
-struct relata::mapping<schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreSouth> {
-    using T = schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreSouth;
+struct relata::mapping<schema_ddl_core::TelemetrySouth> {
+    using T = schema_ddl_core::TelemetrySouth;
+    static constexpr auto table = "telemetry_measurement_archive_for_regional_centre_south";
     static constexpr auto indexes = std::tuple{relata::index(&T::sensor_id)};
-    static constexpr auto foreign_keys = std::tuple{
-        relata::references(&T::sensor_id, &schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth::id)};
+    static constexpr auto foreign_keys = std::tuple{relata::references(&T::sensor_id, &schema_ddl_core::TelemetryNorth::id)};
 };
 template <>
 struct relata::mapping<schema_ddl_core::Tag> {
@@ -165,17 +171,22 @@ TEST_CASE("derived names do not collide", "[rendering][schema][schema_ddl]") {
               R"(CREATE INDEX IF NOT EXISTS "post_author__name__idx" ON "post_author" ("name"))");
     }
     SECTION("names longer than 63 bytes get a hash of the whole name") {
-        using schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth;
-        using schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreSouth;
-        CHECK(relata::create_index_sql<TelemetryMeasurementArchiveForRegionalDistributionCentreNorth>(d)[0].sql ==
-              R"(CREATE INDEX IF NOT EXISTS "telemetry_measurement_archive_for_regional_distributio_85b1a6b1" )"
-              R"(ON "telemetry_measurement_archive_for_regional_distribution_centre_north" ("sensor_id"))");
-        CHECK(relata::create_index_sql<TelemetryMeasurementArchiveForRegionalDistributionCentreSouth>(d)[0].sql ==
-              R"(CREATE INDEX IF NOT EXISTS "telemetry_measurement_archive_for_regional_distributio_deb5d273" )"
-              R"(ON "telemetry_measurement_archive_for_regional_distribution_centre_south" ("sensor_id"))");
-        const std::string table = relata::create_table_sql<TelemetryMeasurementArchiveForRegionalDistributionCentreSouth>(d).sql;
-        CHECK(table.find(R"(CONSTRAINT "telemetry_measurement_archive_for_regional_distributio_ee93e17b" FOREIGN KEY)") !=
+        CHECK(relata::create_index_sql<schema_ddl_core::TelemetryNorth>(d)[0].sql ==
+              R"(CREATE INDEX IF NOT EXISTS "telemetry_measurement_archive_for_regional_centre_nort_0c110ba4" )"
+              R"(ON "telemetry_measurement_archive_for_regional_centre_north" ("sensor_id"))");
+        CHECK(relata::create_index_sql<schema_ddl_core::TelemetrySouth>(d)[0].sql ==
+              R"(CREATE INDEX IF NOT EXISTS "telemetry_measurement_archive_for_regional_centre_sout_dde54016" )"
+              R"(ON "telemetry_measurement_archive_for_regional_centre_south" ("sensor_id"))");
+        const std::string table = relata::create_table_sql<schema_ddl_core::TelemetrySouth>(d).sql;
+        CHECK(table.find(R"(CONSTRAINT "telemetry_measurement_archive_for_regional_centre_sout_9751520e" FOREIGN KEY)") !=
               std::string::npos);
+    }
+    SECTION("a table name over 63 bytes is refused on PostgreSQL, kept on SQLite") {
+        using schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth;
+        REQUIRE_THROWS_AS(relata::create_table_sql<TelemetryMeasurementArchiveForRegionalDistributionCentreNorth>(d),
+                          relata::schema_error);
+        CHECK_NOTHROW(relata::create_table_sql<TelemetryMeasurementArchiveForRegionalDistributionCentreNorth>(
+            relata::sqlite_dialect));
     }
     SECTION("parts that contain `__` or start or end with `_` are hashed") {
         const auto statements = relata::create_index_sql<schema_ddl_core::Tag>(d);

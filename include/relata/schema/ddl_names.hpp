@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "relata/detail/foreign_keys.hpp"
@@ -91,6 +92,26 @@ inline std::string given_name(const dialect& d, std::string_view table, std::str
                                            "PostgreSQL keeps at most 63",
                                            name, table, name.size()));
     return std::string(name);
+}
+
+/// Refuses, on PostgreSQL, T's table and column names longer than 63 bytes: PostgreSQL would
+/// cut them, and two tables (or columns) could become one.
+/// @throws relata::schema_error naming the identifier.
+template <model T>
+void check_identifier_lengths(const dialect& d) {
+    if (d.engine != engine::postgresql) return;
+    const std::string_view table = table_name_of<T>(d.naming);
+    if (table.size() > identifier_limit)
+        throw schema_error(detail::format("the table name \"{}\" has {} bytes; PostgreSQL keeps at most 63 (name the "
+                                          "table in relata::mapping<T>::table)",
+                                          table, table.size()));
+    for_each_field<T>([&](auto i) {
+        const std::string_view column = column_name_of<T>(d.naming, i.value);
+        if (column.size() > identifier_limit)
+            throw schema_error(detail::format("the column name \"{}\" of table \"{}\" has {} bytes; PostgreSQL keeps at "
+                                              "most 63 (name it with relata::column_name)",
+                                              column, table, column.size()));
+    });
 }
 
 /// The column names of a member set of T (a member pointer or a std::tuple of them), in order.
