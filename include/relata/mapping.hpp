@@ -148,8 +148,9 @@ constexpr index_definition<Model, Values...> index(Values Model::*... members) n
 }
 
 /// A unique index: `relata::unique_index(&User::email).where("deleted_at IS NULL")` ->
-/// `CREATE UNIQUE INDEX IF NOT EXISTS "users__email__unique_idx" ON "users" ("email") WHERE
-/// deleted_at IS NULL`. Unlike `relata::unique` (a table constraint), it can be partial.
+/// `CREATE UNIQUE INDEX IF NOT EXISTS "users_email_unique_idx_<hash>" ON "users" ("email") WHERE
+/// deleted_at IS NULL` (a partial index's name carries a hash of its predicate). Unlike
+/// `relata::unique` (a table constraint), it can be partial.
 template <class Model, class... Values>
 constexpr index_definition<Model, Values...> unique_index(Values Model::*... members) noexcept {
     return {{members...}, nullptr, nullptr, true};
