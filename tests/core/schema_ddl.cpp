@@ -62,6 +62,18 @@ struct Tag {
 };
 RELATA_MODEL(Tag, id, _hidden, a__b)
 
+// Index names of exactly 63 and 64 bytes.
+struct AtLimit {
+    std::int64_t id = 0;
+    std::int64_t v = 0;
+};
+RELATA_MODEL(AtLimit, id, v)
+struct OverLimit {
+    std::int64_t id = 0;
+    std::int64_t v = 0;
+};
+RELATA_MODEL(OverLimit, id, v)
+
 struct NotANumber {
     std::int64_t id = 0;
     double value = 0;
@@ -114,6 +126,16 @@ template <>
 struct relata::mapping<schema_ddl_core::Tag> {
     static constexpr auto indexes =
         std::tuple{relata::index(&schema_ddl_core::Tag::_hidden), relata::index(&schema_ddl_core::Tag::a__b)};
+};
+template <>
+struct relata::mapping<schema_ddl_core::AtLimit> {
+    static constexpr auto table = "ttttttttttttttttttttttttttttttttttttttttttttttttttttttt";  // 55 bytes
+    static constexpr auto indexes = std::tuple{relata::index(&schema_ddl_core::AtLimit::v)};
+};
+template <>
+struct relata::mapping<schema_ddl_core::OverLimit> {
+    static constexpr auto table = "tttttttttttttttttttttttttttttttttttttttttttttttttttttttt";  // 56 bytes
+    static constexpr auto indexes = std::tuple{relata::index(&schema_ddl_core::OverLimit::v)};
 };
 template <>
 struct relata::mapping<schema_ddl_core::NotANumber> {
@@ -180,6 +202,12 @@ TEST_CASE("derived names do not collide", "[rendering][schema][schema_ddl]") {
         const std::string table = relata::create_table_sql<schema_ddl_core::TelemetrySouth>(d).sql;
         CHECK(table.find(R"(CONSTRAINT "telemetry_measurement_archive_for_regional_centre_sout_9751520e" FOREIGN KEY)") !=
               std::string::npos);
+    }
+    SECTION("a plain name of 63 bytes stays plain; one of 64 is hashed to 63") {
+        const std::string at = relata::create_index_sql<schema_ddl_core::AtLimit>(d)[0].sql;
+        CHECK(at.find(R"("ttttttttttttttttttttttttttttttttttttttttttttttttttttttt__v__idx")") != std::string::npos);
+        const std::string over = relata::create_index_sql<schema_ddl_core::OverLimit>(d)[0].sql;
+        CHECK(over.find(R"("tttttttttttttttttttttttttttttttttttttttttttttttttttttt_89894161")") != std::string::npos);
     }
     SECTION("a table name over 63 bytes is refused on PostgreSQL, kept on SQLite") {
         using schema_ddl_core::TelemetryMeasurementArchiveForRegionalDistributionCentreNorth;
