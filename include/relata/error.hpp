@@ -209,6 +209,17 @@ public:
     using error::error;
 };
 
+/// The schema relata was asked to create is not what the database holds afterwards:
+/// `relata::create_all` found an index or constraint it requested missing, or an object of that
+/// name with another definition (an index on another table or other columns; `CREATE ... IF
+/// NOT EXISTS` skips an existing object of the same name without a word). Also thrown before
+/// any SQL is sent when a name given with `.named(...)` is longer than PostgreSQL's 63 bytes.
+/// The message lists every problem, naming table, object and columns.
+class schema_error : public error {
+public:
+    using error::error;
+};
+
 /// A query that must return a row returned none (`session::get`, `first` on an
 /// empty result where a row is required).
 class no_result : public error {

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -45,8 +46,13 @@ enum class naming {
 ///     static constexpr auto unique = std::tuple{relata::unique(&blog::Post::title)};
 ///     static constexpr auto indexes = std::tuple{relata::index(&blog::Post::published_at)};
 ///     static constexpr auto foreign_keys = std::tuple{relata::references(&blog::Post::author_id, &blog::Author::id)};
+///     static constexpr auto defaults = std::tuple{relata::default_value(&blog::Post::votes, 0)};
+///     static constexpr auto checks = std::tuple{relata::check("votes >= 0")};
 /// };
 /// @endcode
+///
+/// `unique`, `indexes`, `foreign_keys`, `defaults` and `checks` are what `relata::create_all`
+/// writes into the DDL (<relata/schema.hpp>).
 ///
 /// `primary_key` is one member pointer, or a std::tuple of them for a composite key
 /// (`std::tuple{&PlaylistTrack::playlist_id, &PlaylistTrack::track_id}`): DDL
@@ -79,10 +85,21 @@ constexpr column_name_override<Model, Value> column_name(Value Model::*member, c
 }
 
 /// A UNIQUE constraint over one or more members, for `mapping<T>::unique`.
-/// DDL: `UNIQUE ("a", "b")` inside CREATE TABLE.
+/// DDL inside CREATE TABLE, on SQLite and PostgreSQL: `CONSTRAINT "person__first__last__key"
+/// UNIQUE ("first", "last")` (name derived as described in <relata/schema/ddl_names.hpp>, or
+/// given with `.named(...)`).
 template <class Model, class... Values>
 struct unique_constraint {
     std::tuple<Values Model::*...> members;  ///< the constrained members, in order
+    const char* name = nullptr;              ///< the constraint name; nullptr: derived
+
+    /// The same constraint named `constraint_name` (used verbatim, quoted; at most 63 bytes on
+    /// PostgreSQL): `relata::unique(&User::email).named("users_email_unique")`.
+    [[nodiscard]] constexpr unique_constraint named(const char* constraint_name) const noexcept {
+        unique_constraint copy = *this;
+        copy.name = constraint_name;
+        return copy;
+    }
 };
 
 /// A UNIQUE constraint: `relata::unique(&User::email)` or `relata::unique(&A::x, &A::y)`.
@@ -91,17 +108,136 @@ constexpr unique_constraint<Model, Values...> unique(Values Model::*... members)
     return {{members...}};
 }
 
-/// A (non-unique) index over one or more members, for `mapping<T>::indexes`.
-/// DDL: `CREATE INDEX IF NOT EXISTS "<table>_<col>_idx" ON "<table>" ("col", ...)`.
+/// An index over one or more members, for `mapping<T>::indexes`; optionally unique
+/// (`relata::unique_index`), named (`.named("...")`) and partial (`.where("...")`).
+/// DDL, the same on SQLite and PostgreSQL:
+/// `CREATE [UNIQUE] INDEX IF NOT EXISTS "<name>" ON "<table>" ("col", ...) [WHERE <predicate>]`.
+/// The derived name is `<table>__<col>...__idx` (`__unique_idx` for a unique index), or a
+/// readable prefix with a hash suffix when that could be ambiguous or too long
+/// (<relata/schema/ddl_names.hpp>).
 template <class Model, class... Values>
 struct index_definition {
     std::tuple<Values Model::*...> members;  ///< the indexed members, in order
+    const char* name = nullptr;              ///< the index name; nullptr: derived
+    const char* predicate = nullptr;         ///< the WHERE clause of a partial index, or nullptr
+    bool is_unique = false;                  ///< CREATE UNIQUE INDEX
+
+    /// The same index named `index_name` (used verbatim, quoted; at most 63 bytes on PostgreSQL):
+    /// `relata::index(&Post::title).named("post_title_search")`.
+    [[nodiscard]] constexpr index_definition named(const char* index_name) const noexcept {
+        index_definition copy = *this;
+        copy.name = index_name;
+        return copy;
+    }
+    /// The same index, partial: only rows for which the SQL `condition` holds are indexed
+    /// (`... WHERE deleted_at IS NULL`). A partial unique index allows duplicates among the other
+    /// rows. The condition is SQL written into the DDL as given, so never build it from untrusted
+    /// input. SQLite: since 3.8.0; PostgreSQL: every supported version.
+    [[nodiscard]] constexpr index_definition where(const char* condition) const noexcept {
+        index_definition copy = *this;
+        copy.predicate = condition;
+        return copy;
+    }
 };
 
-/// An index: `relata::index(&Post::published_at)`.
+/// An index: `relata::index(&Post::published_at)` ->
+/// `CREATE INDEX IF NOT EXISTS "posts__published_at__idx" ON "posts" ("published_at")`.
 template <class Model, class... Values>
 constexpr index_definition<Model, Values...> index(Values Model::*... members) noexcept {
     return {{members...}};
+}
+
+/// A unique index: `relata::unique_index(&User::email).where("deleted_at IS NULL")` ->
+/// `CREATE UNIQUE INDEX IF NOT EXISTS "users_email_unique_idx_<hash>" ON "users" ("email") WHERE
+/// deleted_at IS NULL` (a partial index's name carries a hash of its predicate). Unlike
+/// `relata::unique` (a table constraint), it can be partial.
+template <class Model, class... Values>
+constexpr index_definition<Model, Values...> unique_index(Values Model::*... members) noexcept {
+    return {{members...}, nullptr, nullptr, true};
+}
+
+namespace detail {
+template <class T>
+struct without_optional {
+    using type = T;
+};
+template <class T>
+struct without_optional<std::optional<T>> {
+    using type = T;
+};
+}  // namespace detail
+
+/// A column default given as a C++ value, for `mapping<T>::defaults`: written into the DDL as
+/// an SQL literal (DDL takes no bound parameters): `"votes" INTEGER NOT NULL DEFAULT 0`.
+/// Literals: integers as digits; `bool` as `TRUE`/`FALSE` (SQLite: since 3.23); finite doubles
+/// in shortest round-trip form (`0.5`, `1e+300`); strings in single quotes with `'` doubled
+/// (PostgreSQL: as `E'...'` with `\` doubled when the text holds a backslash, so the literal
+/// means the same whatever `standard_conforming_strings` is).
+template <class Model, class Value, class Literal>
+struct column_default {
+    Value Model::*member;  ///< the member whose column gets the default
+    Literal value;         ///< the default value
+};
+
+/// A column default given as an SQL expression, for `mapping<T>::defaults`:
+/// `"created_at" TEXT NOT NULL DEFAULT (CURRENT_TIMESTAMP)`, in parentheses on both dialects
+/// (SQLite requires them around anything but a literal). Written as given: never build it from
+/// untrusted input.
+template <class Model, class Value>
+struct column_default_sql {
+    Value Model::*member;    ///< the member whose column gets the default
+    const char* expression;  ///< the SQL expression
+};
+
+/// A literal column default: `relata::default_value(&Post::votes, 0)`,
+/// `relata::default_value(&Post::title, "untitled")`, `relata::default_value(&User::active, true)`.
+/// Accepts bool, integers, floating point and strings (const char*, std::string_view): a number
+/// for a number or enum member (the enum's stored integer), a string for any other member; use
+/// `relata::default_sql` for anything else (a timestamp, a value type's storage). Rendering throws relata::mapping_error for a
+/// non-finite double and for a string with a NUL character.
+template <class Model, class Value, class Literal>
+constexpr column_default<Model, Value, std::decay_t<Literal>> default_value(Value Model::*member, Literal&& value) noexcept {
+    using literal = std::decay_t<Literal>;
+    using column = typename detail::without_optional<Value>::type;
+    constexpr bool text = std::is_convertible_v<literal, const char*> || std::is_same_v<literal, std::string_view>;
+    static_assert(std::is_arithmetic_v<literal> || text,
+                  "relata: default_value takes a bool, number or string literal; write other defaults as SQL with "
+                  "relata::default_sql(&T::member, \"expression\")");
+    static_assert(std::is_arithmetic_v<column> || std::is_enum_v<column> ? std::is_arithmetic_v<literal>
+                                                                          : !std::is_arithmetic_v<literal>,
+                  "relata: default_value gives a number to a member that is not a number (or text to a number); "
+                  "give a value of the member's kind, or write the default as SQL with relata::default_sql");
+    return {member, static_cast<Literal&&>(value)};
+}
+
+/// An SQL expression column default: `relata::default_sql(&Post::created_at, "CURRENT_TIMESTAMP")`
+/// -> `DEFAULT (CURRENT_TIMESTAMP)` on SQLite and PostgreSQL.
+template <class Model, class Value>
+constexpr column_default_sql<Model, Value> default_sql(Value Model::*member, const char* expression) noexcept {
+    return {member, expression};
+}
+
+/// A CHECK constraint, for `mapping<T>::checks`: `relata::check("votes >= 0")`, optionally
+/// `.named("post_votes_not_negative")`. DDL inside CREATE TABLE, on SQLite and PostgreSQL:
+/// `CONSTRAINT "<name>" CHECK (votes >= 0)`; the derived name is `<table>_check_<hash of the
+/// expression>` (<relata/schema/ddl_names.hpp>). An INSERT or UPDATE that violates it throws
+/// relata::constraint_violation with kind() == constraint_kind::check. The expression is SQL
+/// written as given: never build it from untrusted input.
+struct check_constraint {
+    const char* expression;      ///< the SQL condition
+    const char* name = nullptr;  ///< the constraint name; nullptr: derived
+
+    /// The same constraint named `constraint_name` (at most 63 bytes on PostgreSQL).
+    [[nodiscard]] constexpr check_constraint named(const char* constraint_name) const noexcept {
+        check_constraint copy = *this;
+        copy.name = constraint_name;
+        return copy;
+    }
+};
+
+/// A CHECK constraint: `relata::check("votes >= 0")`.
+constexpr check_constraint check(const char* expression) noexcept {
+    return {expression};
 }
 
 /// What the database does to referencing rows when the referenced row is deleted or its key
@@ -137,6 +273,15 @@ struct foreign_key {
     TargetValue Target::*target_member; ///< the referenced member (usually the primary key)
     referential_action delete_action = referential_action::unspecified;  ///< ON DELETE
     referential_action update_action = referential_action::unspecified;  ///< ON UPDATE
+    const char* name = nullptr;  ///< the constraint name; nullptr: derived
+
+    /// The same key with constraint name `constraint_name` (used verbatim, quoted; at most 63
+    /// bytes on PostgreSQL): `CONSTRAINT "<constraint_name>" FOREIGN KEY ...`.
+    [[nodiscard]] constexpr foreign_key named(const char* constraint_name) const noexcept {
+        foreign_key copy = *this;
+        copy.name = constraint_name;
+        return copy;
+    }
 
     /// The same key with `ON DELETE action`: `references(&Post::author_id, &Author::id).on_delete(relata::cascade)`.
     [[nodiscard]] constexpr foreign_key on_delete(referential_action action) const noexcept {
@@ -175,6 +320,15 @@ struct composite_foreign_key {
     TargetMembers target_members;   ///< the referenced members (usually the primary key), in order
     referential_action delete_action = referential_action::unspecified;  ///< ON DELETE
     referential_action update_action = referential_action::unspecified;  ///< ON UPDATE
+    const char* name = nullptr;  ///< the constraint name; nullptr: derived
+
+    /// The same key with constraint name `constraint_name` (used verbatim, quoted; at most 63
+    /// bytes on PostgreSQL): `CONSTRAINT "<constraint_name>" FOREIGN KEY ...`.
+    [[nodiscard]] constexpr composite_foreign_key named(const char* constraint_name) const noexcept {
+        composite_foreign_key copy = *this;
+        copy.name = constraint_name;
+        return copy;
+    }
 
     /// The same key with `ON DELETE action`.
     [[nodiscard]] constexpr composite_foreign_key on_delete(referential_action action) const noexcept {

@@ -43,8 +43,8 @@ RELATA_BACKEND_TEST("create_all creates tables, keys and indexes, idempotently",
     // Listed child first: create_all orders by foreign keys.
     relata::create_all<Post, Author, Keyword, schema_models::Person>(db);
     relata::create_all<Post, Author, Keyword, schema_models::Person>(db);  // IF NOT EXISTS
-    CHECK(index_count(db, "posts_published_at_idx") == 1);
-    CHECK(index_count(db, "person_last_first_idx") == 1);
+    CHECK(index_count(db, "posts__published_at__idx") == 1);
+    CHECK(index_count(db, "person__last__first__idx") == 1);
 
     relata::session session{db};
     session.add(schema_models::Person{.first = "Ada", .last = "Lovelace"});
