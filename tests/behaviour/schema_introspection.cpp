@@ -259,3 +259,35 @@ RELATA_BACKEND_TEST("verify_schema leaves generated columns unmapped and reports
     CHECK(found[0].what == "primary key (\"label\"); the model SiTag has (\"post_id\", \"label\")");
     CHECK(found[1].kind == relata::mismatch_kind::missing_foreign_key);
 }
+
+RELATA_BACKEND_TEST("introspect reads the widest table the engine allows and names that need quoting", "[schema_introspection]") {
+    namespace t = schema_introspection_test;
+    relata_test::database test;
+    auto& db = test.db;
+    const bool sqlite = relata_test::engine == relata::engine::sqlite;
+    // Names are bound as parameters, never spliced into the catalog queries.
+    const std::string table = "si \"odd\" table; DROP TABLE si_keep --";
+    const std::size_t width = sqlite ? 2000 : 1600;  // SQLITE_MAX_COLUMN's default; PostgreSQL's MaxHeapAttributeNumber
+    std::string ddl = "CREATE TABLE \"si \"\"odd\"\" table; DROP TABLE si_keep --\" (\"it's \"\"quoted\"\"\" INTEGER PRIMARY KEY";
+    for (std::size_t i = 2; i <= width; ++i) ddl += fmt::format(", c{} TEXT{}", i, i % 2 == 0 ? " NOT NULL" : "");
+    ddl += ")";
+    db.execute("CREATE TABLE si_keep (id INTEGER PRIMARY KEY)");
+    db.execute(ddl);
+    db.execute("CREATE INDEX \"si index 'x'\" ON \"si \"\"odd\"\" table; DROP TABLE si_keep --\" (c2, c3)");
+
+    const relata::schema live = relata::introspect(db);
+    REQUIRE(live.tables.size() == 2);
+    const relata::table_info* odd = live.find_table(table);
+    REQUIRE(odd != nullptr);
+    REQUIRE(odd->columns.size() == width);
+    CHECK(odd->columns.front().name == "it's \"quoted\"");
+    CHECK(odd->primary_key == t::strings{"it's \"quoted\""});
+    CHECK(odd->columns[1].name == "c2");
+    CHECK_FALSE(odd->columns[1].nullable);
+    CHECK(odd->columns[2].nullable);
+    CHECK(odd->columns.back().name == fmt::format("c{}", width));
+    REQUIRE(odd->indexes.size() == 1);
+    CHECK(odd->indexes[0].name == "si index 'x'");
+    CHECK(odd->indexes[0].columns == t::strings{"c2", "c3"});
+    CHECK(live.find_table("si_keep") != nullptr);
+}

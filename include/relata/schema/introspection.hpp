@@ -36,10 +36,10 @@ namespace relata {
 /// SQLite (schema `main`; `name` compared ignoring ASCII case, as SQLite does):
 /// @code
 /// SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE
-/// SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1 ORDER BY cid
-/// SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY name
-/// SELECT name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno          -- per index
-/// SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id DESC, seq
+/// SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, 'main') WHERE hidden <> 1 ORDER BY cid
+/// SELECT name, "unique", origin, partial FROM pragma_index_list(?, 'main') ORDER BY name
+/// SELECT name FROM pragma_index_xinfo(?, 'main') WHERE key = 1 ORDER BY seqno          -- per index
+/// SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?, 'main') ORDER BY id DESC, seq
 /// @endcode
 /// PostgreSQL (schema `current_schema()`, the first existing schema of the search_path; exact
 /// name): `pg_attribute` / `pg_attrdef` for the columns (`format_type`, `pg_get_expr`,

@@ -1,11 +1,13 @@
 #pragma once
 /// @file
 /// Reads a live SQLite schema into `relata::table_info` (internals of `relata::introspect`):
-/// `sqlite_schema` and the pragma table-valued functions `pragma_table_xinfo(?)`,
-/// `pragma_index_list(?)`, `pragma_index_xinfo(?)` and `pragma_foreign_key_list(?)`, each with
-/// the table or index name bound as a parameter. Sources: SQLite "PRAGMA Statements"
-/// (pragma.html, table-valued functions since 3.16, table_xinfo since 3.26), "The Schema
-/// Table" (schematab.html, `sqlite_schema` since 3.33), "Datatypes In SQLite" (datatype3.html).
+/// `sqlite_schema` and the pragma table-valued functions `pragma_table_xinfo`,
+/// `pragma_index_list`, `pragma_index_xinfo` and `pragma_foreign_key_list`, each called as
+/// `pragma_...(?, 'main')` with the table or index name bound as a parameter (and the schema
+/// `main`, so a TEMP table of the same name does not shadow it). Sources: SQLite "PRAGMA
+/// Statements" (pragma.html, table-valued functions since 3.16, table_xinfo since 3.26), "The
+/// Schema Table" (schematab.html, `sqlite_schema` since 3.33), "Datatypes In SQLite"
+/// (datatype3.html).
 
 #include <algorithm>
 #include <cstddef>
@@ -111,7 +113,7 @@ std::optional<table_info> sqlite_table(Connection& db, std::string_view name) {
     // hidden: 0 an ordinary column, 1 a hidden column of a virtual table, 2 and 3 generated columns.
     using column_row = std::tuple<std::string, std::string, std::int64_t, std::optional<std::string>, std::int64_t, std::int64_t>;
     for (const auto& [column, type, not_null, default_value, key, hidden] : relata::query<column_row>(
-             db, "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1 "
+             db, "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?, 'main') WHERE hidden <> 1 "
                  "ORDER BY cid",
              table.name)) {
         column_info info;
@@ -141,11 +143,11 @@ std::optional<table_info> sqlite_table(Connection& db, std::string_view name) {
 
     using index_row = std::tuple<std::string, std::int64_t, std::string, std::int64_t>;
     for (const auto& [index, unique, origin, partial] : relata::query<index_row>(
-             db, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) ORDER BY name", table.name)) {
+             db, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?, 'main') ORDER BY name", table.name)) {
         if (origin == "pk") continue;  // table.primary_key
         std::vector<std::string> columns;
         for (const auto& column : relata::query<std::optional<std::string>>(
-                 db, "SELECT name FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno", index))
+                 db, "SELECT name FROM pragma_index_xinfo(?, 'main') WHERE key = 1 ORDER BY seqno", index))
             columns.push_back(column.value_or(""));
         if (origin == "u") {
             table.unique_constraints.push_back({index, std::move(columns)});
@@ -165,7 +167,7 @@ std::optional<table_info> sqlite_table(Connection& db, std::string_view name) {
     using key_row = std::tuple<std::int64_t, std::string, std::string, std::optional<std::string>, std::string, std::string>;
     std::optional<std::int64_t> current;
     for (const auto& [id, referenced, from, to, on_update, on_delete] : relata::query<key_row>(
-             db, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?) "
+             db, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?, 'main') "
                  "ORDER BY id DESC, seq",
              table.name)) {
         if (current != id) {
@@ -181,7 +183,7 @@ std::optional<table_info> sqlite_table(Connection& db, std::string_view name) {
         // `REFERENCES parent` without columns: the parent's primary key.
         key.referenced_columns.clear();
         for (auto& column : relata::query<std::string>(
-                 db, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", key.referenced_table))
+                 db, "SELECT name FROM pragma_table_info(?, 'main') WHERE pk > 0 ORDER BY pk", key.referenced_table))
             key.referenced_columns.push_back(std::move(column));
     }
     return table;
