@@ -76,6 +76,8 @@ namespace schema_introspection_test {
 
 using strings = std::vector<std::string>;
 
+struct logger_failure {};  // not a std::exception: nothing on the way may catch and wrap it
+
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 inline const relata::column_info& column(const relata::table_info& table, const std::string& name) {
@@ -273,6 +275,12 @@ RELATA_BACKEND_TEST("verify_schema leaves generated columns unmapped and reports
     CHECK(found[0].kind == relata::mismatch_kind::primary_key);
     CHECK(found[0].what == "primary key (\"label\"); the model SiTag has (\"post_id\", \"label\")");
     CHECK(found[1].kind == relata::mismatch_kind::missing_foreign_key);
+
+    // What the SQL logger throws reaches the caller as it is.
+    db.on_sql([](std::string_view) { throw t::logger_failure{}; });
+    REQUIRE_THROWS_AS(relata::verify_schema<t::SiNote>(db), t::logger_failure);
+    REQUIRE_THROWS_AS(relata::introspect(db), t::logger_failure);
+    db.on_sql({});
 }
 
 RELATA_BACKEND_TEST("introspect reads the widest table the engine allows and names that need quoting", "[schema_introspection]") {
