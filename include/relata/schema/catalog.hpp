@@ -67,7 +67,7 @@ struct foreign_key_info {
     /// The constraint name (PostgreSQL); empty on SQLite, which keeps no foreign key names.
     std::string name;
     std::vector<std::string> columns;             ///< the referencing columns, in key order
-    std::string referenced_table;                 ///< the referenced table
+    std::string referenced_table;                 ///< the referenced table (its name only, without a schema)
     std::vector<std::string> referenced_columns;  ///< the referenced columns, pairwise with `columns`
     /// `NO ACTION` (the default), `RESTRICT`, `CASCADE`, `SET NULL` or `SET DEFAULT`.
     std::string on_delete = "NO ACTION";
