@@ -116,4 +116,18 @@ check() {
 
 check defaults 1 1
 check album227_track2820 227 2820 227 2820
+
+# relata::verify_schema in the example: a copy without Track.Composer must be refused before
+# any output, with a message naming the table and the column.
+dropped=$work/chinook-dropped.db
+rm -f -- "$dropped"
+cp -- "$db" "$dropped"
+"$sqlite3" -bail "$dropped" 'ALTER TABLE Track DROP COLUMN Composer'
+status=0
+"$example" "$dropped" >"$work/dropped.out" 2>"$work/dropped.err" || status=$?
+[[ $status == 1 ]] || fail "the example exited with status $status on a database without Track.Composer; expected 1"
+[[ ! -s $work/dropped.out ]] || fail "the example printed results on a database without Track.Composer"
+grep -qF 'table "Track", column "Composer": missing' "$work/dropped.err" ||
+    fail "the example's error does not name \"Track\".\"Composer\": $(cat -- "$work/dropped.err")"
+cat -- "$work/dropped.err"
 echo "chinook_check: ok"

@@ -160,4 +160,15 @@ same_as_sqlite defaults
 same_as_sqlite album227_track2820 227 2820
 log "SQLite and PostgreSQL print the same lines"
 
+# relata::verify_schema in the example: without track.composer the example must refuse to run,
+# naming the table and the column.
+q "ALTER TABLE track DROP COLUMN composer" >/dev/null
+status=0
+"$example" "$test_conninfo" >"$work/postgres.dropped.out" 2>"$work/postgres.dropped.err" || status=$?
+[[ $status == 1 ]] || fail "the example exited with status $status on a database without track.composer; expected 1"
+[[ ! -s $work/postgres.dropped.out ]] || fail "the example printed results on a database without track.composer"
+grep -qF 'table "track", column "composer": missing' "$work/postgres.dropped.err" ||
+    fail "the example's error does not name \"track\".\"composer\": $(cat -- "$work/postgres.dropped.err")"
+cat -- "$work/postgres.dropped.err"
+
 log "ok"

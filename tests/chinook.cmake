@@ -4,6 +4,8 @@
 #   example.chinook.postgres  a fresh PostgreSQL database relata_chinook_test on the `postgres`
 #                             fixture's server; output diffed against psql's figures and against
 #                             the example's output on SQLite (cmake/chinook_postgres_check.sh)
+# Both then drop Track.Composer and require the example's relata::verify_schema to refuse the
+# database with a message naming table and column.
 # Skipped (77) without ../shared/data/chinook, sqlite3 or psql unless $CI is set; the postgres
 # test also without a server unless RELATA_REQUIRE_POSTGRES=1. Included from tests/CMakeLists.txt.
 #

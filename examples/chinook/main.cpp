@@ -11,6 +11,10 @@
 // or, for PostgreSQL, psql -d postgres -f ../shared/data/chinook/Chinook_PostgreSql.sql (which
 // drops and recreates a database named chinook).
 //
+// First it checks the database against the models with relata::verify_schema: on a mismatch
+// (a dropped column, another type, a missing key) it prints every difference, by table and
+// column, to stderr and exits with status 1 before any output.
+//
 // Output, one fact per line, a tab before each figure, the same on both engines
 // (cmake/chinook_check.sh and cmake/chinook_postgres_check.sh check it):
 //   model_rows <Model>\t<rows>                  rows read into each mapped struct
@@ -184,6 +188,13 @@ bool print_artist_report(Connection& db) {
 // Everything the example does, on any relata connection.
 template <relata::connection Connection>
 int run(Connection& db, std::int64_t album_id, std::int64_t track_id) {
+    // First, that the database is the one the models describe: every table, column, type,
+    // nullability, primary and foreign key. A difference throws relata::schema_mismatch,
+    // listing all of them by table and column (main prints it and exits with status 1).
+    relata::verify_schema<chinook::Artist, chinook::Album, chinook::Genre, chinook::MediaType, chinook::Track,
+                          chinook::Employee, chinook::Customer, chinook::Invoice, chinook::InvoiceLine,
+                          chinook::Playlist, chinook::PlaylistTrack>(db);
+
     print_model_rows<chinook::Artist>(db, "Artist");
     print_model_rows<chinook::Album>(db, "Album");
     print_model_rows<chinook::Genre>(db, "Genre");

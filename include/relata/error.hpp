@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace relata {
 
@@ -254,6 +255,57 @@ public:
 class lazy_load_error : public session_error {
 public:
     using session_error::session_error;
+};
+
+/// What kind of difference between the models and the live database a `relata::mismatch` is.
+enum class mismatch_kind {
+    missing_table,             ///< the model's table does not exist
+    missing_column,            ///< a mapped column does not exist
+    incompatible_type,         ///< the column's declared type cannot hold the member's C++ type
+    nullable_column,           ///< a non-optional member maps a nullable column (reading NULL would fail)
+    primary_key,               ///< the table has no primary key, or another one than the model
+    missing_foreign_key,       ///< a foreign key of `mapping<T>::foreign_keys` does not exist
+    missing_unique,            ///< a UNIQUE constraint of `mapping<T>::unique` does not exist
+    unmapped_required_column,  ///< a column the model leaves out is NOT NULL without a default (inserts would fail)
+};
+
+/// One difference found by `relata::verify_schema`: where, and what in words.
+struct mismatch {
+    mismatch_kind kind = mismatch_kind::missing_table;  ///< what kind of difference
+    std::string table;                                  ///< the table, as the model names it
+    std::string column;                                 ///< the column, or empty (a table, key or constraint)
+    std::string what;                                   ///< the difference in words, naming both sides
+
+    friend bool operator==(const mismatch&, const mismatch&) = default;
+};
+
+/// `relata::verify_schema<Models...>(db)` found the live database different from the models:
+/// every difference at once, as a list (`mismatches()`) and in `what()`, one per line, each
+/// naming table and column:
+/// `relata: the database schema does not match the models (1 mismatch):
+///   table "Track", column "Composer": missing (the model Track maps it to member composer)`.
+class schema_mismatch : public error {
+public:
+    /// @param mismatches every difference found (at least one)
+    explicit schema_mismatch(std::vector<mismatch> mismatches)
+        : error(describe(mismatches)), mismatches_(std::move(mismatches)) {}
+
+    /// Every difference, in model order (the models as listed, their columns in member order).
+    [[nodiscard]] const std::vector<mismatch>& mismatches() const noexcept { return mismatches_; }
+
+private:
+    static std::string describe(const std::vector<mismatch>& mismatches) {
+        std::string text = "the database schema does not match the models (" + std::to_string(mismatches.size()) +
+                           (mismatches.size() == 1 ? " mismatch):" : " mismatches):");
+        for (const mismatch& m : mismatches) {
+            text += "\n  table \"" + m.table + "\"";
+            if (!m.column.empty()) text += ", column \"" + m.column + "\"";
+            text += ": " + m.what;
+        }
+        return text;
+    }
+
+    std::vector<mismatch> mismatches_;
 };
 
 }  // namespace relata

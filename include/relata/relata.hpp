@@ -25,6 +25,9 @@
 #include "relata/raw_sql.hpp"      // IWYU pragma: export
 #include "relata/retry.hpp"        // IWYU pragma: export
 #include "relata/schema.hpp"       // IWYU pragma: export
+#include "relata/schema/catalog.hpp"        // IWYU pragma: export
+#include "relata/schema/introspection.hpp"  // IWYU pragma: export
+#include "relata/schema/verification.hpp"   // IWYU pragma: export
 #include "relata/session.hpp"      // IWYU pragma: export
 #include "relata/session/loading.hpp"       // IWYU pragma: export
 #include "relata/session/n_plus_one.hpp"    // IWYU pragma: export
