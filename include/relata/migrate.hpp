@@ -193,6 +193,14 @@ bool migration_table_exists(Connection& db) {
 }
 
 template <script_connection Connection>
+std::size_t applied_count(Connection& db) {
+    std::int64_t count = 0;
+    db.for_each_row(rendered_query{"SELECT count(*) FROM relata_migrations", {}},
+                    [&](const auto& row) { count = from_cell<std::int64_t>(row.cell(0)); });
+    return static_cast<std::size_t>(count);
+}
+
+template <script_connection Connection>
 std::vector<applied_migration> read_applied_migrations(Connection& db) {
     std::vector<applied_migration> rows;
     db.for_each_row(rendered_query{"SELECT id, description, checksum, applied_at FROM relata_migrations ORDER BY id", {}},
@@ -356,8 +364,8 @@ private:
 /// its own transaction: its statements (or C++ function), then `INSERT INTO relata_migrations`,
 /// then COMMIT. Creates `relata_migrations` when absent.
 ///
-/// Before applying anything, and again at the start of each migration's transaction (another
-/// migrator may have moved on), it checks that the recorded migrations are the list's first
+/// Before applying anything (and again in a migration's transaction when another migrator has
+/// recorded migrations meanwhile) it checks that the recorded migrations are the list's first
 /// ones, each with an unchanged checksum, and refuses to run otherwise.
 ///
 /// Concurrent migrators of one database: on PostgreSQL the whole run holds the advisory lock
@@ -367,11 +375,13 @@ private:
 /// is applied once. SQL per migration:
 /// @code
 /// // PostgreSQL: SELECT pg_advisory_lock(<key>); CREATE TABLE IF NOT EXISTS relata_migrations (...);
-/// //             BEGIN; SELECT ... FROM relata_migrations ORDER BY id; <statement 1>; ...;
+/// //             BEGIN; SELECT ... FROM relata_migrations ORDER BY id (later: SELECT count(*) ...);
+/// //             <statement 1>; ...;
 /// //             INSERT INTO relata_migrations (...) VALUES ($1, $2, $3, $4); COMMIT; ...
 /// //             SELECT pg_advisory_unlock(<key>)
 /// // SQLite:     BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS relata_migrations (...) (first only);
-/// //             SELECT ... ORDER BY id; <statement 1>; ...; INSERT INTO relata_migrations (...)
+/// //             SELECT ... ORDER BY id (later: SELECT count(*) ...); <statement 1>; ...;
+/// //             INSERT INTO relata_migrations (...)
 /// //             VALUES (?, ?, ?, ?); COMMIT; ...
 /// @endcode
 /// PostgreSQL and SQLite both roll DDL back, so a failed migration leaves no trace. Exceptions:
@@ -401,10 +411,14 @@ migration_report migrate(Connection& db, const migrations<Connection>& list) {
         db.execute_script(detail::migration_table_sql(target));
     }
     migration_report report;
+    std::optional<std::size_t> known;  // rows relata_migrations had after this call's last commit
     for (bool first = true;; first = false) {
         transaction<Connection> tx{db, {.mode = begin_mode::immediate}};
         if (first && target == engine::sqlite) db.execute_script(detail::migration_table_sql(target));
-        const std::size_t next = detail::check_applied(list, detail::read_applied_migrations(db));
+        // Unchanged since our own last commit: no need to read and check every row again.
+        const std::size_t next = known && detail::applied_count(db) == *known
+                                     ? *known
+                                     : detail::check_applied(list, detail::read_applied_migrations(db));
         if (first) report.already_applied = next;
         if (next == list.size()) {
             tx.commit();
@@ -412,6 +426,7 @@ migration_report migrate(Connection& db, const migrations<Connection>& list) {
         }
         detail::apply_migration(db, tx, list[next]);
         report.applied.push_back(list[next].id());
+        known = next + 1;
     }
 }
 
