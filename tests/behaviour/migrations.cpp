@@ -387,6 +387,7 @@ RELATA_BACKEND_TEST("SQL migrations are split where the engine splits them; the 
     CHECK(relata::split_statements(script, relata_test::engine).size() == statements + 1);
 
     const migrations_test::list_type list{{"0001_script", "tricky script", script}};
+    CHECK(relata::migrate(db, migrations_test::list_type{}).applied.empty());  // creates relata_migrations only
     const std::string state = migrations_test::snapshot(db);
     std::exception_ptr thrown;
     const relata::migration_error e = migrations_test::migrate_error(db, list, &thrown);
@@ -564,3 +565,32 @@ RELATA_BACKEND_TEST("two processes migrating one database at once: each migratio
     CHECK(migrations_test::rows_text(db, "SELECT id FROM migration_log ORDER BY seq") ==
           migrations_test::rows_text(db, "SELECT id FROM migration_log ORDER BY id"));
 }
+
+#if defined(RELATA_TEST_BACKEND_POSTGRES)
+TEST_CASE("postgres: migrate waits for the advisory lock relata::migration_lock_key", "[postgres][migrations][concurrency]") {
+    relata_test::database test;
+    auto holder = test.open_another();
+    holder.execute_script(fmt::format("SELECT pg_advisory_lock({})", relata::migration_lock_key));
+    const migrations_test::list_type list{{"0001", "a table", "CREATE TABLE locked (x integer)"}};
+    std::exception_ptr error;
+    relata::migration_report report;
+    std::thread migrator([&] {
+        try {
+            auto db = test.open_another();
+            report = relata::migrate(db, list);
+        } catch (...) {
+            error = std::current_exception();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Still waiting: nothing created, and the server shows the migrator waiting for an advisory lock.
+    CHECK(relata_test::scalar(holder, "SELECT count(*) FROM pg_catalog.pg_class WHERE oid = to_regclass('relata_migrations')") == 0);
+    CHECK(relata_test::scalar(holder, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+    holder.execute_script(fmt::format("SELECT pg_advisory_unlock({})", relata::migration_lock_key));
+    migrator.join();
+    if (error) std::rethrow_exception(error);
+    CHECK(report.applied == std::vector<std::string>{"0001"});
+    // Released afterwards: another session takes it at once.
+    CHECK(relata_test::scalar(holder, fmt::format("SELECT pg_try_advisory_lock({})::int", relata::migration_lock_key)) == 1);
+}
+#endif
