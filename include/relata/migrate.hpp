@@ -11,15 +11,17 @@
 ///     {"0001_post", "create the post table",
 ///      "CREATE TABLE post (id bigint PRIMARY KEY, title text NOT NULL); CREATE INDEX post_title ON post (title)"},
 ///     {"0002_votes", "count votes", "ALTER TABLE post ADD COLUMN votes integer NOT NULL DEFAULT 0"},
-///     {"0003_titles", "trim titles", "v1", [](db_type& db) {
+///     {"0003_titles", "number the titles", "v1", [](db_type& db) {
 ///          for (auto& [id, title] : relata::query<std::tuple<std::int64_t, std::string>>(db, "SELECT id, title FROM post"))
-///              db.execute("UPDATE post SET title = ? WHERE id = ?", trim(title), id);
+///              db.execute("UPDATE post SET title = ? WHERE id = ?", fmt::format("{}. {}", id, title), id);
 ///      }},
 /// };
-/// relata::migration_report report = relata::migrate(db, steps);   // report.applied: {"0002_votes", "0003_titles"}
+/// relata::migration_report report = relata::migrate(db, steps);
+/// // after an earlier release applied 0001: report.already_applied == 1, report.applied == {"0002_votes", "0003_titles"}
 /// @endcode
 ///
-/// The table, created when absent (`CREATE TABLE IF NOT EXISTS`):
+/// The table, created when absent (`CREATE TABLE IF NOT EXISTS`; on PostgreSQL in the first
+/// schema of the `search_path`):
 /// | column        | SQLite          | PostgreSQL                | holds                                  |
 /// |---------------|-----------------|---------------------------|----------------------------------------|
 /// | `id`          | TEXT PRIMARY KEY| text PRIMARY KEY          | the migration's id                     |
@@ -372,7 +374,9 @@ private:
 /// `pg_advisory_lock(relata::migration_lock_key)`, so a second migrator waits and then finds
 /// nothing pending; on SQLite each migration's transaction is `BEGIN IMMEDIATE` (waiting up to
 /// the busy timeout for the write lock), so two migrators may take turns, but each migration
-/// is applied once. SQL per migration:
+/// is applied once. Through PgBouncer in transaction pooling mode a session-level lock does not
+/// hold (the unlock may reach another server connection): migrate over a direct connection.
+/// SQL per migration:
 /// @code
 /// // PostgreSQL: SELECT pg_advisory_lock(<key>); CREATE TABLE IF NOT EXISTS relata_migrations (...);
 /// //             BEGIN; SELECT ... FROM relata_migrations ORDER BY id (later: SELECT count(*) ...);
