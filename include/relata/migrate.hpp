@@ -45,6 +45,7 @@
 #include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
+#include "relata/sql/placeholders.hpp"
 #include "relata/sql/rendered_query.hpp"
 #include "relata/sql/script.hpp"
 #include "relata/transaction_options.hpp"
@@ -84,7 +85,8 @@ namespace detail {
 
 /// The PostgreSQL advisory lock key `relata::migrate` holds while it runs
 /// (`pg_advisory_lock(key)`, session level, released by `pg_advisory_unlock(key)` or when the
-/// session ends): the FNV-1a hash of `"relata_migrations"` as a signed 64-bit integer.
+/// session ends): the FNV-1a hash of `"relata_migrations"` as a signed 64-bit integer,
+/// -6921586939702130496.
 /// Advisory locks are per database, so migrators of different databases do not wait for each
 /// other. PostgreSQL manual, "Advisory Locks".
 inline constexpr std::int64_t migration_lock_key = static_cast<std::int64_t>(detail::fnv1a_64("relata_migrations"));
@@ -125,14 +127,15 @@ public:
         : id_(std::move(id)),
           description_(std::move(description)),
           checksum_("version:" + version),
-          function_(std::move(function)) {}
+          function_(std::move(function)),
+          is_sql_(false) {}
 
     /// The id, e.g. `"0002_votes"`.
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
     /// The description recorded with it.
     [[nodiscard]] const std::string& description() const noexcept { return description_; }
     /// True for an SQL migration, false for a C++ one.
-    [[nodiscard]] bool is_sql() const noexcept { return !function_; }
+    [[nodiscard]] bool is_sql() const noexcept { return is_sql_; }
     /// The SQL text (empty for a C++ migration).
     [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
     /// The C++ function (empty for an SQL migration).
@@ -147,6 +150,7 @@ private:
     std::string sql_;
     std::string checksum_;
     function_type function_;
+    bool is_sql_ = true;
 };
 
 /// An ordered list of migrations, oldest first; append new ones at the end.
@@ -221,6 +225,8 @@ void check_migration_list(const migrations<Connection>& list, engine target) {
         if (m.id().empty()) throw migration_error(detail::format("migration {} of the list has an empty id", i + 1));
         if (m.is_sql() && split_statements(m.sql(), target).empty())
             throw migration_error(detail::format("migration \"{}\" has no SQL statement", m.id()), m.id());
+        if (!m.is_sql() && !m.function())
+            throw migration_error(detail::format("migration \"{}\" has an empty C++ function", m.id()), m.id());
         if (i == 0) continue;
         const std::string& before = list[i - 1].id();
         if (before == m.id()) throw migration_error(detail::format("migration id \"{}\" appears twice in the list", m.id()), m.id());
@@ -292,7 +298,7 @@ inline migration_failure describe_current_exception() {
     }
 }
 
-// Applies list[index] inside the open transaction `tx`, records and commits it; on failure
+// Applies `m` inside the open transaction `tx`, records and commits it; on failure
 // rolls back and throws a migration_error with the database's exception nested.
 template <script_connection Connection>
 void apply_migration(Connection& db, transaction<Connection>& tx, const migration<Connection>& m) {
@@ -318,10 +324,9 @@ void apply_migration(Connection& db, transaction<Connection>& tx, const migratio
         }
         step = "while recording it in relata_migrations";
         const timestamp now = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
-        const std::string insert = target == engine::postgresql
-                                       ? "INSERT INTO relata_migrations (id, description, checksum, applied_at) VALUES ($1, $2, $3, $4)"
-                                       : "INSERT INTO relata_migrations (id, description, checksum, applied_at) VALUES (?, ?, ?, ?)";
-        db.execute(rendered_query{insert, {value(m.id()), value(m.description()), value(m.checksum()), value(now)}});
+        db.execute(hand_written_query(
+            "INSERT INTO relata_migrations (id, description, checksum, applied_at) VALUES (?, ?, ?, ?)",
+            db.sql_dialect(), {value(m.id()), value(m.description()), value(m.checksum()), value(now)}));
         step = "at COMMIT";
         tx.commit();
     } catch (...) {

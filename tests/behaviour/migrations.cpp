@@ -195,6 +195,7 @@ RELATA_BACKEND_TEST("migration checksums: FNV-1a 64 of the SQL text, a version f
     CHECK(sql.checksum() != relata::migration<migrations_test::db_type>("1", "d", "SELECT  1").checksum());
     CHECK_FALSE(function.is_sql());
     CHECK(function.checksum() == "version:7");
+    CHECK(relata::migration_lock_key == -6921586939702130496);  // documented: pg_advisory_lock(-6921586939702130496)
 }
 
 RELATA_BACKEND_TEST("migrate refuses changed, unknown or out-of-order history and invalid lists, applying nothing", "[migrations]") {
@@ -250,6 +251,8 @@ RELATA_BACKEND_TEST("migrate refuses changed, unknown or out-of-order history an
         CHECK_THROWS_AS(relata::migrate(db, empty_id), relata::migration_error);
         const migrations_test::list_type no_statement{list[0], list[1], list[2], {"0004", "x", " -- nothing\n;"}};
         CHECK(migrations_test::migrate_error(db, no_statement).migration_id() == "0004");
+        const migrations_test::list_type no_function{list[0], list[1], list[2], {"0004", "x", "v1", nullptr}};
+        CHECK(migrations_test::migrate_error(db, no_function).migration_id() == "0004");
     }
     SECTION("inside an open transaction") {
         migrations_test::list_type longer = list;
