@@ -353,6 +353,18 @@ RELATA_BACKEND_TEST("a throwing C++ migration rolls back completely and reports 
     CHECK_FALSE(db.in_transaction());
     CHECK(migrations_test::snapshot(db) == state);
     CHECK(migrations_test::applied_ids(db) == std::vector<std::string>{"0001_post", "0002_votes", "0003_backfill"});
+
+    // A good migration before the failing one in the same call stays applied; trying again
+    // fails the same way and changes nothing more.
+    list.insert(list.begin() + 3, {"0003_good", "a good one", "CREATE TABLE good (x integer); INSERT INTO good VALUES (1)"});
+    const relata::migration_error again = migrations_test::migrate_error(db, list);
+    CHECK(again.migration_id() == "0004_cpp");
+    CHECK(migrations_test::applied_ids(db) ==
+          std::vector<std::string>{"0001_post", "0002_votes", "0003_backfill", "0003_good"});
+    CHECK(relata_test::scalar(db, "SELECT count(*) FROM good") == 1);
+    const std::string with_good = migrations_test::snapshot(db);
+    CHECK(migrations_test::migrate_error(db, list).migration_id() == "0004_cpp");
+    CHECK(migrations_test::snapshot(db) == with_good);
 }
 
 RELATA_BACKEND_TEST("SQL migrations are split where the engine splits them; the failing statement is named exactly", "[migrations][failure]") {
