@@ -308,4 +308,51 @@ private:
     std::vector<mismatch> mismatches_;
 };
 
+/// `relata::migrate` refused to run or a migration failed (see <relata/migrate.hpp>).
+/// Refusals, before any migration runs: the list's ids are empty, duplicated or not
+/// increasing; the database records a migration whose checksum differs from the list's, or one
+/// the list does not have; a pending migration comes before an applied one. A failure: one
+/// migration's SQL statement or C++ function threw; that migration was rolled back (nothing of
+/// it stays, and it is not recorded) and the ones before it stay applied. `what()` names the
+/// migration, the step (statement n of m, the C++ function, recording, COMMIT) and the
+/// database's message with its SQL; the database's own exception (e.g. a
+/// `relata::constraint_violation`) is nested: `std::rethrow_if_nested(e)` rethrows it.
+class migration_error : public error {
+public:
+    /// @param reason       what went wrong, without the `relata: ` prefix (it already holds the
+    ///                     database's message and SQL excerpt, if any)
+    /// @param migration_id the migration that failed or was refused, or empty
+    /// @param statement    1-based number of the failing statement in an SQL migration, else 0
+    /// @param sql          the failing statement's full text, or empty
+    /// @param sqlstate     the PostgreSQL SQLSTATE of the database's error, or empty
+    /// @param code         the SQLite extended result code of the database's error, or 0
+    explicit migration_error(std::string reason, std::string migration_id = {}, std::size_t statement = 0,
+                             std::string sql = {}, std::string sqlstate = {}, int code = 0)
+        : error(std::move(reason)),
+          migration_id_(std::move(migration_id)),
+          sql_(std::move(sql)),
+          sqlstate_(std::move(sqlstate)),
+          statement_(statement),
+          code_(code) {}
+
+    /// The id of the migration that failed or was refused (the first one, when several were).
+    [[nodiscard]] const std::string& migration_id() const noexcept { return migration_id_; }
+    /// 1-based number of the statement that failed in an SQL migration; 0 for a C++ function,
+    /// recording, COMMIT, or a refusal.
+    [[nodiscard]] std::size_t statement() const noexcept { return statement_; }
+    /// The full text of the statement that failed, or empty.
+    [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+    /// The PostgreSQL SQLSTATE of the database's error (e.g. `"42P01"`), or empty.
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+    /// The SQLite extended result code of the database's error (e.g. `1`, SQLITE_ERROR), or 0.
+    [[nodiscard]] int code() const noexcept { return code_; }
+
+private:
+    std::string migration_id_;
+    std::string sql_;
+    std::string sqlstate_;
+    std::size_t statement_;
+    int code_;
+};
+
 }  // namespace relata

@@ -10,6 +10,7 @@
 #include "relata/execute.hpp"      // IWYU pragma: export
 #include "relata/json.hpp"         // IWYU pragma: export
 #include "relata/logging.hpp"      // IWYU pragma: export
+#include "relata/migrate.hpp"      // IWYU pragma: export
 #include "relata/mapping.hpp"      // IWYU pragma: export
 #include "relata/model.hpp"        // IWYU pragma: export
 #include "relata/numeric.hpp"      // IWYU pragma: export
@@ -35,6 +36,7 @@
 #include "relata/sql/dialect.hpp"  // IWYU pragma: export
 #include "relata/sql/placeholders.hpp"  // IWYU pragma: export
 #include "relata/sql/render.hpp"   // IWYU pragma: export
+#include "relata/sql/script.hpp"   // IWYU pragma: export
 #include "relata/stream.hpp"       // IWYU pragma: export
 #include "relata/transaction_options.hpp"  // IWYU pragma: export
 #include "relata/types.hpp"        // IWYU pragma: export
