@@ -3,10 +3,8 @@
 // unknown history, serializes concurrent migrators, and leaves no trace of a failed migration.
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
@@ -15,10 +13,10 @@
 #include <type_traits>
 #include <vector>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends.hpp"
+#include "child_process.hpp"
 
 namespace migrations_test {
 namespace {
@@ -477,56 +475,16 @@ struct migrator_report {
     std::int64_t applied = -1;
 };
 
-struct migrator_process {
-    pid_t pid = -1;
-    int from_child = -1;
-};
-
 /// Forks a process that waits until `start`, then runs relata::migrate(its own connection,
 /// list) and exits (never returns into Catch2): 0 when migrate returned, 3 when it threw.
-migrator_process spawn_migrator(const shared_database& shared, const list_type& list,
-                                std::chrono::steady_clock::time_point start) {
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(fds[0]);
-        migrator_report report;
-        int code = 0;
-        try {
-            auto db = shared.open();
-            std::this_thread::sleep_until(start);
-            const relata::migration_report result = relata::migrate(db, list);
-            report = {static_cast<std::int64_t>(result.already_applied), static_cast<std::int64_t>(result.applied.size())};
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "migrator %d failed: %s\n", static_cast<int>(::getpid()), e.what());
-            code = 3;
-        }
-        const auto sent = ::write(fds[1], &report, sizeof report);
-        ::close(fds[1]);
-        ::_exit(sent == static_cast<ssize_t>(sizeof report) ? code : 4);
-    }
-    ::close(fds[1]);
-    return {pid, fds[0]};
-}
-
-/// Waits for the process; its report and exit code (-1 when it did not exit normally).
-std::pair<migrator_report, int> join_migrator(const migrator_process& child) {
-    migrator_report report;
-    auto* bytes = reinterpret_cast<char*>(&report);
-    std::size_t received = 0;
-    while (received < sizeof report) {
-        const auto n = ::read(child.from_child, bytes + received, sizeof report - received);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        received += static_cast<std::size_t>(n);
-    }
-    ::close(child.from_child);
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return {report, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+relata_test::child_process spawn_migrator(const shared_database& shared, const list_type& list,
+                                          std::chrono::steady_clock::time_point start) {
+    return relata_test::spawn_child<migrator_report>("migrator", [&](migrator_report& report) {
+        auto db = shared.open();
+        std::this_thread::sleep_until(start);
+        const relata::migration_report result = relata::migrate(db, list);
+        report = {static_cast<std::int64_t>(result.already_applied), static_cast<std::int64_t>(result.applied.size())};
+    });
 }
 
 }  // namespace
@@ -557,10 +515,10 @@ RELATA_BACKEND_TEST("two processes migrating one database at once: each migratio
         });
 
     const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-    const migrations_test::migrator_process a = migrations_test::spawn_migrator(shared, list, start);
-    const migrations_test::migrator_process b = migrations_test::spawn_migrator(shared, list, start);
-    const auto [report_a, code_a] = migrations_test::join_migrator(a);
-    const auto [report_b, code_b] = migrations_test::join_migrator(b);
+    const relata_test::child_process a = migrations_test::spawn_migrator(shared, list, start);
+    const relata_test::child_process b = migrations_test::spawn_migrator(shared, list, start);
+    const auto [report_a, code_a] = relata_test::join_child<migrations_test::migrator_report>(a);
+    const auto [report_b, code_b] = relata_test::join_child<migrations_test::migrator_report>(b);
     fmt::print("{}: two migrators of {} migrations applied {} and {} (found {} and {} applied)\n", RELATA_TEST_BACKEND_NAME,
                count, report_a.applied, report_b.applied, report_a.already_applied, report_b.already_applied);
     CHECK(code_a == 0);

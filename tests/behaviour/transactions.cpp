@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends.hpp"
+#include "child_process.hpp"
 #include "sql_log.hpp"
 #include "models.hpp"
 
@@ -492,58 +493,6 @@ struct writer_report {
     std::uint64_t conflicts = 0;
 };
 
-struct writer_process {
-    pid_t pid = -1;
-    int from_child = -1;
-};
-
-/// Forks a child that runs `work(report)` with its own connection and exits (never returns
-/// into Catch2): 0 when `work` returned, 3 when it threw, 4 when the report could not be sent.
-template <class Work>
-writer_process spawn_writer(const Work& work) {
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(fds[0]);
-        writer_report report;
-        int code = 0;
-        try {
-            work(report);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "writer %d failed: %s\n", static_cast<int>(::getpid()), e.what());
-            code = 3;
-        } catch (...) {
-            code = 3;
-        }
-        const auto sent = ::write(fds[1], &report, sizeof report);
-        ::close(fds[1]);
-        ::_exit(sent == static_cast<ssize_t>(sizeof report) ? code : 4);
-    }
-    ::close(fds[1]);
-    return {pid, fds[0]};
-}
-
-/// Waits for the child; its report and exit code (-1 when it did not exit normally).
-std::pair<writer_report, int> join_writer(const writer_process& child) {
-    writer_report report;
-    auto* bytes = reinterpret_cast<char*>(&report);
-    std::size_t received = 0;
-    while (received < sizeof report) {
-        const auto n = ::read(child.from_child, bytes + received, sizeof report - received);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        received += static_cast<std::size_t>(n);
-    }
-    ::close(child.from_child);
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return {received == sizeof report ? report : writer_report{-1, -1, 0, 0}, code};
-}
-
 /// A fresh database file with the counter row, closed again before any fork (SQLite: never
 /// carry an open connection across fork()).
 std::string counter_file(std::string_view name, bool wal) {
@@ -591,10 +540,10 @@ TEST_CASE("sqlite: two processes, retry_transaction: no lost update", "[sqlite][
         report = {static_cast<std::int64_t>(stats.committed), 0, stats.attempts, stats.conflicts};
     };
     const auto started = std::chrono::steady_clock::now();
-    const writer_process a = spawn_writer(writer);
-    const writer_process b = spawn_writer(writer);
-    const auto [report_a, code_a] = join_writer(a);
-    const auto [report_b, code_b] = join_writer(b);
+    const relata_test::child_process a = relata_test::spawn_child<writer_report>("writer", writer);
+    const relata_test::child_process b = relata_test::spawn_child<writer_report>("writer", writer);
+    const auto [report_a, code_a] = relata_test::join_child(a, writer_report{-1, -1, 0, 0});
+    const auto [report_b, code_b] = relata_test::join_child(b, writer_report{-1, -1, 0, 0});
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     auto db = relata::sqlite::connect(path);
     const std::int64_t final_value = counter_value(db);
@@ -635,10 +584,10 @@ TEST_CASE("sqlite: two processes, plain Session commits: no silent lost update",
             }
         }
     };
-    const writer_process a = spawn_writer(writer);
-    const writer_process b = spawn_writer(writer);
-    const auto [report_a, code_a] = join_writer(a);
-    const auto [report_b, code_b] = join_writer(b);
+    const relata_test::child_process a = relata_test::spawn_child<writer_report>("writer", writer);
+    const relata_test::child_process b = relata_test::spawn_child<writer_report>("writer", writer);
+    const auto [report_a, code_a] = relata_test::join_child(a, writer_report{-1, -1, 0, 0});
+    const auto [report_b, code_b] = relata_test::join_child(b, writer_report{-1, -1, 0, 0});
     auto db = relata::sqlite::connect(path);
     const std::int64_t final_value = counter_value(db);
     fmt::print("sqlite {} BEGIN {} without retry, 2 processes x {}: committed {} + {}, transaction_conflict {} + {}, "
