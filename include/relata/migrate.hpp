@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "relata/connection.hpp"
+#include "relata/detail/fnv1a.hpp"
 #include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
@@ -52,21 +53,6 @@
 #include "relata/types.hpp"
 
 namespace relata {
-
-namespace detail {
-
-/// The 64-bit FNV-1a hash of `text`'s bytes (offset basis 14695981039346656037, prime
-/// 1099511628211; http://www.isthe.com/chongo/tech/comp/fnv/).
-[[nodiscard]] constexpr std::uint64_t fnv1a_64(std::string_view text) noexcept {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
-
-}  // namespace detail
 
 /// The checksum `relata::migrate` records for an SQL migration: `"fnv1a64:"` followed by the
 /// 16 lower-case hex digits of the 64-bit FNV-1a hash of the SQL text's bytes, exactly as given

@@ -29,6 +29,7 @@
 #include <tuple>
 #include <vector>
 
+#include "relata/detail/fnv1a.hpp"
 #include "relata/detail/foreign_keys.hpp"
 #include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
@@ -40,15 +41,6 @@ namespace relata::detail {
 
 /// The longest identifier PostgreSQL keeps, in bytes (NAMEDATALEN - 1); it cuts longer ones.
 inline constexpr std::size_t identifier_limit = 63;
-
-/// The 32-bit FNV-1a hash of `text` (offset basis 2166136261, prime 16777619).
-constexpr std::uint32_t fnv1a(std::string_view text, std::uint32_t hash = 2166136261u) noexcept {
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 16777619u;
-    }
-    return hash;
-}
 
 /// True when `part` can appear in a plain derived name: `__` then separates parts only.
 constexpr bool plain_name_part(std::string_view part) noexcept {
@@ -68,9 +60,9 @@ inline std::string derived_name(const std::vector<std::string_view>& parts, std:
     name.append(suffix);
     if (plain && name.size() <= identifier_limit) return name;
 
-    std::uint32_t hash = fnv1a(suffix);
-    for (const auto part : parts) hash = fnv1a(part, fnv1a(std::string_view("\0", 1), hash));
-    hash = fnv1a(sql, fnv1a(std::string_view("\1", 1), hash));
+    std::uint32_t hash = fnv1a_32(suffix);
+    for (const auto part : parts) hash = fnv1a_32(part, fnv1a_32(std::string_view("\0", 1), hash));
+    hash = fnv1a_32(sql, fnv1a_32(std::string_view("\1", 1), hash));
     std::string readable;
     for (const auto part : parts) readable.append(part).append("_");
     readable.append(suffix);
