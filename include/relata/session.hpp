@@ -98,6 +98,10 @@ struct lease_holder final : borrowed_connection<Connection> {
 };
 }  // namespace detail
 
+/// The Session over a `Connection` (relata::sqlite::connection, relata::postgres::connection or
+/// any type modelling relata::connection): identity map, unit of work, autobegun transactions.
+/// The rules (object states, flush, transactions, failures) are in the documentation of
+/// <relata/session.hpp>.
 template <connection Connection>
 class session {
 public:

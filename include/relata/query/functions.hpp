@@ -170,6 +170,8 @@ template <class T, detail::typed_expression E>
 template <class Value, class Sources>
 class case_expression;
 
+/// The CASE expression over the models `Sources...` whose columns its conditions and results
+/// use; `Value` is the results' type (see the primary template above).
 template <class Value, class... Sources>
 class case_expression<Value, detail::type_list<Sources...>>
     : public detail::expression_methods<case_expression<Value, detail::type_list<Sources...>>, std::optional<Value>,
