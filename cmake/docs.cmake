@@ -18,15 +18,16 @@ if(NOT RELATA_BUILD_DOCS)
   return()
 endif()
 
-if(RELATA_REQUIRE_DOCS OR "$ENV{RELATA_REQUIRE_DOCS}" STREQUAL "1")
-  find_package(Doxygen REQUIRED)
-else()
-  find_package(Doxygen)
-  if(NOT DOXYGEN_FOUND)
-    message(STATUS "relata: Doxygen not found: no target docs and no docs tests "
-                   "(Debian: apt-get install doxygen; RELATA_REQUIRE_DOCS=1 makes this an error)")
-    return()
+find_package(Doxygen)
+if(NOT DOXYGEN_FOUND)
+  if(RELATA_REQUIRE_DOCS OR "$ENV{RELATA_REQUIRE_DOCS}" STREQUAL "1")
+    message(FATAL_ERROR "relata: Doxygen not found, and RELATA_REQUIRE_DOCS is set: the reference "
+                        "documentation and its tests (label docs) must not be skipped "
+                        "(Debian: apt-get install doxygen)")
   endif()
+  message(STATUS "relata: Doxygen not found: no target docs and no docs tests "
+                 "(Debian: apt-get install doxygen; RELATA_REQUIRE_DOCS=1 makes this an error)")
+  return()
 endif()
 
 # doxygen_add_docs(<target> <inputs>...) with relata's settings; writes
