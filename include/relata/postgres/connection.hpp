@@ -305,7 +305,7 @@ public:
 
     /// Connects with `conninfo` — key/value (`"host=localhost dbname=blog user=app"`) or URI
     /// (`"postgresql://app@localhost/blog"`) — then runs
-    /// `SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'`, so TIMESTAMP WITHOUT TIME ZONE
+    /// ``SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'``, so TIMESTAMP WITHOUT TIME ZONE
     /// values read and write as UTC.
     /// @throws relata::connection_error when the server cannot be reached or refuses.
     explicit connection(const std::string& conninfo, const options& opts = {})
@@ -737,7 +737,7 @@ static_assert(relata::connection<connection>, "relata: relata::postgres::connect
 
 /// Connects to PostgreSQL: `relata::postgres::connect("host=localhost dbname=blog user=app")`
 /// or `connect("postgresql://app:secret@db.example.com:5432/blog?sslmode=require")`.
-/// The session runs with `TimeZone = 'UTC'` and `client_encoding = 'UTF8'`.
+/// The session runs with ``TimeZone = 'UTC'`` and ``client_encoding = 'UTF8'``.
 /// @throws relata::connection_error when the server cannot be reached or refuses.
 [[nodiscard]] inline connection connect(const std::string& conninfo, const options& opts = {}) {
     return connection(conninfo, opts);

@@ -317,7 +317,7 @@ public:
     /// one character, and every other character itself, backslash included, on both engines.
     /// PostgreSQL's LIKE treats `\` as an escape character unless told otherwise (manual 9.7.1),
     /// SQLite's has none (lang_expr, "The LIKE, GLOB, REGEXP ... Operators"), so PostgreSQL gets
-    /// `ESCAPE ''`, which turns it off. To match `%` or `_` literally use `like(pattern, escape)`
+    /// ``ESCAPE ''``, which turns it off. To match `%` or `_` literally use `like(pattern, escape)`
     /// with relata::escape_like, or `contains`, `starts_with`, `ends_with`. Case sensitivity
     /// follows the engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
     /// @code
@@ -352,7 +352,7 @@ public:
     }
     /// @name Literal text matching
     /// True when the text contains, starts with or ends with `text`, every character of which
-    /// (`%`, `_` and `\` included) is matched literally: `like("%" + escape_like(text) + "%", '\\')`
+    /// (`%`, `_` and `\` included) is matched literally: ``like("%" + escape_like(text) + "%", '\\')``
     /// and so on, the pattern and the escape character bound as parameters, never spliced.
     /// Case sensitivity follows the engine, as for like().
     /// @code

@@ -25,7 +25,7 @@ struct column_info {
     /// `format_type(atttypid, atttypmod)` (`character varying(200)`, `numeric(10,2)`, `bigint[]`).
     std::string type;
     bool nullable = true;       ///< false for NOT NULL (and for a PostgreSQL key column, a SQLite rowid alias)
-    /// The default expression as the database stores its text (`0`, `'draft'`, `now()`,
+    /// The default expression as the database stores its text (`0`, ``'draft'``, `now()`,
     /// ``nextval('post_id_seq'::%regclass)``), or nullopt when the column has none.
     std::optional<std::string> default_value;
     /// Position in the primary key, from 1; 0 when the column is not part of it.
