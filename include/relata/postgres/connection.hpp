@@ -299,6 +299,14 @@ private:
 /// declared parameter types, so the server infers each parameter's type from its context; the
 /// inferred types (`PQdescribePrepared`) decide how each `relata::value` is sent, whatever
 /// the values of the first execution were.
+///
+/// Both backends' connections also have the members of relata::detail::connection_base,
+/// documented in <relata/detail/connection_base.hpp> (implementation detail, so not listed on
+/// this page): `execute(sql, arguments...)` (hand-written SQL with `?` placeholders) and
+/// `execute(query)` (a write query object), `query<Row>(sql, arguments...)`, `savepoint(name)`,
+/// `release_savepoint(name)`, `rollback_to_savepoint(name)`, `on_sql(logger)`,
+/// `on_sql_with_parameters(logger)`, `sql_dialect()`, `statement_count()`, `handle_id()` and
+/// `cached_statement_count()`.
 class connection : public relata::detail::connection_base<connection> {
 public:
     using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
