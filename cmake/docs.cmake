@@ -11,7 +11,9 @@
 # doxygen exits with a non-zero status), an undocumented public declaration is a warning
 # (WARN_IF_UNDOCUMENTED, EXTRACT_ALL = NO), and implementation detail is not public: the
 # namespaces relata::detail and relata::postgres::detail (EXCLUDE_SYMBOLS), private members
-# (EXTRACT_PRIVATE = NO) and the RELATA_DETAIL_ macros.
+# (EXTRACT_PRIVATE = NO) and the RELATA_DETAIL_ macros. Doxygen 1.9.4 does not warn about an
+# undocumented concept (it leaves it out) or enumerator; WARN_NO_PARAMDOC stays NO because it
+# would demand @param/@return on every function, where most comments say it in prose.
 option(RELATA_BUILD_DOCS "Add the target docs (Doxygen reference, HTML) and its CTest tests" ${PROJECT_IS_TOP_LEVEL})
 option(RELATA_REQUIRE_DOCS "Fail the configure step when Doxygen is missing (CI)" OFF)
 if(NOT RELATA_BUILD_DOCS)
