@@ -653,3 +653,33 @@ TEST_CASE("guide: select_in loads two levels in three queries; navigation runs n
     auto guarded = strict.all(relata::select<Post>().load(relata::raise_on_lazy(&Post::author_id)));
     CHECK_THROWS_AS(strict.related(guarded[0], &Post::author_id), relata::lazy_load_error);
 }
+
+// ---- docs/coming-from.md -----------------------------------------------------------------------
+namespace guide_coming_from {
+struct User { std::int64_t id = 0; std::string name; int age = 0; };
+RELATA_MODEL(User, id, name, age)
+
+TEST_CASE("guide: the tour for people coming from sqlite_orm, sqlpp11 and SQLAlchemy", "[docs]") {
+    // [snippet:coming-from-tour]
+    auto db = relata::sqlite::connect(":memory:");
+    relata::create_all<User>(db);                                   // metadata.create_all / a first sync_schema
+
+    relata::session session{db};                                    // Session(engine)
+    auto& ada = session.add(User{.name = "Ada", .age = 36});        // storage.insert / session.add
+    session.commit();                                               // INSERT; COMMIT; ada.id is set
+
+    constexpr auto u = relata::columns<User>;
+    for (User& user : session.all(relata::select<User>().where(u.age > 30).order_by(u.name)))
+        user.age += 1;                                              // tracked: the identity map's objects
+    session.commit();                                               // UPDATE "user" SET "age" = ? WHERE "id" = ?
+
+    User* nobody = session.find<User>(ada.id + 1);                  // get_pointer / session.get: nullptr
+    std::int64_t adults = relata::count(db, relata::select<User>().where(u.age >= 18));   // SELECT COUNT(*) ...
+    // [end-snippet]
+    CHECK(ada.id == 1);
+    CHECK(ada.age == 37);
+    CHECK(nobody == nullptr);
+    CHECK(adults == 1);
+    CHECK(relata::query<int>(db, "SELECT age FROM user").front() == 37);
+}
+}  // namespace guide_coming_from

@@ -3,6 +3,8 @@
 // `// [end-snippet]` are ```cpp blocks of README.md or docs/*.md (cmake/check_doc_snippets.cmake,
 // CTest docs.snippets); the test cases run them and check what the guide says. SQLite in memory.
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -519,4 +521,48 @@ TEST_CASE("guide: introspect reads the live schema; verify_schema lists every di
         CHECK(message.find(R"(table "Track", column "Name": nullable, but member Track::name is not std::optional)") !=
               std::string::npos);
     }
+}
+
+// ---- docs/thread-safety.md ---------------------------------------------------------------------
+namespace guide_threads {
+using guide_session::Counter;
+constexpr auto c = relata::columns<Counter>;
+
+std::int64_t count_in_threads(const std::string& path) {
+    // [snippet:thread-safety-pool]
+    relata::pool<relata::sqlite::connection> pool{
+        [&] { return relata::sqlite::connect(path, {.write_ahead_log = true}); },
+        {.max_size = 4}};
+    const auto query = relata::select<Counter>().where(c.id == 1);   // shared by all threads: immutable
+
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) {
+                auto db = pool.acquire();         // this thread's connection until `db` ends
+                relata::session session{*db};     // this thread's Session
+                session.one(query).value += 1;    // BEGIN IMMEDIATE; SELECT ...
+                session.commit();                 // UPDATE ...; COMMIT
+            }
+        });
+    for (std::thread& thread : threads) thread.join();
+    // value == 200: no update lost
+    // [end-snippet]
+    auto db = pool.acquire();
+    return relata::query<std::int64_t>(*db, "SELECT value FROM counter WHERE id = 1").front();
+}
+}  // namespace guide_threads
+
+TEST_CASE("guide: 8 threads share a pool and a query; each has its own connection and Session", "[docs]") {
+    const auto path = (std::filesystem::temp_directory_path() /
+                       fmt::format("relata_docs_threads_{}.db", std::chrono::steady_clock::now().time_since_epoch().count()))
+                          .string();
+    {
+        auto db = relata::sqlite::connect(path);
+        relata::create_all<guide_session::Counter>(db);
+        db.execute("INSERT INTO counter VALUES (1, 0)");
+    }
+    const std::int64_t value = guide_threads::count_in_threads(path);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    CHECK(value == 200);
 }
