@@ -446,6 +446,33 @@ TEST_CASE("guide: the Queries fragments render the SQL the guide shows", "[docs]
           R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?) ON CONFLICT ("code") DO UPDATE SET "name" = excluded."name")");
     CHECK(postgres_sql(relata::update<Article>().set(ar.votes, ar.votes + 1).set(ar.score, std::nullopt)) ==
           R"(UPDATE "article" SET "votes" = "votes" + CAST($1 AS INTEGER), "score" = $2)");
+    CHECK(postgres_sql(relata::select<Post>().where(p.votes > 10 && p.title.like("C++%")).order_by(p.votes.desc()).limit(20).offset(40))
+              .ends_with(R"(WHERE "votes" > $1 AND "title" LIKE $2 ESCAPE '' ORDER BY "votes" DESC LIMIT $3 OFFSET $4)"));
+    CHECK(postgres_sql(relata::select<Post, Author>().left_join(p.author_id == a.id).where(a.name == "Ada"))
+              .ends_with(R"("author"."id", "author"."name", "author"."country" FROM "post" LEFT JOIN "author" ON "post"."author_id" = "author"."id" WHERE "author"."name" = $1)"));
+    constexpr auto m = relata::columns<manager>;
+    CHECK(sqlite_sql(relata::select<Employee, manager>().left_join(e.reports_to == m.employee_id).order_by(e.employee_id)) ==
+          R"(SELECT "employee"."employee_id", "employee"."name", "employee"."reports_to", "manager"."employee_id", "manager"."name", )"
+          R"("manager"."reports_to" FROM "employee" LEFT JOIN "employee" AS "manager" ON "employee"."reports_to" = "manager"."employee_id" )"
+          R"(ORDER BY "employee"."employee_id" ASC)");
+    CHECK(sqlite_sql(relata::select(a.id, a.name).distinct().order_by(a.name)) == R"(SELECT DISTINCT "id", "name" FROM "author" ORDER BY "name" ASC)");
+    CHECK(sqlite_sql(relata::select(p.title, relata::row_number().over(relata::partition_by(p.author_id), relata::order_by(p.votes.desc(), p.id))
+                                                .as<"position">())) ==
+          R"(SELECT "title", row_number() OVER (PARTITION BY "author_id" ORDER BY "votes" DESC, "id" ASC) AS "position" FROM "post")");
+    const auto nz = relata::select(a.name).where(a.country == "NZ");
+    const auto busy = relata::select(a.name).join(p.author_id == a.id).where(p.votes > 100);
+    CHECK(postgres_sql(nz.union_distinct(busy).order_by(a.name).limit(5)) ==
+          R"(SELECT "name" FROM "author" WHERE "country" = $1 UNION SELECT "author"."name" FROM "author" )"
+          R"(JOIN "post" ON "post"."author_id" = "author"."id" WHERE "post"."votes" > $2 ORDER BY 1 ASC LIMIT $3)");
+    CHECK(sqlite_sql(relata::select<Post>().offset(3).count()) == R"(SELECT COUNT(*) FROM (SELECT 1 FROM "post" LIMIT -1 OFFSET ?) AS "counted")");
+    CHECK(postgres_sql(relata::select<Post>().offset(3).count()) == R"(SELECT COUNT(*) FROM (SELECT 1 FROM "post" OFFSET $1) AS "counted")");
+    CHECK(sqlite_sql(relata::insert(Article{.slug = "s", .title = "t"}).returning(ar.id)) ==
+          R"(INSERT INTO "article" ("author_id", "slug", "title", "votes", "score", "draft", "published_at") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id")");
+    CHECK(sqlite_sql(relata::remove<Article>().where(!relata::exists(relata::select(a.id).correlate<Article>().where(a.id == ar.author_id)))) ==
+          R"(DELETE FROM "article" WHERE NOT (EXISTS (SELECT "author"."id" FROM "author" WHERE "author"."id" = "article"."author_id")))");
+    CHECK(sqlite_sql(relata::insert(Article{.id = 1}).on_conflict(ar.id).do_update(relata::set(ar.votes, ar.votes + relata::excluded(ar.votes)),
+                                                                                   relata::set(ar.title, "merged")))
+              .ends_with(R"(ON CONFLICT ("id") DO UPDATE SET "votes" = "article"."votes" + excluded."votes", "title" = ?)"));
 }
 
 TEST_CASE("guide: the Queries examples run on SQLite", "[docs]") {
