@@ -103,6 +103,7 @@ T json_element_value(const json_scalar& e) {
 template <class Element>
     requires detail::array_element<typename detail::unwrap_optional<Element>::type>
 struct value_traits<std::vector<Element>> {
+    /// The element type without std::optional (an optional element may be NULL).
     using element_type = typename detail::unwrap_optional<Element>::type;
     /// The PostgreSQL array type (SQLite: TEXT).
     static constexpr sql_type type = detail::array_sql_type<element_type>();

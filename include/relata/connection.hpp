@@ -118,6 +118,10 @@ public:
     }
 
     /// Commits (COMMIT, or RELEASE SAVEPOINT when nested).
+    /// @throws relata::database_error when the statement fails: relata::transaction_conflict
+    /// for a serialization failure or deadlock (PostgreSQL 40001/40P01, SQLite `SQLITE_BUSY`),
+    /// relata::constraint_violation for a deferred constraint checked at COMMIT. The
+    /// transaction then still counts as open, and the destructor rolls it back.
     void commit() {
         if (nested_) db_.release_savepoint(savepoint_);
         else db_.commit();
@@ -125,6 +129,8 @@ public:
     }
 
     /// Rolls back now (ROLLBACK, or ROLLBACK TO + RELEASE SAVEPOINT when nested).
+    /// @throws relata::database_error when the statement fails (the destructor does not try
+    /// again); whatever an `on_sql` logger throws for RELEASE SAVEPOINT.
     void rollback() {
         done_ = true;
         if (nested_) {

@@ -122,7 +122,11 @@ enum class constraint_kind {
 /// A statement broke an integrity constraint; `kind()` says which.
 class constraint_violation : public database_error {
 public:
-    /// @param kind which constraint family was violated; other parameters as `database_error`.
+    /// @param kind     which constraint family was violated
+    /// @param reason   what went wrong (engine, code and message), without the SQL
+    /// @param sql      the statement text that failed
+    /// @param sqlstate the PostgreSQL SQLSTATE (class 23), empty on SQLite
+    /// @param code     the SQLite extended result code (a `SQLITE_CONSTRAINT_*`), 0 on PostgreSQL
     constraint_violation(constraint_kind kind, std::string_view reason, std::string sql, std::string sqlstate, int code)
         : database_error(reason, std::move(sql), std::move(sqlstate), code), kind_(kind) {}
 
@@ -276,6 +280,7 @@ struct mismatch {
     std::string column;                                 ///< the column, or empty (a table, key or constraint)
     std::string what;                                   ///< the difference in words, naming both sides
 
+    /// Member-wise equality: kind, table, column and text all equal.
     friend bool operator==(const mismatch&, const mismatch&) = default;
 };
 

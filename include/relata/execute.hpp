@@ -171,7 +171,10 @@ template <connection Connection, class Shape>
     return detail::run_count(db, to_sql(query, db.sql_dialect()));
 }
 
-/// `count(db, query.count())`.
+/// `count(db, query.count())`: the rows of any SELECT query object, counted with
+/// `SELECT COUNT(*)` (the SQL is `select_query::count`'s).
+/// @return the number of rows the query selects.
+/// @throws relata::database_error.
 template <connection Connection, class Q>
     requires detail::is_select_query<Q>
 [[nodiscard]] std::int64_t count(Connection& db, const Q& query) {

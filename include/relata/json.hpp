@@ -18,6 +18,7 @@ namespace relata {
 struct json {
     std::string text;  ///< the JSON text, e.g. `{"tags": ["a", "b"]}`
 
+    /// Compares the texts byte for byte (not as JSON: `{"a":1}` differs from `{"a": 1}`).
     friend bool operator==(const json&, const json&) = default;
 };
 

@@ -18,7 +18,7 @@ namespace relata {
 
 /// One bound value as a log shows it: integers and floating-point numbers as written in SQL
 /// (a float with all the digits it needs to round-trip), texts in single quotes with quotes
-/// doubled, blobs as `x'00ff'`, booleans `true`/`false`, timestamps and dates in ISO 8601,
+/// doubled, blobs as ``x'00ff'``, booleans `true`/`false`, timestamps and dates in ISO 8601,
 /// NULL as `NULL`. Texts and blobs longer than `max_length` characters (bytes) are cut, with
 /// the number of characters left out.
 [[nodiscard]] inline std::string describe(const value& v, std::size_t max_length = 200) {
@@ -49,7 +49,8 @@ namespace relata {
         v);
 }
 
-/// All bound values of a statement, in placeholder order: `[42, 'it''s', NULL]`.
+/// All bound values of a statement, in placeholder order: ``[42, 'it''s', NULL]``.
+/// @param parameters the bound values, as `on_sql_with_parameters` receives them
 /// @param max_length passed to `describe` for each value.
 [[nodiscard]] inline std::string describe_parameters(std::span<const value> parameters, std::size_t max_length = 200) {
     std::string out = "[";

@@ -170,8 +170,8 @@ struct without_optional<std::optional<T>> {
 /// A column default given as a C++ value, for `mapping<T>::defaults`: written into the DDL as
 /// an SQL literal (DDL takes no bound parameters): `"votes" INTEGER NOT NULL DEFAULT 0`.
 /// Literals: integers as digits; `bool` as `TRUE`/`FALSE` (SQLite: since 3.23); finite doubles
-/// in shortest round-trip form (`0.5`, `1e+300`); strings in single quotes with `'` doubled
-/// (PostgreSQL: as `E'...'` with `\` doubled when the text holds a backslash, so the literal
+/// in shortest round-trip form (`0.5`, `1e+300`); strings in single quotes with ``'`` doubled
+/// (PostgreSQL: as ``E'...'`` with `\` doubled when the text holds a backslash, so the literal
 /// means the same whatever `standard_conforming_strings` is).
 template <class Model, class Value, class Literal>
 struct column_default {

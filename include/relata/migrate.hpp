@@ -317,6 +317,15 @@ void apply_migration(Connection& db, transaction<Connection>& tx, const migratio
         tx.commit();
     } catch (...) {
         migration_failure failure = describe_current_exception();
+        bool committed_or_not = false;  // the connection was lost while COMMIT ran: its outcome is unknown
+        if (step == "at COMMIT") {
+            try {
+                throw;
+            } catch (const connection_error&) {
+                committed_or_not = true;
+            } catch (...) {  // NOLINT(bugprone-empty-catch): any other failure at COMMIT rolled back
+            }
+        }
         try {
             tx.rollback();
         } catch (...) {  // NOLINT(bugprone-empty-catch): the failure is what the caller needs; a lost connection rolls back too
@@ -325,6 +334,13 @@ void apply_migration(Connection& db, transaction<Connection>& tx, const migratio
             step = detail::format("at statement {} of {}", statement, statement_count);
             if (failure.sql.empty()) failure.sql = std::string(split_statements(m.sql(), target)[statement - 1]);
         }
+        if (committed_or_not)
+            std::throw_with_nested(migration_error(
+                detail::format("migration \"{}\" ({}): the connection was lost at COMMIT, so whether it was applied "
+                               "is unknown (run migrate again on a new connection: it reads relata_migrations and "
+                               "applies it only if it is not recorded there): {}",
+                               m.id(), m.description(), failure.message),
+                m.id(), 0, std::move(failure.sql), std::move(failure.sqlstate), failure.code));
         std::throw_with_nested(migration_error(
             detail::format("migration \"{}\" ({}) failed {} and was rolled back: {}", m.id(), m.description(), step, failure.message),
             m.id(), statement, std::move(failure.sql), std::move(failure.sqlstate), failure.code));
@@ -390,7 +406,10 @@ private:
 /// called inside an open transaction; and when a migration fails: it names the migration and
 /// the step (`statement 2 of 3`, with that statement's SQL and the SQLSTATE or SQLite code),
 /// the failed migration is rolled back, those before it stay applied, those after it are not
-/// tried; the database's exception is nested (`std::rethrow_if_nested`). relata::database_error
+/// tried; the database's exception is nested (`std::rethrow_if_nested`). A connection lost
+/// while COMMIT ran is the one case where the outcome is not known: the message says so, and
+/// running migrate again on a new connection finishes the job (the migration is recorded in
+/// the same transaction, so it is applied again only if it was not committed). relata::database_error
 /// (e.g. relata::transaction_conflict: SQLite's busy timeout expired at BEGIN IMMEDIATE) from
 /// the lock, the table's creation and the reads.
 template <detail::script_connection Connection>

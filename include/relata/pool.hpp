@@ -2,7 +2,7 @@
 /// @file
 /// `relata::pool`: a thread-safe pool of connections of one backend, with a maximum size, an
 /// acquire timeout, a health check on checkout and connections returned clean. Not included by
-/// <relata/relata.hpp> (it brings <mutex> and <condition_variable>): include it where used.
+/// <relata/relata.hpp> (it brings `<mutex>` and `<condition_variable>`): include it where used.
 
 #include <chrono>
 #include <condition_variable>
@@ -76,8 +76,10 @@ public:
     /// gives the connection back when it ends (or at `release()`).
     class lease {
     public:
+        /// Takes over `other`'s connection; `other` then holds none (`get()` is null).
         lease(lease&& other) noexcept
             : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
+        /// Gives back this lease's connection (as `release()`), then takes over `other`'s.
         lease& operator=(lease&& other) noexcept {
             if (this != &other) {
                 release();

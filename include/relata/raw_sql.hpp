@@ -181,12 +181,14 @@ private:
 template <class Row>
 class query_result {
 public:
-    using value_type = Row;
-    using iterator = typename std::vector<Row>::iterator;
-    using const_iterator = typename std::vector<Row>::const_iterator;
-    using size_type = std::size_t;
+    using value_type = Row;                                               ///< One row.
+    using iterator = typename std::vector<Row>::iterator;                 ///< Iterates the rows.
+    using const_iterator = typename std::vector<Row>::const_iterator;     ///< Iterates the rows, read-only.
+    using size_type = std::size_t;                                        ///< A row count.
 
+    /// No rows and no column names.
     query_result() = default;
+    /// The rows of a result and its column names, in the result's column order.
     query_result(std::vector<Row> rows, std::vector<std::string> column_names)
         : rows_(std::move(rows)), column_names_(std::move(column_names)) {}
 
@@ -196,24 +198,40 @@ public:
 
     /// @name Container access
     /// @{
+
+    /// The first row, in the order the database returned them.
     [[nodiscard]] iterator begin() noexcept { return rows_.begin(); }
+    /// Past the last row.
     [[nodiscard]] iterator end() noexcept { return rows_.end(); }
+    /// The first row, in the order the database returned them.
     [[nodiscard]] const_iterator begin() const noexcept { return rows_.begin(); }
+    /// Past the last row.
     [[nodiscard]] const_iterator end() const noexcept { return rows_.end(); }
+    /// The number of rows.
     [[nodiscard]] std::size_t size() const noexcept { return rows_.size(); }
+    /// Whether the query returned no rows.
     [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
+    /// Row `i` (0-based), unchecked: `i` must be less than `size()`.
     [[nodiscard]] Row& operator[](std::size_t i) { return rows_[i]; }
+    /// Row `i` (0-based), unchecked: `i` must be less than `size()`.
     [[nodiscard]] const Row& operator[](std::size_t i) const { return rows_[i]; }
     /// Row `i`; throws std::out_of_range past the end.
     [[nodiscard]] Row& at(std::size_t i) { return rows_.at(i); }
     /// Row `i`; throws std::out_of_range past the end.
     [[nodiscard]] const Row& at(std::size_t i) const { return rows_.at(i); }
+    /// The first row; the result must not be empty.
     [[nodiscard]] Row& front() { return rows_.front(); }
+    /// The first row; the result must not be empty.
     [[nodiscard]] const Row& front() const { return rows_.front(); }
+    /// The last row; the result must not be empty.
     [[nodiscard]] Row& back() { return rows_.back(); }
+    /// The last row; the result must not be empty.
     [[nodiscard]] const Row& back() const { return rows_.back(); }
+    /// The rows as a std::vector.
     [[nodiscard]] std::vector<Row>& rows() & noexcept { return rows_; }
+    /// The rows as a std::vector.
     [[nodiscard]] const std::vector<Row>& rows() const& noexcept { return rows_; }
+    /// The rows as a std::vector, moved out of this (temporary) result.
     [[nodiscard]] std::vector<Row> rows() && noexcept { return std::move(rows_); }
     /// @}
 

@@ -98,6 +98,10 @@ struct lease_holder final : borrowed_connection<Connection> {
 };
 }  // namespace detail
 
+/// The Session over a `Connection` (relata::sqlite::connection, relata::postgres::connection or
+/// any type modelling relata::connection): identity map, unit of work, autobegun transactions.
+/// The rules (object states, flush, transactions, failures) are in the documentation of
+/// <relata/session.hpp>.
 template <connection Connection>
 class session {
 public:
@@ -176,6 +180,8 @@ public:
     }
 
     /// Like `get` (a std::tuple for a composite key), but returns nullptr when there is no such row.
+    /// @throws relata::database_error; relata::mapping_error when the mapped key matches rows
+    /// that differ.
     template <model T>
     T* find(const detail::primary_key_type<T>& key) {
         auto& registry = registry_for<T>();
@@ -264,6 +270,7 @@ public:
         return detail::related_reference<Target>(*this, child, member);
     }
     /// `related` over a composite foreign key: `related(line, std::tuple{&Line::order_id, &Line::order_version})`.
+    /// @throws as `related(child, member)`.
     template <class Target = void, model Child, class... Values>
     decltype(auto) related(const Child& child, const std::tuple<Values Child::*...>& members) {
         return detail::related_reference<Target>(*this, child, members);
@@ -282,6 +289,7 @@ public:
     }
     /// `children` over a composite foreign key: `children<Line>(order, std::tuple{&Line::order_id, &Line::order_version})`,
     /// first loaded with `SELECT ... WHERE ("order_id", "order_version") IN (VALUES (?, ?)) ORDER BY "id"`.
+    /// @throws as `children(parent, member)`.
     template <model Child, model Parent, class... Values>
     result_list<Child> children(const Parent& parent, const std::tuple<Values Child::*...>& members) {
         return detail::children<Child>(*this, parent, members);
@@ -303,6 +311,7 @@ public:
 
     /// The first row of the query (run with LIMIT 1): a tracked object or nullptr for
     /// `select<T>()`, else `std::optional` of what `all` returns per row.
+    /// @throws as `all`.
     template <class Query>
         requires(detail::is_select_query<Query> || detail::is_loaded_query<Query>)
     auto first(const Query& query) {
@@ -635,9 +644,10 @@ public:
     /// Counters of the Session's work so far.
     [[nodiscard]] const session_statistics& statistics() const noexcept { return statistics_; }
 
-    /// The connection.
     /// The connection (over a pool: the one borrowed for the current unit of work, acquired now
     /// if none is).
+    /// @throws over a pool, as `pool::acquire()` (relata::pool_timeout, or what opening a
+    /// connection throws).
     [[nodiscard]] Connection& connection() { return db(); }
 
 private:

@@ -123,22 +123,27 @@ public:
     /// The input iterator; compares equal to `std::default_sentinel` at the end.
     class iterator {
     public:
-        using value_type = Row;
-        using difference_type = std::ptrdiff_t;
-        using iterator_concept = std::input_iterator_tag;
+        using value_type = Row;                             ///< One row.
+        using difference_type = std::ptrdiff_t;             ///< Required of an iterator; never used.
+        using iterator_concept = std::input_iterator_tag;   ///< A single-pass input iterator.
 
+        /// An iterator at the end (equal to `std::default_sentinel`).
         iterator() = default;
+        /// An iterator over `source`'s rows, at its current row (`row_stream::begin()` makes it).
         explicit iterator(detail::row_source<Row>* source) noexcept : source_(source) {}
 
         /// The current row (movable from: `Row r = std::move(*it)`).
         Row& operator*() const noexcept { return *source_->current; }
+        /// The current row's address.
         Row* operator->() const noexcept { return &*source_->current; }
         /// Reads the next row. @throws relata::database_error, relata::mapping_error.
         iterator& operator++() {
             source_->next();
             return *this;
         }
+        /// Reads the next row (returns nothing, as input iterators may). @throws as `operator++()`.
         void operator++(int) { ++*this; }
+        /// Whether `it` is past the last row (or default-constructed).
         friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
             return !it.source_ || !it.source_->current;
         }
@@ -147,6 +152,7 @@ public:
         detail::row_source<Row>* source_ = nullptr;
     };
 
+    /// A stream over `source`, which owns the running statement (made by `relata::stream`).
     explicit row_stream(std::unique_ptr<detail::row_source<Row>> source) noexcept : source_(std::move(source)) {}
 
     /// Reads the first row. @throws relata::error when called twice; as `iterator::operator++`.

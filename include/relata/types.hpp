@@ -85,7 +85,7 @@ struct value_traits;
 
 namespace detail {
 
-/// Describes a cell for error messages, e.g. `text 'abc'` or `NULL`.
+/// Describes a cell for error messages, e.g. ``text 'abc'`` or `NULL`.
 inline std::string describe_cell(const cell& c) {
     struct visitor {
         std::string operator()(std::monostate) const { return "NULL"; }

@@ -123,6 +123,7 @@ struct value_traits<uuid> {
 /// Hashes the 16 bytes (FNV-1a), so relata::uuid can key an std::unordered_map.
 template <>
 struct std::hash<relata::uuid> {
+    /// FNV-1a (64-bit) over `id.bytes()`, truncated to std::size_t.
     std::size_t operator()(const relata::uuid& id) const noexcept {
         std::uint64_t h = 14695981039346656037ULL;
         for (const std::byte b : id.bytes()) h = (h ^ static_cast<std::uint64_t>(b)) * 1099511628211ULL;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -565,5 +566,42 @@ TEST_CASE("postgres: migrate waits for the advisory lock relata::migration_lock_
     CHECK(report.applied == std::vector<std::string>{"0001"});
     // Released afterwards: another session takes it at once.
     CHECK(relata_test::scalar(holder, fmt::format("SELECT pg_try_advisory_lock({})::int", relata::migration_lock_key)) == 1);
+}
+
+TEST_CASE("postgres: a connection lost at a migration's COMMIT is reported as unknown, and a rerun finishes the job",
+          "[postgres][migrations][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    migrations_test::list_type list{{"0001", "a table", "CREATE TABLE first_table (x integer)"}};
+    relata::migrate(db, list);
+    list.push_back({"0002", "another table", "CREATE TABLE lost_at_commit (x integer); INSERT INTO lost_at_commit VALUES (1)"});
+    const std::int64_t pid = relata_test::scalar(db, "SELECT pg_backend_pid()");
+    auto killer = test.open_another();
+    bool killed = false;
+    // The logger runs before each statement is sent: the server process goes away just before COMMIT.
+    db.on_sql([&](std::string_view sql) {
+        if (killed || sql != "COMMIT") return;
+        killed = true;
+        (void)relata_test::scalar(killer, "SELECT COUNT(*) FROM pg_terminate_backend(?, 10000)", {relata::value{pid}});
+    });
+    std::exception_ptr thrown;
+    const relata::migration_error e = migrations_test::migrate_error(db, list, &thrown);
+    db.on_sql({});
+    CHECK(killed);
+    CHECK(e.migration_id() == "0002");
+    const std::string what = e.what();
+    CHECK(what.find("migration \"0002\" (another table): the connection was lost at COMMIT, so whether it was applied is unknown") !=
+          std::string::npos);
+    CHECK(what.find("rolled back") == std::string::npos);
+    CHECK(migrations_test::nested_is<relata::connection_error>(thrown));
+
+    // A new connection: the migration was not committed, so migrate applies it now, once.
+    db.reconnect();
+    db.execute_script(fmt::format("SET search_path TO \"{}\"", test.schema));
+    CHECK(migrations_test::applied_ids(db) == std::vector<std::string>{"0001"});
+    const relata::migration_report report = relata::migrate(db, list);
+    CHECK(report.applied == std::vector<std::string>{"0002"});
+    CHECK(relata_test::scalar(db, "SELECT count(*) FROM lost_at_commit") == 1);
+    CHECK(relata::migrate(db, list).applied.empty());
 }
 #endif

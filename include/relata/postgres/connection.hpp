@@ -299,13 +299,21 @@ private:
 /// declared parameter types, so the server infers each parameter's type from its context; the
 /// inferred types (`PQdescribePrepared`) decide how each `relata::value` is sent, whatever
 /// the values of the first execution were.
+///
+/// Both backends' connections also have the members of relata::detail::connection_base,
+/// documented in <relata/detail/connection_base.hpp> (implementation detail, so not listed on
+/// this page): `execute(sql, arguments...)` (hand-written SQL with `?` placeholders) and
+/// `execute(query)` (a write query object), `query<Row>(sql, arguments...)`, `savepoint(name)`,
+/// `release_savepoint(name)`, `rollback_to_savepoint(name)`, `on_sql(logger)`,
+/// `on_sql_with_parameters(logger)`, `sql_dialect()`, `statement_count()`, `handle_id()` and
+/// `cached_statement_count()`.
 class connection : public relata::detail::connection_base<connection> {
 public:
     using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below
 
     /// Connects with `conninfo` — key/value (`"host=localhost dbname=blog user=app"`) or URI
     /// (`"postgresql://app@localhost/blog"`) — then runs
-    /// `SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'`, so TIMESTAMP WITHOUT TIME ZONE
+    /// ``SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'``, so TIMESTAMP WITHOUT TIME ZONE
     /// values read and write as UTC.
     /// @throws relata::connection_error when the server cannot be reached or refuses.
     explicit connection(const std::string& conninfo, const options& opts = {})
@@ -737,7 +745,7 @@ static_assert(relata::connection<connection>, "relata: relata::postgres::connect
 
 /// Connects to PostgreSQL: `relata::postgres::connect("host=localhost dbname=blog user=app")`
 /// or `connect("postgresql://app:secret@db.example.com:5432/blog?sslmode=require")`.
-/// The session runs with `TimeZone = 'UTC'` and `client_encoding = 'UTF8'`.
+/// The session runs with ``TimeZone = 'UTC'`` and ``client_encoding = 'UTF8'``.
 /// @throws relata::connection_error when the server cannot be reached or refuses.
 [[nodiscard]] inline connection connect(const std::string& conninfo, const options& opts = {}) {
     return connection(conninfo, opts);

@@ -49,9 +49,10 @@ struct pipeline_access {
         const connection::prepared_statement& statement = db.prepared(sql);
         return {statement.name, statement.parameter_types};
     }
-    static void log(connection& db, std::string_view sql, std::size_t statements) {
-        db.log(sql);
-        db.statement_count_ += statements;
+    // One logger call per execution, with its values, as for statements sent one at a time.
+    static void log(connection& db, std::string_view sql, std::span<const std::vector<value>> parameter_sets) {
+        for (const std::vector<value>& parameters : parameter_sets) db.log(sql, parameters);
+        db.statement_count_ += parameter_sets.size();
     }
 };
 
@@ -84,8 +85,9 @@ inline relata::value owned_value(const relata::cell& c) {
 /// @endcode
 /// Transactions: outside BEGIN, the executions up to the sync form one implicit transaction,
 /// so a failure inserts nothing; inside one, a failure aborts it (`transaction_aborted()`), as a
-/// failed statement does. Either way the connection is usable afterwards. Logged once (`on_sql`)
-/// and counted as `parameter_sets.size()` statements.
+/// failed statement does. Either way the connection is usable afterwards. Each execution is
+/// logged (`on_sql`, and `on_sql_with_parameters` with that set's values) and counted as a
+/// statement, all before anything is sent: a logger that throws at set i sends nothing.
 /// @return one pipeline_result per parameter set, in order.
 /// @throws relata::database_error (a constraint_violation for SQLSTATE class 23 ...) for the
 /// first execution that failed, its message starting `parameter set <i> of <n>: ` (0-based i),
@@ -129,7 +131,7 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
             throw mapping_error(fmt::format("parameter set {} of {}: {}", i, parameter_sets.size(), e.reason()));
         }
     }
-    detail::pipeline_access::log(db, sql, parameter_sets.size());
+    detail::pipeline_access::log(db, sql, parameter_sets);
 
     const auto lost = [&] { detail::throw_error(conn, nullptr, sql); };
     if (PQsetnonblocking(conn, 1) != 0 || PQenterPipelineMode(conn) != 1) lost();

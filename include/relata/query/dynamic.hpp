@@ -129,8 +129,16 @@ struct dynamic_shape;
 
 }  // namespace detail
 
-/// How a `dynamic_column` compares with a value.
-enum class comparison { equal, not_equal, less, less_equal, greater, greater_equal };
+/// How a `dynamic_column` compares with a value (`dynamic_column::compare`); the SQL operator
+/// is the same on both engines.
+enum class comparison {
+    equal,          ///< `=` (`IS NULL` with a NULL value)
+    not_equal,      ///< `<>` (`IS NOT NULL` with a NULL value)
+    less,           ///< `<`
+    less_equal,     ///< `<=`
+    greater,        ///< `>`
+    greater_equal,  ///< `>=`
+};
 
 /// A column of `Source` (a model or `relata::alias`) chosen at run time, made by
 /// `relata::column_named<Source>(name)`. Conditions and orderings from it have the same types

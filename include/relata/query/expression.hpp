@@ -317,7 +317,7 @@ public:
     /// one character, and every other character itself, backslash included, on both engines.
     /// PostgreSQL's LIKE treats `\` as an escape character unless told otherwise (manual 9.7.1),
     /// SQLite's has none (lang_expr, "The LIKE, GLOB, REGEXP ... Operators"), so PostgreSQL gets
-    /// `ESCAPE ''`, which turns it off. To match `%` or `_` literally use `like(pattern, escape)`
+    /// ``ESCAPE ''``, which turns it off. To match `%` or `_` literally use `like(pattern, escape)`
     /// with relata::escape_like, or `contains`, `starts_with`, `ends_with`. Case sensitivity
     /// follows the engine: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
     /// @code
@@ -352,7 +352,7 @@ public:
     }
     /// @name Literal text matching
     /// True when the text contains, starts with or ends with `text`, every character of which
-    /// (`%`, `_` and `\` included) is matched literally: `like("%" + escape_like(text) + "%", '\\')`
+    /// (`%`, `_` and `\` included) is matched literally: ``like("%" + escape_like(text) + "%", '\\')``
     /// and so on, the pattern and the escape character bound as parameters, never spliced.
     /// Case sensitivity follows the engine, as for like().
     /// @code
@@ -688,6 +688,10 @@ auto arithmetic(const L& left, std::string_view op, const R& right) {
 // of a list of overload candidates.
 
 /// `a == b` renders `a = b`; with an empty optional or std::nullopt, `a IS NULL`.
+/// A condition over the sources of the expression side(s); at least one side is a typed
+/// expression. A C++ value becomes a bound parameter (`"votes" = ?`, PostgreSQL `$1`),
+/// converted to the column's type; a type that cannot be compared with the column's (an
+/// integer column with a string) does not compile (a `relata:` static_assert).
 template <class L, class R>
     requires detail::expression_operands<L, R>
 [[nodiscard]] auto operator==(const L& left, const R& right) {
@@ -699,25 +703,37 @@ template <class L, class R>
 [[nodiscard]] auto operator!=(const L& left, const R& right) {
     return detail::compare(left, "<>", right);
 }
-/// `a < b`.
+/// `a < b`, the same on both engines; a C++ value on either side becomes a bound parameter
+/// (`5 < p.votes` renders as `"votes" > ?`), as for `operator==`. An empty optional value
+/// compares as NULL (no row matches). @throws relata::error for std::nullopt (only `==` and
+/// `!=` take it).
 template <class L, class R>
     requires detail::expression_operands<L, R>
 [[nodiscard]] auto operator<(const L& left, const R& right) {
     return detail::compare(left, "<", right);
 }
-/// `a <= b`.
+/// `a <= b`, the same on both engines; a C++ value on either side becomes a bound parameter
+/// (`5 <= p.votes` renders as `"votes" >= ?`), as for `operator==`. An empty optional value
+/// compares as NULL (no row matches). @throws relata::error for std::nullopt (only `==` and
+/// `!=` take it).
 template <class L, class R>
     requires detail::expression_operands<L, R>
 [[nodiscard]] auto operator<=(const L& left, const R& right) {
     return detail::compare(left, "<=", right);
 }
-/// `a > b`.
+/// `a > b`, the same on both engines; a C++ value on either side becomes a bound parameter
+/// (`5 > p.votes` renders as `"votes" < ?`), as for `operator==`. An empty optional value
+/// compares as NULL (no row matches). @throws relata::error for std::nullopt (only `==` and
+/// `!=` take it).
 template <class L, class R>
     requires detail::expression_operands<L, R>
 [[nodiscard]] auto operator>(const L& left, const R& right) {
     return detail::compare(left, ">", right);
 }
-/// `a >= b`.
+/// `a >= b`, the same on both engines; a C++ value on either side becomes a bound parameter
+/// (`5 >= p.votes` renders as `"votes" <= ?`), as for `operator==`. An empty optional value
+/// compares as NULL (no row matches). @throws relata::error for std::nullopt (only `==` and
+/// `!=` take it).
 template <class L, class R>
     requires detail::expression_operands<L, R>
 [[nodiscard]] auto operator>=(const L& left, const R& right) {

@@ -170,6 +170,8 @@ template <class T, detail::typed_expression E>
 template <class Value, class Sources>
 class case_expression;
 
+/// The CASE expression over the models `Sources...` whose columns its conditions and results
+/// use; `Value` is the results' type (see the primary template above).
 template <class Value, class... Sources>
 class case_expression<Value, detail::type_list<Sources...>>
     : public detail::expression_methods<case_expression<Value, detail::type_list<Sources...>>, std::optional<Value>,
@@ -224,7 +226,7 @@ template <detail::boolean_expression C, class R>
 }
 
 /// A part of a date or time as an integer: `relata::extract(relata::date_unit::month, i.invoice_date)`.
-/// SQLite: `CAST(strftime('%m', x) AS INTEGER)`; PostgreSQL: `CAST(FLOOR(EXTRACT(MONTH FROM x)) AS BIGINT)`.
+/// SQLite: ``CAST(strftime('%%m', x) AS INTEGER)``; PostgreSQL: `CAST(FLOOR(EXTRACT(MONTH FROM x)) AS BIGINT)`.
 /// `day_of_week` counts from Sunday = 0 on both engines; `quarter` is 1-4.
 template <detail::typed_expression E>
 [[nodiscard]] auto extract(date_unit unit, const E& time) {
@@ -251,8 +253,8 @@ template <detail::typed_expression E>
 }
 
 /// A date or time truncated to the start of its year, quarter, month, day, hour, minute or
-/// second, of the same type. PostgreSQL: `date_trunc('month', x)` (a date column casts back to
-/// DATE); SQLite: `strftime('%Y-%m-01 00:00:00', x)` (`'%Y-%m-01'` for a date), the ISO text
+/// second, of the same type. PostgreSQL: ``date_trunc('month', x)`` (a date column casts back to
+/// DATE); SQLite: ``strftime('%%Y-%%m-01 00:00:00', x)`` (``'%%Y-%%m-01'`` for a date), the ISO text
 /// relata stores.
 /// @throws relata::error for date_unit::day_of_week or day_of_year.
 template <detail::typed_expression E>
@@ -268,10 +270,10 @@ template <detail::typed_expression E>
     return result(std::move(n));
 }
 
-/// A date or time as text, with a strftime pattern: `%Y` year, `%m` month, `%d` day, `%H` hour
-/// (00-23), `%M` minute, `%S` second, `%j` day of the year, `%%` a percent sign; other text is
-/// copied: `- / : . , _ T` and spaces. SQLite: `strftime('pattern', x)`; PostgreSQL:
-/// `to_char(x, '<the same in to_char's spelling>')`, with literal text quoted so that to_char
+/// A date or time as text, with a strftime pattern: `%%Y` year, `%%m` month, `%%d` day, `%%H` hour
+/// (00-23), `%%M` minute, `%%S` second, `%%j` day of the year, `%%` a percent sign; other text is
+/// copied: `- / : . , _ T` and spaces. SQLite: ``strftime('pattern', x)``; PostgreSQL:
+/// ``to_char(x, '<the same in to_char's spelling>')``, with literal text quoted so that to_char
 /// does not read it as a pattern. The pattern is written into the SQL (checked to hold only
 /// those characters), so the same expression in a select list and in GROUP BY is the same text.
 /// @throws relata::error for any other `%` conversion (they differ between the engines) or

@@ -183,8 +183,8 @@ enum class date_unit : std::uint8_t {
     hour,         ///< 0-23 (extract), or the start of the hour (truncate)
     minute,       ///< 0-59 (extract), or the start of the minute (truncate)
     second,       ///< 0-59, whole seconds (extract), or the start of the second (truncate)
-    day_of_week,  ///< extract only: 0 = Sunday ... 6 = Saturday (SQLite `%w`, PostgreSQL DOW)
-    day_of_year,  ///< extract only: 1-366 (SQLite `%j`, PostgreSQL DOY)
+    day_of_week,  ///< extract only: 0 = Sunday ... 6 = Saturday (SQLite `%%w`, PostgreSQL DOW)
+    day_of_year,  ///< extract only: 1-366 (SQLite `%%j`, PostgreSQL DOY)
     quarter,      ///< 1-4 (extract), or the first day of the quarter (truncate)
 };
 

@@ -25,8 +25,8 @@ struct column_info {
     /// `format_type(atttypid, atttypmod)` (`character varying(200)`, `numeric(10,2)`, `bigint[]`).
     std::string type;
     bool nullable = true;       ///< false for NOT NULL (and for a PostgreSQL key column, a SQLite rowid alias)
-    /// The default expression as the database stores its text (`0`, `'draft'`, `now()`,
-    /// `nextval('post_id_seq'::regclass)`), or nullopt when the column has none.
+    /// The default expression as the database stores its text (`0`, ``'draft'``, `now()`,
+    /// ``nextval('post_id_seq'::%regclass)``), or nullopt when the column has none.
     std::optional<std::string> default_value;
     /// Position in the primary key, from 1; 0 when the column is not part of it.
     std::size_t primary_key_position = 0;
@@ -35,6 +35,7 @@ struct column_info {
     /// ALWAYS AS (...)`, both engines), or a SQLite rowid alias (`INTEGER PRIMARY KEY`).
     bool generated = false;
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const column_info&, const column_info&) = default;
 };
 
@@ -44,6 +45,7 @@ struct unique_constraint_info {
     std::string name;                  ///< the constraint name (SQLite: `sqlite_autoindex_<table>_<n>`)
     std::vector<std::string> columns;  ///< the columns, in constraint order
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const unique_constraint_info&, const unique_constraint_info&) = default;
 };
 
@@ -59,6 +61,7 @@ struct index_info {
     /// WHERE in the CREATE INDEX statement), or nullopt.
     std::optional<std::string> predicate;
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const index_info&, const index_info&) = default;
 };
 
@@ -73,6 +76,7 @@ struct foreign_key_info {
     std::string on_delete = "NO ACTION";
     std::string on_update = "NO ACTION";          ///< as `on_delete`
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const foreign_key_info&, const foreign_key_info&) = default;
 };
 
@@ -102,6 +106,7 @@ struct table_info {
     /// True when names compare ignoring ASCII case (SQLite's rule for identifiers).
     bool case_insensitive_names = false;
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const table_info&, const table_info&) = default;
 
     /// `a` and `b` name the same object under this table's engine's rules.
@@ -128,6 +133,7 @@ struct schema {
         return nullptr;
     }
 
+    /// Member-wise equality: every field compared, in declaration order.
     friend bool operator==(const schema&, const schema&) = default;
 };
 

@@ -18,7 +18,7 @@
 
 namespace relata::detail {
 
-/// `text` as an SQL string literal: `'it''s'`; on PostgreSQL `E'a\\b'` when it holds a
+/// `text` as an SQL string literal: ``'it''s'``; on PostgreSQL ``E'a\\b'`` when it holds a
 /// backslash, so it reads the same under either `standard_conforming_strings`.
 /// @throws relata::mapping_error when `text` holds a NUL character (neither engine stores one in text).
 inline std::string sql_string_literal(const dialect& d, std::string_view text) {
@@ -34,7 +34,7 @@ inline std::string sql_string_literal(const dialect& d, std::string_view text) {
     return out;
 }
 
-/// `value` as an SQL literal: `TRUE`/`FALSE`, `-12`, `0.5`, `'text'`.
+/// `value` as an SQL literal: `TRUE`/`FALSE`, `-12`, `0.5`, ``'text'``.
 /// @throws relata::mapping_error for a non-finite floating-point value or a string with NUL.
 template <class Literal>
 std::string sql_literal(const dialect& d, const Literal& value) {

@@ -57,9 +57,9 @@ template <detail::cursor_connection Connection>
 
 /// Reads every table of the live database into one `relata::schema`, by name: SQLite's `main`
 /// schema without its internal `sqlite_%` tables
-/// (`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`),
-/// PostgreSQL's `current_schema()` (`SELECT table_name FROM information_schema.tables WHERE
-/// table_schema = current_schema() AND table_type = 'BASE TABLE'`); then each table as
+/// (``SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'``),
+/// PostgreSQL's `current_schema()` (``SELECT table_name FROM information_schema.tables WHERE
+/// table_schema = current_schema() AND table_type = 'BASE TABLE'``); then each table as
 /// `relata::introspect_table` reads it (five to six catalog queries per table, plus one per
 /// SQLite index).
 /// @throws relata::database_error.

@@ -3,7 +3,7 @@
 /// Reads a live SQLite schema into `relata::table_info` (internals of `relata::introspect`):
 /// `sqlite_schema` and the pragma table-valued functions `pragma_table_xinfo`,
 /// `pragma_index_list`, `pragma_index_xinfo` and `pragma_foreign_key_list`, each called as
-/// `pragma_...(?, 'main')` with the table or index name bound as a parameter (and the schema
+/// ``pragma_...(?, 'main')`` with the table or index name bound as a parameter (and the schema
 /// `main`, so a TEMP table of the same name does not shadow it). Sources: SQLite "PRAGMA
 /// Statements" (pragma.html, table-valued functions since 3.16, table_xinfo since 3.26), "The
 /// Schema Table" (schematab.html, `sqlite_schema` since 3.33), "Datatypes In SQLite"

@@ -17,7 +17,7 @@
 
 namespace relata::detail {
 
-/// A key value for error messages: `42`, `'abc'`, `(key)`, or `(1, 3402)` for a composite key.
+/// A key value for error messages: `42`, ``'abc'``, `(key)`, or `(1, 3402)` for a composite key.
 template <class Key>
 std::string describe_key_value(const Key& key) {
     if constexpr (is_std_tuple<Key>::value) {

@@ -172,6 +172,7 @@ class nested_transaction {
 public:
     nested_transaction(const nested_transaction&) = delete;
     nested_transaction& operator=(const nested_transaction&) = delete;
+    /// Takes over `other`'s savepoint; `other` becomes inert (its destructor does nothing).
     nested_transaction(nested_transaction&& other) noexcept
         : session_(std::exchange(other.session_, nullptr)), id_(other.id_) {}
     nested_transaction& operator=(nested_transaction&&) = delete;

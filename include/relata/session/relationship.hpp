@@ -394,7 +394,7 @@ void order_by_primary_key(select_data& data) {
         for (const std::size_t index : primary_key_indexes<T>) data.order.push_back({make_column(&source_info_of<T>, index)});
 }
 
-/// `SELECT <T's columns> FROM "t" WHERE "col" IN (...) ORDER BY "id"` over the columns of
+/// ``SELECT <T's columns> FROM "t" WHERE "col" IN (...) ORDER BY "id"`` over the columns of
 /// `members` (of `T`), one per chunk of keys whose parameters (columns x keys) stay within the
 /// engine's parameter limit, each run through the Session (autoflush, identity map).
 /// @return the tracked objects of every chunk, in row order.

@@ -131,166 +131,24 @@ public:
         links.push_back(std::move(link));
     }
 
-    void write_inserts(Connection& db, session_statistics& stats) override {
-        const dialect& d = db.sql_dialect();
-        // A row deleted and a new object inserted with the same key in one flush (a retry after
-        // a failed commit, SQLite reusing a rowid): that DELETE must run before the INSERT.
-        std::vector<entry<T>*> early_deletes;
-        for (entry<T>* e : deletes_) {
-            const key_type key = primary_key_of(*e->snapshot);
-            for (entry<T>* inserted : inserts_)
-                if (!(generated_key<T> && is_default_key(inserted->object)) && primary_key_of(inserted->object) == key) {
-                    early_deletes.push_back(e);
-                    break;
-                }
-        }
-        write_delete_statements(db, stats, early_deletes);
-        for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
-        if constexpr (pipelined_connection && !self_referencing<T>) {
-            // No row of this model depends on a key generated earlier in this flush (no links,
-            // no deferred or nulled members): its INSERTs go in pipelines, one round trip each.
-            if (inserts_.size() >= 2 && links_.empty() && deferred_members_.empty() && nulled_.empty()) {
-                write_inserts_pipelined(db, stats);
-                return;
-            }
-        }
-        for (std::size_t i = 0; i < inserts_.size(); ++i) {
-            entry<T>* e = inserts_[i];
-            const bool linked = !links_.empty() && links_.contains(e);
-            std::optional<T> altered;  // the row written, when it is not the object (NULLs for now)
-            if constexpr (has_foreign_keys) {
-                altered = prepare_insert_row(*e, i, linked);
-            } else if (linked) {
-                linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
-                resolve_links(*e, true);
-            }
-            const bool generate = generated_key<T> && is_default_key(e->object);
-            const bool rowid = generate && reads_rowid(db);
-            const rendered_query& query = statements_.insert(d, altered ? *altered : e->object, !generate, generate && !rowid);
-            ++stats.inserts;
-            write_insert(db, *e, query, generate, rowid);
-        }
-    }
+    // The flush's INSERTs, in plan order (<relata/session/unit_of_work_inserts.hpp>).
+    void write_inserts(Connection& db, session_statistics& stats) override;
 
     // For write_inserts, on a model with foreign keys: copies linked parents' keys into `e`'s
     // object and returns the row to write when it differs from the object: members of a
     // foreign-key cycle (deferred_members_, nullable self references of flagged rows) and
     // members whose parent this flush removes (ON DELETE SET NULL) written as NULL.
-    std::optional<T> prepare_insert_row(entry<T>& entry_to_insert, std::size_t i, bool linked) {
-        entry<T>* e = &entry_to_insert;
-        std::vector<std::size_t> deferred = deferred_members_;
-        if (!row_deferred_.empty() && row_deferred_[i]) append_nullable_self_references(deferred);
-        const auto nulled = nulled_.empty() ? nulled_.end() : nulled_.find(e);  // parent removed: SET NULL
-        if (linked) {
-            linked_before_.emplace_back(e, e->object);  // a failed flush puts the object back
-            std::vector<std::size_t> later = deferred;
-            if (nulled != nulled_.end()) later.insert(later.end(), nulled->second.begin(), nulled->second.end());
-            resolve_links(*e, true, later);
-        }
-        std::optional<T> altered;
-        if (nulled != nulled_.end()) {
-            altered = e->object;
-            for (const std::size_t member : nulled->second) clear_member(*altered, member);
-            std::erase_if(deferred, [&](std::size_t member) {
-                return std::find(nulled->second.begin(), nulled->second.end(), member) != nulled->second.end();
-            });
-        }
-        if (!deferred.empty()) {
-            // Written as NULL now, set after the cycle's other INSERTs (rows whose key is set).
-            std::erase_if(deferred, [&](std::size_t member) {
-                return std::holds_alternative<std::monostate>(field_value(e->object, member)) &&
-                       !(linked && has_link(*e, member));
-            });
-            if (!deferred.empty()) {
-                if (!altered) altered = e->object;
-                for (const std::size_t member : deferred) clear_member(*altered, member);
-                deferred_rows_.push_back({e, std::move(deferred)});
-            }
-        }
-        return altered;
-    }
+    std::optional<T> prepare_insert_row(entry<T>& entry_to_insert, std::size_t i, bool linked);
 
     // Runs the INSERT `query` of `e`'s row; a generated key goes into the object at once (rows
     // inserted later in this flush copy it: links) and into generated_keys_.
-    void write_insert(Connection& db, entry<T>& e, const rendered_query& query, bool generate, bool rowid) {
-        if (generate) {
-            if constexpr (generated_key<T>) {
-                std::optional<key_type> key;
-                if (rowid) {
-                    // The key column is the rowid: no RETURNING (on SQLite, RETURNING opens
-                    // an ephemeral table per statement). A trigger's RAISE(IGNORE) inserts
-                    // no row and leaves last_insert_rowid() as it was.
-                    if (db.execute(query) != 1) throw database_error("INSERT inserted no row", query.sql, "", 0);
-                    key = inserted_rowid(db);
-                } else {
-                    db.for_each_row(query, [&](const auto& row) { key = read_key(row.cell(0)); });
-                }
-                if (!key) throw database_error("INSERT ... RETURNING returned no row", query.sql, "", 0);
-                generated_keys_.push_back(*key);
-                // Into the object at once: rows inserted later in this flush copy it (links).
-                e.object.*member_pointer<T, primary_key_index<T>> = *key;
-                keys_written_.push_back(&e);
-            }
-        } else {
-            db.execute(query);
-            generated_keys_.push_back(primary_key_of(e.object));
-        }
-    }
+    void write_insert(Connection& db, entry<T>& e, const rendered_query& query, bool generate, bool rowid);
 
     // The INSERTs of inserts_ in runs of one statement (rows with a generated key, rows with
     // their own), each run of two or more rows one pipeline (relata::postgres::execute_pipelined:
     // one round trip; a failure names its row as `parameter set <i> of <n>`). Keys are assigned
     // as write_insert assigns them.
-    void write_inserts_pipelined(Connection& db, session_statistics& stats) {
-        const dialect& d = db.sql_dialect();
-        std::vector<std::vector<value>> sets;
-        std::size_t start = 0;
-        while (start < inserts_.size()) {
-            const auto generates = [&](std::size_t i) { return generated_key<T> && is_default_key(inserts_[i]->object); };
-            const bool generate = generates(start);
-            std::size_t end = start + 1;
-            while (end < inserts_.size() && generates(end) == generate) ++end;
-            if (end - start == 1) {
-                const rendered_query& query = statements_.insert(d, inserts_[start]->object, !generate, generate);
-                ++stats.inserts;
-                write_insert(db, *inserts_[start], query, generate, false);
-                start = end;
-                continue;
-            }
-            sets.clear();
-            sets.reserve(end - start);
-            std::string sql;
-            for (std::size_t i = start; i < end; ++i) {
-                const rendered_query& query = statements_.insert(d, inserts_[i]->object, !generate, generate);
-                if (i == start) sql = query.sql;
-                sets.push_back(query.parameters);
-            }
-            stats.inserts += end - start;
-            const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets));
-            for (std::size_t i = start; i < end; ++i) {
-                entry<T>* e = inserts_[i];
-                if constexpr (generated_key<T>) {
-                    if (generate) {
-                        const value& returned = results[i - start].returned;
-                        if (std::holds_alternative<std::monostate>(returned))
-                            throw database_error("INSERT ... RETURNING returned no row", sql, "", 0);
-                        const key_type key = read_key(std::visit([](const auto& x) -> cell {
-                            using X = std::decay_t<decltype(x)>;
-                            if constexpr (std::is_same_v<X, std::string>) return std::string_view(x);
-                            else if constexpr (std::is_same_v<X, blob>) return std::span<const std::byte>(x);
-                            else return x;
-                        }, returned));
-                        generated_keys_.push_back(key);
-                        e->object.*member_pointer<T, primary_key_index<T>> = key;
-                        keys_written_.push_back(e);
-                        continue;
-                    }
-                }
-                generated_keys_.push_back(primary_key_of(e->object));
-            }
-            start = end;
-        }
-    }
+    void write_inserts_pipelined(Connection& db, session_statistics& stats);
 
     void write_deferred_keys(Connection& db, session_statistics& stats) override {
         if constexpr (has_foreign_keys) write_deferred_key_updates(db, stats);
@@ -376,248 +234,21 @@ public:
 
     // Every change below is undone (in reverse order) when the transaction does not commit.
     // An undo leaves detached entries alone: expunge() after the flush wins.
-    void apply(std::vector<std::function<void()>>& undo) override {
-        last_deleted_ = deletes_;
-        if (!removed_pending_.empty()) {  // their pending children followed them in this flush
-            std::vector<entry<T>*> removed;
-            removed.swap(removed_pending_);
-            add_undo(undo, [this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
-        }
-        if constexpr (has_foreign_keys) apply_removed_parents(undo);
-        for (entry<T>* e : inserts_) links_.erase(e);
-        for (const planned_update& planned : updates_) links_.erase(planned.e);
-        // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
-        // undone in reverse order, as one entry per row would be): no allocation per row.
-        struct inserted_row {
-            entry<T>* e;
-            key_type key;
-            std::int64_t old_version;
-        };
-        std::vector<inserted_row> inserted;
-        inserted.reserve(inserts_.size());
-        for (std::size_t i = 0; i < inserts_.size(); ++i) {
-            entry<T>* e = inserts_[i];
-            set_primary_key(e->object, generated_keys_[i]);
-            std::int64_t old_version = 0;
-            if constexpr (has_version<T>) {
-                old_version = static_cast<std::int64_t>(version_of(e->object));
-                if (old_version == 0) version_of(e->object) = 1;
-            }
-            e->snapshot = e->object;
-            e->state = object_state::persistent;
-            identity_[generated_keys_[i]] = e;
-            // The generated key stays in the object: objects that copied it (foreign keys) stay
-            // right, and the retry inserts it explicitly.
-            inserted.push_back({e, generated_keys_[i], old_version});
-        }
-        if (!inserted.empty()) {
-            add_undo(undo, [this, inserted = std::move(inserted)] {
-                for (auto row = inserted.rbegin(); row != inserted.rend(); ++row) {
-                    entry<T>* e = row->e;
-                    if (e->state == object_state::detached) continue;
-                    if constexpr (has_version<T>)
-                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
-                    unmap(*e, row->key);
-                    e->snapshot.reset();
-                    e->state = object_state::pending;
-                    e->remove_requested = false;
-                    const auto at = std::lower_bound(pending_.begin(), pending_.end(), e, [](const entry<T>* a, const entry<T>* b) {
-                        return a->sequence < b->sequence;
-                    });
-                    pending_.insert(at, e);
-                }
-            });
-        }
-        pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
-                                      [&](entry<T>* e) { return e->state != object_state::pending; }),
-                       pending_.end());
-        struct updated_row {
-            entry<T>* e;
-            T old_snapshot;
-            key_type old_key;
-            key_type new_key;
-            std::int64_t old_version;
-        };
-        std::vector<updated_row> updated;
-        updated.reserve(updates_.size());
-        for (const planned_update& planned : updates_) {
-            entry<T>* e = planned.e;
-            const key_type old_key = primary_key_of(*e->snapshot);
-            const key_type new_key = primary_key_of(e->object);
-            T old_snapshot = std::move(*e->snapshot);  // replaced below
-            std::int64_t old_version = 0;
-            if constexpr (has_version<T>) {
-                old_version = static_cast<std::int64_t>(version_of(e->object));
-                version_of(e->object) = next_version(old_snapshot);
-            }
-            e->snapshot = e->object;
-            if (!(old_key == new_key)) {
-                unmap(*e, old_key);
-                identity_[new_key] = e;
-            }
-            updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
-        }
-        if (!updated.empty()) {
-            add_undo(undo, [this, updated = std::move(updated)] {
-                for (auto row = updated.rbegin(); row != updated.rend(); ++row) {
-                    entry<T>* e = row->e;
-                    if (e->state == object_state::detached) continue;
-                    if constexpr (has_version<T>)
-                        version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
-                    if (!(row->old_key == row->new_key)) {
-                        unmap(*e, row->new_key);
-                        identity_[row->old_key] = e;
-                    }
-                    e->snapshot = row->old_snapshot;
-                }
-            });
-        }
-        for (entry<T>* e : deletes_) {
-            // Out of the identity map at once: the key may be taken by a new row (SQLite reuses
-            // rowids, a natural key may move) before the commit detaches this object.
-            const key_type key = primary_key_of(*e->snapshot);
-            unmap(*e, key);
-            e->state = object_state::deleted;
-            e->remove_requested = false;
-            deleted_.push_back(e);
-            add_undo(undo, [this, e, key] {
-                deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
-                if (e->state == object_state::detached) return;
-                e->state = object_state::persistent;
-                e->remove_requested = true;
-                identity_[key] = e;
-            });
-        }
-        discard_plan();
-    }
+    void apply(std::vector<std::function<void()>>& undo) override;
 
     // apply() on a model with foreign keys: pending rows that followed a parent removed in this
     // flush (ON DELETE CASCADE: detached; SET NULL: members emptied).
-    void apply_removed_parents(std::vector<std::function<void()>>& undo) {
-    for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
-        e->state = object_state::detached;
-        e->remove_requested = true;
-        add_undo(undo, [this, e] {
-            e->state = object_state::pending;
-            e->remove_requested = false;
-            const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                             [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-            pending_.insert(at, e);
-        });
-    }
-    for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
-        entry<T>* changed = e;
-        T before = changed->object;
-        for (const std::size_t member : members) clear_member(changed->object, member);
-        add_undo(undo, [changed, before = std::move(before), members = members] {
-            if (changed->state == object_state::detached) return;
-            for (const std::size_t member : members) copy_member(changed->object, before, member);
-        });
-    }
-    }
+    void apply_removed_parents(std::vector<std::function<void()>>& undo);
 
     // Appends an undo step: one std::function conversion shared by every step (emplace_back of
     // each lambda would instantiate the vector's reallocation once per lambda type).
     static void add_undo(std::vector<std::function<void()>>& undo, std::function<void()> step) {
         undo.push_back(std::move(step));
     }
-
     bool follow_deleted_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of,
-                                std::vector<std::function<void()>>& undo) override {
-        bool deleted_more = false;
-        if constexpr (requires { mapping<T>::foreign_keys; }) {
-            for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-                if constexpr (requires { key.delete_action; }) {
-                    using parent_type = foreign_key_target_t<decltype(key)>;
-                    if (key.delete_action != referential_action::cascade && key.delete_action != referential_action::set_null)
-                        return;
-                    auto* found = registry_of(std::type_index(typeid(parent_type)));
-                    if (found == nullptr) return;
-                    const auto& parents = static_cast<registry<Connection, parent_type>&>(*found).last_deleted();
-                    if (parents.empty()) return;
-                    // A composite key is compared as one relata::value per column, matching on all of them.
-                    using column_values = std::conditional_t<is_member_tuple<decltype(members_of(key))>, std::vector<value>, value>;
-                    const auto values_of = [](const auto& object, const auto& members) -> column_values {
-                        if constexpr (is_member_tuple<decltype(members)>) return member_values_as_values(object, members);
-                        else return to_value(object.*members);
-                    };
-                    std::set<column_values> gone;
-                    for (const auto* parent : parents) gone.insert(values_of(*parent->snapshot, target_members_of(key)));
-                    std::vector<entry<T>*> children;
-                    for (const auto& [child_key, e] : this->identity_)
-                        if (e->state == object_state::persistent && gone.contains(values_of(e->object, members_of(key))))
-                            children.push_back(e);
-                    for (entry<T>* e : children) {
-                        if (key.delete_action == referential_action::cascade) {
-                            mark_deleted_by_database(*e, undo);
-                            deleted_more = true;
-                        } else {
-                            const auto members = members_of(key);
-                            if constexpr (is_member_tuple<decltype(members)>)
-                                std::apply([&](const auto&... m) { (clear_reference(*e, m, undo), ...); }, members);
-                            else
-                                clear_reference(*e, members, undo);
-                        }
-                    }
-                }
-            });
-        }
-        return deleted_more;
-    }
+                                std::vector<std::function<void()>>& undo) override;
 
-    bool follow_removed_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of) override {
-        if (inserts_.empty()) return false;
-        bool dropped = false;
-        if constexpr (requires { mapping<T>::foreign_keys; }) {
-            for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-                if constexpr (requires { key.member; }) {
-                    using parent_type = typename member_class<decltype(key.target_member)>::type;
-                    auto* parents = registry_of(std::type_index(typeid(parent_type)));
-                    if (parents == nullptr) return;
-                    const std::size_t member = index_of_member<T>(key.member);
-                    const std::size_t target = index_of_member<parent_type>(key.target_member);
-                    referential_action action = referential_action::unspecified;
-                    if constexpr (requires { key.delete_action; }) action = key.delete_action;
-                    for (entry<T>* e : inserts_) {
-                        if (dropped_set_.contains(e)) continue;
-                        const parent_link<T>* link = find_link(*e, member);
-                        if (!(link && parents->removed_in_flush(link->parent)) &&
-                            !parents->deletes_row_with(target, field_value(e->object, member)))
-                            continue;
-                        if (action == referential_action::cascade) {
-                            dropped_set_.insert(e);
-                            dropped_.push_back(e);
-                            dropped = true;
-                        } else if (action == referential_action::set_null && member_nullable<T>(member)) {
-                            auto& members = nulled_[e];
-                            if (std::find(members.begin(), members.end(), member) == members.end()) members.push_back(member);
-                        } else {
-                            throw session_error(detail::format(
-                                "cannot insert {} with primary key {}: its foreign key `{}` references a {} removed in "
-                                "the same flush, and ON DELETE {} refuses to delete a referenced row; remove the {} "
-                                "too, point it at another {}, or declare the foreign key .on_delete(relata::cascade) "
-                                "or .on_delete(relata::set_null)",
-                                type_name<T>, describe_key(e->object), member_name(member),
-                                type_name<parent_type>, referential_action_sql(action), type_name<T>,
-                                type_name<parent_type>));
-                        }
-                    }
-                }
-            });
-        }
-        if (dropped) {  // not inserted; keep the row flags aligned with inserts_
-            std::vector<entry<T>*> kept;
-            std::vector<char> kept_flags;
-            for (std::size_t i = 0; i < inserts_.size(); ++i) {
-                if (dropped_set_.contains(inserts_[i])) continue;
-                kept.push_back(inserts_[i]);
-                if (!row_deferred_.empty()) kept_flags.push_back(row_deferred_[i]);
-            }
-            inserts_ = std::move(kept);
-            row_deferred_ = std::move(kept_flags);
-        }
-        return dropped;
-    }
+    bool follow_removed_parents(const std::function<registry_base<Connection>*(std::type_index)>& registry_of) override;
 
     [[nodiscard]] bool removed_in_flush(const void* object) override {
         const entry<T>* e = this->find_entry(*static_cast<const T*>(object));
@@ -905,3 +536,7 @@ private:
 };
 
 }  // namespace relata::detail
+
+// The member functions defined outside the class, one concern per header.
+#include "relata/session/unit_of_work_inserts.hpp"  // IWYU pragma: export
+#include "relata/session/unit_of_work_apply.hpp"    // IWYU pragma: export

@@ -11,8 +11,8 @@
 ///
 /// What the scanner knows (PostgreSQL lexical structure, sql-syntax-lexical.html; SQLite
 /// tokenizer, lang_expr.html#varparam):
-/// - `'...'` with `''` inside; on PostgreSQL also `E'...'` with backslash escapes (a plain
-///   `'...'` is read as with `standard_conforming_strings = on`, the default since 9.1);
+/// - ``'...'`` with ``''`` inside; on PostgreSQL also ``E'...'`` with backslash escapes (a plain
+///   ``'...'`` is read as with `standard_conforming_strings = on`, the default since 9.1);
 /// - `"..."` quoted identifiers with `""` inside; on SQLite also `[...]` and `` `...` ``;
 /// - `-- ...` to the end of the line, `/* ... */` (nested on PostgreSQL, as the server does);
 /// - on PostgreSQL, dollar-quoted strings `$$...$$` and `$tag$...$tag$`.

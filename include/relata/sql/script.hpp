@@ -53,7 +53,7 @@ constexpr std::size_t dollar_quote_end(std::string_view sql, std::size_t i) noex
 }  // namespace detail
 
 /// Splits an SQL script into its statements at the `;` that end them, the way the engine reads
-/// the script: a `;` inside a string (`'...'`, PostgreSQL `E'...'` with backslash escapes and
+/// the script: a `;` inside a string (``'...'``, PostgreSQL ``E'...'`` with backslash escapes and
 /// `$tag$...$tag$`), a quoted name (`"..."`, SQLite also `` `...` `` and `[...]`), a comment
 /// (`-- ...`, `/* ... */`, nested on PostgreSQL) or parentheses (PostgreSQL `CREATE RULE ... DO
 /// (...; ...)`) ends nothing, and neither does one inside a body that holds statements: SQLite

@@ -158,6 +158,14 @@ private:
 /// `SQLITE_OPEN_NOMUTEX` (SQLite's multi-thread mode), so using it from two threads at once is
 /// undefined behaviour; use one connection per thread (handing one over between threads is
 /// fine). Movable, not copyable.
+///
+/// Both backends' connections also have the members of relata::detail::connection_base,
+/// documented in <relata/detail/connection_base.hpp> (implementation detail, so not listed on
+/// this page): `execute(sql, arguments...)` (hand-written SQL with `?` placeholders) and
+/// `execute(query)` (a write query object), `query<Row>(sql, arguments...)`, `savepoint(name)`,
+/// `release_savepoint(name)`, `rollback_to_savepoint(name)`, `on_sql(logger)`,
+/// `on_sql_with_parameters(logger)`, `sql_dialect()`, `statement_count()`, `handle_id()` and
+/// `cached_statement_count()`.
 class connection : public relata::detail::connection_base<connection> {
 public:
     using connection_base::execute;  // execute(sql, arguments...), else hidden by the overload below

@@ -35,6 +35,7 @@ vcpkg_cmake_configure(
         -DRELATA_BUILD_BENCHMARKS=OFF
         -DRELATA_BUILD_FUZZERS=OFF
         -DRELATA_BUILD_COMPILE_TIME_BENCHMARK=OFF
+        -DRELATA_BUILD_DOCS=OFF
 )
 vcpkg_cmake_install()
 
