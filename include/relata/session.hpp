@@ -494,70 +494,7 @@ public:
     /// last commit to match. relata::session_error when the transaction this Session began was
     /// ended behind its back (e.g. a ROLLBACK run directly on the connection); the Session is
     /// then restored to the last commit, and a new flush or commit writes everything again.
-    void flush() {
-        check_transaction_alive();
-        check_not_aborted();
-        std::vector<detail::registry_base<Connection>*> ordered = flush_order();
-        bool any = false;
-        detail::flush_phases<detail::registry_base<Connection>> phases;
-        try {
-            for (auto* registry : ordered) any = registry->plan() || any;  // plan every registry (runs hooks)
-            if (any) detail::follow_removed_parents(ordered);  // pending children of removed parents
-            if (any) phases = detail::order_flush(ordered);     // foreign-key cycles: <relata/session/cycles.hpp>
-        } catch (...) {
-            for (auto* registry : ordered) {
-                statistics_.objects_compared += registry->take_objects_compared();
-                registry->discard_plan();
-            }
-            throw;
-        }
-        for (auto* registry : ordered) statistics_.objects_compared += registry->take_objects_compared();
-        if (!any) {
-            removals_unflushed_ = false;
-            return;
-        }
-        // Begun here, nothing ran before in it: a failure simply rolls it back. Otherwise reads
-        // or earlier flushes (and their snapshot and locks) must survive: a savepoint, unless
-        // commit() is flushing its own transaction, which it rolls back whole on failure.
-        const bool began = !db().in_transaction();
-        const bool savepoint = !began && !committing_;
-        try {
-            if (began) {
-                db().begin(options_.transaction);
-                owns_transaction_ = true;
-            }
-            if (savepoint) db().savepoint("relata_flush");
-            for (auto* registry : phases.inserts) registry->write_inserts(db(), statistics_);
-            for (auto* registry : phases.inserts) registry->write_deferred_keys(db(), statistics_);
-            for (auto* registry : ordered) registry->write_updates(db(), statistics_);
-            for (auto* registry : phases.deletes) registry->write_cleared_keys(db(), statistics_);
-            for (auto* registry : phases.deletes) registry->write_deletes(db(), statistics_);
-            if (savepoint) db().release_savepoint("relata_flush");
-        } catch (...) {
-            for (auto* registry : ordered) registry->abandon_plan();
-            try {
-                if (began && db().in_transaction()) {
-                    db().rollback();
-                } else if (savepoint && db().in_transaction()) {
-                    db().rollback_to_savepoint("relata_flush");
-                    db().release_savepoint("relata_flush");
-                }
-            } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
-            }
-            if (began) {
-                owns_transaction_ = false;
-            } else if (!db().in_transaction()) {
-                // The engine rolled back the whole transaction: earlier flushes are gone too.
-                reset_transaction();
-            }
-            throw;
-        }
-        for (auto* registry : ordered) registry->apply(undo_);
-        follow_deleted_parents();
-        removals_unflushed_ = false;
-        ++statistics_.flushes;
-    }
-
+    void flush();
 
     /// Flushes and COMMITs the transaction the Session began. On failure that transaction is
     /// rolled back and the Session is as it was at the last successful commit, with every
@@ -569,36 +506,7 @@ public:
     /// @throws as flush(), and relata::database_error from COMMIT (relata::transaction_conflict
     /// for a PostgreSQL serialization failure at COMMIT). relata::session_error when an earlier
     /// statement aborted the PostgreSQL transaction (rolled back then, as any failed commit).
-    void commit() {
-        check_same_database();  // before the failure path below touches the connection
-        try {
-            if (owns_transaction_ && aborted())
-                throw session_error("commit(): an earlier failed statement aborted the transaction (PostgreSQL "
-                                    "25P02); it was rolled back and the session restored to its last commit");
-            committing_ = owns_transaction_;
-            flush();
-            committing_ = false;
-            if (owns_transaction_) db().commit();
-        } catch (...) {
-            committing_ = false;
-            if (owns_transaction_) {
-                if (db_->in_transaction()) {  // owns_transaction_: db_ is set
-                    try {
-                        db_->rollback();
-                    } catch (...) {  // NOLINT(bugprone-empty-catch): the original exception matters more
-                    }
-                }
-                reset_transaction();
-            }
-            give_back_connection();
-            throw;
-        }
-        undo_.clear();
-        owns_transaction_ = false;
-        nested_.clear();
-        for (auto& [type, registry] : registries_) registry->finish_commit();
-        give_back_connection();
-    }
+    void commit();
 
     /// ROLLBACKs the connection's open transaction (also one the caller began) and discards
     /// every change since the last commit: persistent objects get their committed values back,
@@ -607,15 +515,7 @@ public:
     /// transactions end with it. The next statement begins a new transaction. On PostgreSQL
     /// this is how a Session leaves a transaction aborted by a failed statement.
     /// @throws relata::database_error from ROLLBACK.
-    void rollback() {
-        check_same_database();
-        const bool open = db_ != nullptr && db_->in_transaction();  // null: over a pool, between units of work
-        relationships_.invalidate();
-        reset_transaction();
-        for (auto& [type, registry] : registries_) registry->revert_to_snapshots();
-        if (open) db_->rollback();
-        give_back_connection();
-    }
+    void rollback();
 
     /// Opens a nested transaction (SQLAlchemy's `Session.begin_nested`): flushes pending changes,
     /// begins the Session's transaction if none is open, and sets a savepoint
@@ -661,45 +561,19 @@ private:
 
     // What ON DELETE CASCADE / SET NULL did in the database, applied to the tracked objects, down
     // every level of cascades.
-    void follow_deleted_parents() {
-        const auto registry_of = [this](std::type_index type) -> detail::registry_base<Connection>* {
-            const auto found = registries_.find(type);
-            return found == registries_.end() ? nullptr : found->second.get();
-        };
-        for (bool again = true; again;) {
-            again = false;
-            for (auto& [type, registry] : registries_) again = registry->follow_deleted_parents(registry_of, undo_) || again;
-        }
-    }
+    void follow_deleted_parents();
 
     // Every statement the Session runs starts here (autobegin).
-    void begin_statement() {
-        check_transaction_alive();
-        check_not_aborted();
-        if (!db().in_transaction()) {
-            db().begin(options_.transaction);
-            owns_transaction_ = true;
-        }
-    }
+    void begin_statement();
 
     bool aborted() const {
         if constexpr (requires(const Connection& c) { c.transaction_aborted(); }) return db_ != nullptr && db_->transaction_aborted();
         else return false;
     }
 
-    void check_not_aborted() const {
-        if (aborted())
-            throw session_error(
-                "an earlier failed statement aborted the transaction (PostgreSQL would answer 25P02): call "
-                "session.rollback() (or roll back a nested transaction begun before the failure) and run the "
-                "work again");
-    }
+    void check_not_aborted() const;
 
-    void reset_transaction() {
-        undo_all();
-        owns_transaction_ = false;
-        nested_.clear();
-    }
+    void reset_transaction();
 
     // Flushes everything before every statement a bulk write runs (autoflush on).
     void prepare_query() {
@@ -718,27 +592,10 @@ private:
         return rendered;
     }
 
-    void autoflush(const std::vector<const detail::model_info*>& tables) {
-        if (!options_.autoflush) return;
-        bool needed = removals_unflushed_;
-        for (auto& [type, registry] : registries_) {
-            if (needed) break;
-            if (std::find(tables.begin(), tables.end(), registry->model_description()) == tables.end()) continue;
-            needed = registry->has_changes();
-            statistics_.objects_compared += registry->take_objects_compared();
-        }
-        if (needed) flush();
-    }
+    void autoflush(const std::vector<const detail::model_info*>& tables);
 
     /// Detects a transaction this Session began that the connection no longer has.
-    void check_transaction_alive() {
-        check_same_database();
-        if (!owns_transaction_ || db_->in_transaction()) return;  // owns_transaction_: db_ is set
-        reset_transaction();
-        throw session_error(
-            "the transaction this session began was ended outside it (e.g. a ROLLBACK or COMMIT on the "
-            "connection, or the connection was lost and reconnected); the session was restored to its last commit and will write its changes again");
-    }
+    void check_transaction_alive();
 
     // A Session belongs to the database it was opened on: a connection moved from (std::move)
     // or move-assigned another database under it is refused, not silently followed.
@@ -750,23 +607,9 @@ private:
         else return true;
     }
 
-    void check_same_database() const {
-        if (db_ == nullptr) return;
-        if constexpr (requires { db_->handle_id(); }) {
-            if (!on_same_database())
-                throw session_error(db_->handle_id() == 0
-                                        ? "the connection under this session was moved from (std::move): it holds no "
-                                          "database now; open the session on the connection it was moved to"
-                                        : "the connection under this session was move-assigned another database; a "
-                                          "session stays with the database it was opened on: open a new session");
-        }
-    }
+    void check_same_database() const;
 
-    void undo_all() {
-        removals_unflushed_ = true;  // undone DELETEs are requested again
-        for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
-        undo_.clear();
-    }
+    void undo_all();
 
     template <model T>
     detail::registry<Connection, T>& registry_for() {
@@ -788,42 +631,14 @@ private:
         return *e;
     }
 
-    std::vector<detail::registry_base<Connection>*> flush_order() {
-        if (order_dirty_) {
-            std::vector<std::type_index> types;
-            std::vector<std::vector<std::type_index>> references;
-            std::vector<detail::registry_base<Connection>*> registries;
-            for (auto& [type, registry] : registries_) {
-                types.push_back(type);
-                references.push_back(registry->references());
-                registries.push_back(registry.get());
-            }
-            order_.clear();
-            for (const std::size_t i : detail::dependency_order(types, references)) order_.push_back(registries[i]);
-            order_dirty_ = false;
-        }
-        return order_;
-    }
+    std::vector<detail::registry_base<Connection>*> flush_order();
 
     // The connection statements run on: the one given, or (over a pool) the one borrowed for
     // the current unit of work, null between units of work.
-    Connection& db() {
-        if (db_ == nullptr) {
-            if (!borrow_) throw session_error("this session has no connection");
-            borrowed_ = borrow_();
-            db_ = &borrowed_->get();
-            if constexpr (requires { db_->handle_id(); }) handle_id_ = db_->handle_id();
-        }
-        return *db_;
-    }
+    Connection& db();
 
     // Over a pool: the unit of work ended (commit or rollback), so the connection goes back.
-    void give_back_connection() noexcept {
-        if (!borrowed_) return;
-        if (db_ != nullptr && db_->in_transaction()) return;  // a transaction someone else began on it
-        db_ = nullptr;
-        borrowed_.reset();
-    }
+    void give_back_connection() noexcept;
 
     Connection* db_;
     session_options options_;
@@ -902,3 +717,6 @@ T* find(session<Connection>& session, const detail::primary_key_type<T>& key) {
 }
 
 }  // namespace relata
+
+// The Session member functions defined outside the class.
+#include "relata/session/flush_and_commit.hpp"  // IWYU pragma: export
