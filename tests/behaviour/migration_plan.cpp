@@ -208,13 +208,13 @@ void create_blog_v1(Connection& db, bool orphan = false) {
     relata::execute(db, "INSERT INTO mp_old_stats (id, hits) VALUES (1, 42)");
 }
 
-std::vector<relata::plan_step_kind> kinds_of(const relata::migration_plan& plan) {
+inline std::vector<relata::plan_step_kind> kinds_of(const relata::migration_plan& plan) {
     std::vector<relata::plan_step_kind> kinds;
     for (const auto& step : plan.steps) kinds.push_back(step.kind);
     return kinds;
 }
 
-bool has_withheld(const relata::migration_plan& plan, relata::plan_step_kind kind, const std::string& table,
+inline bool has_withheld(const relata::migration_plan& plan, relata::plan_step_kind kind, const std::string& table,
                   const std::string& object) {
     return std::any_of(plan.not_applied.begin(), plan.not_applied.end(),
                        [&](const auto& w) { return w.kind == kind && w.table == table && w.object == object; });
