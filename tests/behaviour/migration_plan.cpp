@@ -228,6 +228,7 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     relata_test::database test;
     auto& db = test.db;
     create_blog_v1(db);
+    relata::execute(db, "CREATE INDEX mp_post_extra ON mp_post (body)");  // not the model's: kept (SQLite: recreated)
     const std::string posts_before = posts_checksum(db);
     const std::string comments_before = comments_checksum(db);
     REQUIRE_FALSE(relata::schema_mismatches<AuthorV1, PostV2, CommentV2, TagV2>(db).empty());
@@ -285,6 +286,7 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     REQUIRE(live.find_table("mp_post") != nullptr);
     REQUIRE(live.find_table("mp_post")->find_index("mp_post_lookup") != nullptr);
     CHECK(live.find_table("mp_post")->find_index("mp_post_lookup")->columns == std::vector<std::string>{"title", "votes"});
+    CHECK(live.find_table("mp_post")->find_index("mp_post_extra") != nullptr);
     REQUIRE(live.find_table("mp_comment") != nullptr);
     CHECK(live.find_table("mp_comment")->indexes.size() == 1);
 

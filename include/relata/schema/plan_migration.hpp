@@ -94,6 +94,27 @@ struct plan_builder {
     std::vector<withheld_step> withheld;
     bool rebuilt = false;
 
+    /// Renames planned before the other steps, (new name, name in the database now); catalog
+    /// reads at plan time use the names the database has now.
+    std::vector<std::pair<std::string, std::string>> renamed_tables;
+    std::vector<std::pair<std::string, std::string>> renamed_columns;  // ("table.new", old), by the new table name
+
+    std::string database_table(const table_info& t) const {
+        for (const auto& [now, before] : renamed_tables)
+            if (t.same_name(now, t.name)) return before;
+        return t.name;
+    }
+    std::string database_column(const table_info& t, const std::string& column) const {
+        for (const auto& [now, before] : renamed_columns)
+            if (t.same_name(now, t.name + "." + column)) return before;
+        return column;
+    }
+    bool renamed(const table_info& t) const {
+        return database_table(t) != t.name ||
+               std::any_of(renamed_columns.begin(), renamed_columns.end(),
+                           [&](const auto& r) { return t.same_name(r.first.substr(0, t.name.size() + 1), t.name + "."); });
+    }
+
     bool allowed(const std::vector<plan_options::table_column>& list, const table_info& t, std::string_view column) const {
         return std::any_of(list.begin(), list.end(), [&](const auto& e) {
             return t.same_name(e.table, t.name) && t.same_name(e.column, column);
@@ -198,7 +219,9 @@ void plan_existing_table(Connection& db, plan_builder& b, const table_info& live
     const std::string alter = "ALTER TABLE " + quoted_table;
     std::optional<bool> rows;
     const auto has_rows = [&] {
-        if (!rows) rows = plan_scalar(db, "SELECT COUNT(*) FROM (SELECT 1 FROM " + quoted_table + " LIMIT 1) AS probe") > 0;
+        if (!rows)
+            rows = plan_scalar(db, "SELECT COUNT(*) FROM (SELECT 1 FROM " + quoted_name(d, b.database_table(live)) +
+                                       " LIMIT 1) AS probe") > 0;
         return *rows;
     };
     std::vector<std::string> rebuild_reasons;
@@ -244,7 +267,8 @@ void plan_existing_table(Connection& db, plan_builder& b, const table_info& live
                                       detail::format("plan_options{{}}.allow_narrowing(\"{}\", \"{}\")", table, column)});
         }
         if (!is_nullable<member> && c->nullable) {
-            if (plan_scalar(db, detail::format("SELECT COUNT(*) FROM {} WHERE {} IS NULL", quoted_table, quoted_name(d, column))) > 0)
+            if (plan_scalar(db, detail::format("SELECT COUNT(*) FROM {} WHERE {} IS NULL", quoted_name(d, b.database_table(live)),
+                                               quoted_name(d, b.database_column(live, c->name)))) > 0)
                 b.refusals.push_back(detail::format("cannot make {} NOT NULL: it holds NULL values (member {}::{} is not std::optional)",
                                             where, type_name<T>, std::get<i.value>(description<T>.fields).member_name));
             else if (sqlite) rebuild_reasons.push_back(detail::format("make {} NOT NULL", where));
@@ -307,9 +331,13 @@ void plan_existing_table(Connection& db, plan_builder& b, const table_info& live
     for (const auto& [name, sql] : relata::query<std::tuple<std::string, std::string>>(
              db, "SELECT name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL "
                  "ORDER BY type, name",
-             table))
+             b.database_table(live)))
         if (std::none_of(requested.begin(), requested.end(), [&](const requested_index& r) { return live.same_name(r.name, name); }))
             rebuild.other_objects.push_back(sql);
+    if (!rebuild.other_objects.empty() && b.renamed(live))
+        return b.refusals.push_back(detail::format("table \"{}\" needs a rebuild and has indexes or triggers outside the model, "
+                                                   "which a rename in the same plan would break: plan and apply the renames first",
+                                                   table));
     for (const std::string& column : dropped) rebuild_reasons.push_back(detail::format("drop column \"{}\".\"{}\" (allowed by name)", table, column));
     b.columns.push_back({plan_step_kind::rebuild_table, table, "",
                          detail::format("rebuild table \"{}\" (SQLite's ALTER TABLE cannot: {})", table, detail::join(rebuild_reasons, "; ")),
@@ -356,6 +384,7 @@ inline void plan_renames(plan_builder& b) {
         for (table_info& other : b.live.tables)
             for (auto& key : other.foreign_keys)
                 if (other.same_name(key.referenced_table, from)) key.referenced_table = to;
+        b.renamed_tables.emplace_back(to, source->name);
         b.renames.push_back({plan_step_kind::rename_table, to, from, detail::format("rename table \"{}\" to \"{}\"", from, to),
                              {detail::format("ALTER TABLE {} RENAME TO {}", quoted_name(d, from), quoted_name(d, to))}});
         source->name = to;
@@ -374,6 +403,7 @@ inline void plan_renames(plan_builder& b) {
                              detail::format("rename column \"{}\".\"{}\" to \"{}\"", table->name, from, to),
                              {detail::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quoted_name(d, table->name), quoted_name(d, from),
                                      quoted_name(d, to))}});
+        b.renamed_columns.emplace_back(table->name + "." + to, table->find_column(from)->name);
         rename_live_column(b.live, *table, from, to);
     }
 }
@@ -425,7 +455,7 @@ inline void plan_renames(plan_builder& b) {
 template <model... Models, detail::cursor_connection Connection>
 [[nodiscard]] migration_plan plan_migration(Connection& db, const plan_options& options = {}) {
     const dialect& d = db.sql_dialect();
-    detail::plan_builder b{d, options, introspect(db), {}, {}, {}, {}, {}, {}, {}, {}, false};
+    detail::plan_builder b{.d = d, .options = options, .live = introspect(db)};
     detail::plan_renames(b);
     const std::vector<std::type_index> types{std::type_index(typeid(Models))...};
     const std::vector<std::vector<std::type_index>> references{detail::referenced_types<Models>()...};
