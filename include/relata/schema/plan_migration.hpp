@@ -328,12 +328,14 @@ void plan_existing_table(Connection& db, plan_builder& b, const table_info& live
     sqlite_rebuild rebuild{table, create_table_sql<T>(d).sql, field_count<T>, kept, copied, {}, {}};
     for (const rendered_query& index : create_index_sql<T>(d)) rebuild.indexes.push_back(index.sql);
     const std::vector<requested_index> requested = requested_indexes<T>(d);
-    for (const auto& [name, sql] : relata::query<std::tuple<std::string, std::string>>(
+    for (const auto& object : relata::query<std::tuple<std::string, std::string>>(
              db, "SELECT name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL "
                  "ORDER BY type, name",
-             b.database_table(live)))
+             b.database_table(live))) {
+        const std::string& name = std::get<0>(object);
         if (std::none_of(requested.begin(), requested.end(), [&](const requested_index& r) { return live.same_name(r.name, name); }))
-            rebuild.other_objects.push_back(sql);
+            rebuild.other_objects.push_back(std::get<1>(object));
+    }
     if (!rebuild.other_objects.empty() && b.renamed(live))
         return b.refusals.push_back(detail::format("table \"{}\" needs a rebuild and has indexes or triggers outside the model, "
                                                    "which a rename in the same plan would break: plan and apply the renames first",
