@@ -6,6 +6,7 @@
 // rebuilt table and its indexes.
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -257,6 +258,7 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     const std::string script = plan.sql();
     CHECK(script.find("CREATE TABLE IF NOT EXISTS \"mp_tag\"") != std::string::npos);
     CHECK(script.find("-- not applied (destructive): drop column \"mp_post\".\"legacy\"") != std::string::npos);
+    CHECK((script.find("PRAGMA foreign_keys = OFF") != std::string::npos) == (relata_test::engine == relata::engine::sqlite));
 
     relata::apply_plan(db, plan);
 
@@ -368,6 +370,7 @@ RELATA_BACKEND_TEST("apply_plan: a failing step leaves schema and data as they w
                                                                             : relata::plan_step_kind::add_foreign_key));
         CHECK_THAT(e.what(), Catch::Matchers::Contains(failed.description));
         CHECK_THAT(e.what(), Catch::Matchers::Contains("rolled back"));
+        CHECK_THROWS_AS(std::rethrow_if_nested(e), relata::error);  // the database's (PostgreSQL) or the check's (SQLite)
     }
     CHECK(relata::introspect(db) == before);
     CHECK(posts_checksum(db) == posts_before);

@@ -104,7 +104,8 @@ struct migration_plan {
     }
 
     /// The plan as an SQL script for review: each step as a `-- n. <description>` comment and its
-    /// statements, each ending in `;`; then each withheld change as a comment:
+    /// statements, each ending in `;`; then each withheld change as a comment (a SQLite plan that
+    /// rebuilds a table also notes that foreign keys are off around its transaction):
     /// @code
     /// -- relata migration plan for SQLite: 2 steps, applied in one transaction by relata::apply_plan
     /// -- 1. add column "post"."votes" INTEGER NOT NULL DEFAULT 0
@@ -117,6 +118,8 @@ struct migration_plan {
         std::string out = detail::format("-- relata migration plan for {}: {} step{}, applied in one transaction by relata::apply_plan\n",
                                          target == engine::sqlite ? "SQLite" : "PostgreSQL", steps.size(),
                                          steps.size() == 1 ? "" : "s");
+        if (target == engine::sqlite && contains(plan_step_kind::rebuild_table))
+            out += "-- (around the transaction: PRAGMA foreign_keys = OFF before BEGIN, PRAGMA foreign_keys = ON after it)\n";
         for (std::size_t i = 0; i < steps.size(); ++i) {
             out += detail::format("-- {}. {}\n", i + 1, steps[i].description);
             for (const std::string& statement : steps[i].sql) out += statement + ";\n";
