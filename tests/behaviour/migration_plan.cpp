@@ -230,6 +230,9 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     auto& db = test.db;
     create_blog_v1(db);
     relata::execute(db, "CREATE INDEX mp_post_extra ON mp_post (body)");  // not the model's: kept (SQLite: recreated)
+    relata::execute(db, "CREATE TABLE mp_audit (post_id BIGINT)");
+    if (relata_test::engine == relata::engine::sqlite)  // a trigger on the rebuilt table is recreated
+        relata::execute(db, "CREATE TRIGGER mp_post_audit AFTER UPDATE ON mp_post BEGIN INSERT INTO mp_audit VALUES (new.id); END");
     const std::string posts_before = posts_checksum(db);
     const std::string comments_before = comments_checksum(db);
     REQUIRE_FALSE(relata::schema_mismatches<AuthorV1, PostV2, CommentV2, TagV2>(db).empty());
@@ -253,6 +256,7 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     // Destructive changes are listed, not planned.
     CHECK(has_withheld(plan, kind::drop_column, "mp_post", "legacy"));
     CHECK(has_withheld(plan, kind::drop_table, "mp_old_stats", ""));
+    CHECK(has_withheld(plan, kind::drop_table, "mp_audit", ""));
     CHECK_FALSE(has(kind::drop_column));
     CHECK_FALSE(has(kind::drop_table));
     const std::string script = plan.sql();
@@ -289,6 +293,10 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     REQUIRE(live.find_table("mp_post")->find_index("mp_post_lookup") != nullptr);
     CHECK(live.find_table("mp_post")->find_index("mp_post_lookup")->columns == std::vector<std::string>{"title", "votes"});
     CHECK(live.find_table("mp_post")->find_index("mp_post_extra") != nullptr);
+    if (relata_test::engine == relata::engine::sqlite) {
+        relata::execute(db, "UPDATE mp_post SET votes = 1 WHERE id = 2");
+        CHECK(relata_test::count_rows(db, "mp_audit") == 1);
+    }
     REQUIRE(live.find_table("mp_comment") != nullptr);
     CHECK(live.find_table("mp_comment")->indexes.size() == 1);
 
@@ -381,6 +389,22 @@ RELATA_BACKEND_TEST("apply_plan: a failing step leaves schema and data as they w
     relata::execute(db, "UPDATE mp_post SET author_id = 1 WHERE id = 1");
     relata::apply_plan(db, relata::plan_migration<AuthorV1, PostV2, CommentV2, TagV2>(db));
     CHECK(relata::schema_mismatches<AuthorV1, PostV2, CommentV2, TagV2>(db).empty());
+}
+
+RELATA_BACKEND_TEST("plan_migration: a NOT NULL column without a default on an empty table", "[migration_plan]") {
+    using namespace migration_plan_behaviour;
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<GadgetV1>(db);
+    const relata::migration_plan plan = relata::plan_migration<GadgetV2>(db);
+    // SQLite's ADD COLUMN refuses NOT NULL without a default even on an empty table: a rebuild.
+    CHECK(plan.contains(relata_test::engine == relata::engine::sqlite ? relata::plan_step_kind::rebuild_table
+                                                                      : relata::plan_step_kind::add_column));
+    CHECK(has_withheld(plan, relata::plan_step_kind::drop_column, "mp_gadget", "titel"));
+    relata::apply_plan(db, plan);
+    CHECK(relata::schema_mismatches<GadgetV2>(db).empty());  // "titel", unmapped, is nullable now
+    relata::execute(db, "INSERT INTO mp_gadget (id, title, size) VALUES (1, 'a', 2)");
+    CHECK(relata_test::count_rows(db, "mp_gadget") == 1);
 }
 
 RELATA_BACKEND_TEST("plan_migration: a NOT NULL change over NULLs is refused, an empty database gets create steps", "[migration_plan]") {
