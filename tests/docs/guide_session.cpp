@@ -22,6 +22,7 @@
 #include <relata/pool.hpp>
 #include <relata/relata.hpp>
 #include <relata/retry.hpp>
+#include <relata/schema/plan_migration.hpp>
 #include <relata/sqlite.hpp>
 #if defined(RELATA_DOCS_WITH_POSTGRES)
 #include <relata/postgres.hpp>
@@ -445,6 +446,73 @@ TEST_CASE("guide: migrate applies the pending migrations once", "[docs]") {
     CHECK(report.already_applied == 0);
     CHECK(report.applied == std::vector<std::string>{"0001_post", "0002_votes", "0003_backfill"});
     CHECK(relata::applied_migrations(db).size() == 3);
+}
+
+// ---- Migrations: planning one -----------------------------------------------------------------
+namespace guide_plan {
+struct Author { std::int64_t id = 0; std::string name; };
+struct Post { std::int64_t id = 0; std::int64_t author_id = 0; std::string title; int votes = 0; };
+struct Comment { std::int64_t id = 0; std::int64_t post_id = 0; std::string text; };
+RELATA_MODEL(Author, id, name)
+RELATA_MODEL(Post, id, author_id, title, votes)
+RELATA_MODEL(Comment, id, post_id, text)
+}  // namespace guide_plan
+
+template <> struct relata::mapping<guide_plan::Post> {
+    static constexpr auto defaults = std::tuple{relata::default_value(&guide_plan::Post::votes, 0)};
+    static constexpr auto indexes = std::tuple{relata::index(&guide_plan::Post::votes)};
+    static constexpr auto foreign_keys = std::tuple{relata::references(&guide_plan::Post::author_id, &guide_plan::Author::id)};
+};
+template <> struct relata::mapping<guide_plan::Comment> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&guide_plan::Comment::post_id, &guide_plan::Post::id)};
+};
+
+namespace guide_plan {
+std::string plan_and_apply(relata::sqlite::connection& db) {
+    // [snippet:migrations-plan]
+    const relata::migration_plan plan = relata::plan_migration<Author, Post, Comment>(db);
+    fmt::print("{}", plan.sql());
+    // -- relata migration plan for SQLite: 3 steps, applied in one transaction by relata::apply_plan
+    // -- 1. create table "comment"
+    // CREATE TABLE IF NOT EXISTS "comment" ("id" INTEGER PRIMARY KEY, "post_id" INTEGER NOT NULL, ...);
+    // -- 2. add column "post"."votes" INTEGER NOT NULL DEFAULT 0
+    // ALTER TABLE "post" ADD COLUMN "votes" INTEGER NOT NULL DEFAULT 0;
+    // -- 3. add index "post__votes__idx" on "post" ("votes")
+    // CREATE INDEX IF NOT EXISTS "post__votes__idx" ON "post" ("votes");
+    // -- not applied (destructive): drop column "post"."legacy" (no model maps it); allow it with plan_options{}.allow_drop_column("post", "legacy")
+    relata::apply_plan(db, plan);
+    relata::verify_schema<Author, Post, Comment>(db);   // passes
+    // [end-snippet]
+    return plan.sql();
+}
+}  // namespace guide_plan
+
+TEST_CASE("guide: plan_migration plans v1 -> v2 and apply_plan applies it, keeping the rows", "[docs]") {
+    auto db = relata::sqlite::connect(":memory:");
+    db.execute_script(R"(CREATE TABLE "author" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL);
+                         CREATE TABLE "post" ("id" INTEGER PRIMARY KEY, "author_id" INTEGER NOT NULL REFERENCES "author" ("id"),
+                                              "title" TEXT NOT NULL, "legacy" TEXT);
+                         INSERT INTO "author" VALUES (1, 'Ada');
+                         INSERT INTO "post" VALUES (1, 1, 'first', 'old'), (2, 1, 'second', NULL);)");
+    const std::string printed = guide_plan::plan_and_apply(db);
+    // Every line the guide shows is in the printed plan (the elided CREATE TABLE apart).
+    for (const char* line : {"-- relata migration plan for SQLite: 3 steps, applied in one transaction by relata::apply_plan\n",
+                             "-- 1. create table \"comment\"\n",
+                             "-- 2. add column \"post\".\"votes\" INTEGER NOT NULL DEFAULT 0\n",
+                             "ALTER TABLE \"post\" ADD COLUMN \"votes\" INTEGER NOT NULL DEFAULT 0;\n",
+                             "-- 3. add index \"post__votes__idx\" on \"post\" (\"votes\")\n",
+                             "CREATE INDEX IF NOT EXISTS \"post__votes__idx\" ON \"post\" (\"votes\");\n",
+                             "-- not applied (destructive): drop column \"post\".\"legacy\" (no model maps it); allow it with "
+                             "plan_options{}.allow_drop_column(\"post\", \"legacy\")\n"})
+        CHECK(printed.find(line) != std::string::npos);
+    CHECK(printed.find("CREATE TABLE IF NOT EXISTS \"comment\" (\"id\" INTEGER PRIMARY KEY, \"post_id\" INTEGER NOT NULL") !=
+          std::string::npos);
+    // The rows are kept, with the new column's default; the unmapped column is still there.
+    using post_row = std::tuple<std::string, int, std::optional<std::string>>;
+    const auto rows = relata::query<post_row>(db, "SELECT title, votes, legacy FROM post ORDER BY id");
+    CHECK(std::vector<post_row>(rows.begin(), rows.end()) ==
+          std::vector<post_row>{{"first", 0, "old"}, {"second", 0, std::nullopt}});
+    CHECK(relata::plan_migration<guide_plan::Author, guide_plan::Post, guide_plan::Comment>(db).empty());
 }
 
 // ---- Connections: the pool ----------------------------------------------------------------------

@@ -69,6 +69,7 @@ struct plan_step {
     std::string description;                             ///< in words, e.g. `add column "post"."votes" INTEGER NOT NULL DEFAULT 0`
     std::vector<std::string> sql;                        ///< the statements, without trailing `;`
 
+    /// Member-wise equality (every field, the SQL statements included).
     friend bool operator==(const plan_step&, const plan_step&) = default;
 };
 
@@ -83,6 +84,7 @@ struct withheld_step {
     std::string description;                            ///< in words
     std::string allow_with;                             ///< e.g. `plan_options{}.allow_drop_column("post", "legacy")`
 
+    /// Member-wise equality.
     friend bool operator==(const withheld_step&, const withheld_step&) = default;
 };
 

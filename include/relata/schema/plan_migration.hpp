@@ -420,7 +420,7 @@ inline void plan_renames(plan_builder& b) {
 /// - a mapped column missing: `add column` (`ALTER TABLE "t" ADD COLUMN "c" TYPE [NOT NULL]
 ///   [DEFAULT ...]`, both dialects);
 /// - a column type that cannot hold the member (relata::verify_schema's rule): PostgreSQL
-///   `alter column type` (`ALTER TABLE "t" ALTER COLUMN "c" TYPE BIGINT USING "c"::BIGINT`)
+///   `alter column type` (``ALTER TABLE "t" ALTER COLUMN "c" TYPE BIGINT USING "c"::%BIGINT``)
 ///   when it widens (to text; integer to a wider integer, double precision or numeric; real
 ///   to double precision), else withheld as narrowing unless plan_options::allow_narrowing;
 /// - a non-optional member on a nullable column: PostgreSQL `set not null`; an optional member
