@@ -153,14 +153,11 @@ void plan_constraints(plan_builder& b, const table_info& live, std::vector<std::
     const bool sqlite = d.engine == engine::sqlite;
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+            if (has_foreign_key<T>(live, d, key)) return;
             using target = foreign_key_target_t<decltype(key)>;
             const auto columns = member_column_names<T>(d.naming, members_of(key));
             const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
             const std::string_view referenced_table = table_name_of<target>(d.naming);
-            for (const foreign_key_info& k : live.foreign_keys)
-                if (same_name_set(live, columns, k.columns) && live.same_name(k.referenced_table, referenced_table) &&
-                    same_name_set(live, referenced, k.referenced_columns))
-                    return;
             const std::string what = detail::format("add foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns),
                                             referenced_table, quoted_list(referenced));
             if (sqlite) return rebuild_reasons.push_back(what);

@@ -151,6 +151,22 @@ std::vector<std::string> member_column_names(naming convention, const Members& m
     return names;
 }
 
+/// True when the live table `live` has T's foreign key `key` (`mapping<T>::foreign_keys`): the
+/// same columns referencing the same table and columns, under `live`'s name rules. Actions
+/// (ON DELETE / ON UPDATE) are not compared.
+template <model T, class Key>
+bool has_foreign_key(const table_info& live, const dialect& d, const Key& key) {
+    using target = foreign_key_target_t<Key>;
+    const auto columns = member_column_names<T>(d.naming, members_of(key));
+    const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
+    const std::string_view referenced_table = table_name_of<target>(d.naming);
+    for (const foreign_key_info& k : live.foreign_keys)
+        if (same_name_set(live, columns, k.columns) && live.same_name(k.referenced_table, referenced_table) &&
+            same_name_set(live, referenced, k.referenced_columns))
+            return true;
+    return false;
+}
+
 /// Appends the differences between model T and the live database to `found`.
 template <model T, class Connection>
 void verify_model(Connection& db, std::vector<mismatch>& found) {
@@ -203,14 +219,11 @@ void verify_model(Connection& db, std::vector<mismatch>& found) {
 
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+            if (has_foreign_key<T>(*live, d, key)) return;
             using target = foreign_key_target_t<decltype(key)>;
             const auto columns = member_column_names<T>(d.naming, members_of(key));
             const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
             const std::string_view referenced_table = table_name_of<target>(d.naming);
-            for (const foreign_key_info& k : live->foreign_keys)
-                if (same_name_set(*live, columns, k.columns) && live->same_name(k.referenced_table, referenced_table) &&
-                    same_name_set(*live, referenced, k.referenced_columns))
-                    return;
             add(mismatch_kind::missing_foreign_key, columns.size() == 1 ? columns.front() : "",
                 detail::format("no foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns), referenced_table,
                                quoted_list(referenced)));
