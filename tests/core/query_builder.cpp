@@ -329,6 +329,29 @@ TEST_CASE("one million && terms: built in linear time, flat, rendered and destro
     // would crash otherwise).
 }
 
+TEST_CASE("a query used as a base is never changed; a temporary is changed in place", "[builder][values]") {
+    const auto base = relata::select<Post>().where(p.votes > 1);
+    const std::string base_sql = sqlite(base);
+    // Every clause on an lvalue copies it: the base renders as before, each branch has its own clauses.
+    const auto branched = base.where(p.votes < 9).distinct().group_by(p.author_id).having(relata::count() > 1)
+                              .order_by(p.title).limit(5).offset(10);
+    const auto other = base.limit(1);
+    CHECK(sqlite(base) == base_sql);
+    CHECK(sqlite(other) == base_sql + " LIMIT ?");
+    REQUIRE(base_sql.starts_with("SELECT "));
+    CHECK(sqlite(branched) == "SELECT DISTINCT " + base_sql.substr(7) +
+                                  R"( AND "votes" < ? GROUP BY "author_id" HAVING COUNT(*) > ? ORDER BY "title" ASC LIMIT ? OFFSET ?)");
+    CHECK(relata::to_sql(branched, relata::sqlite_dialect).parameters ==
+          std::vector<relata::value>{std::int64_t{1}, std::int64_t{9}, std::int64_t{1}, std::int64_t{5}, std::int64_t{10}});
+    // std::move(q).clause() reuses q's data: the result is the same query as the copying chain.
+    auto moved = base;
+    const auto from_moved = std::move(moved).where(p.votes < 9).distinct().group_by(p.author_id).having(relata::count() > 1)
+                                .order_by(p.title).limit(5).offset(10);
+    CHECK(sqlite(from_moved) == sqlite(branched));
+    CHECK(relata::to_sql(from_moved, relata::sqlite_dialect).parameters == relata::to_sql(branched, relata::sqlite_dialect).parameters);
+    CHECK(sqlite(base) == base_sql);
+}
+
 TEST_CASE("a 200,000-term filter on a thread with a 256 KiB stack", "[builder][deep]") {
     struct work {
         std::size_t parameters = 0;

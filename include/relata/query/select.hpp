@@ -190,11 +190,16 @@ public:
     /// Adds a WHERE predicate, ANDed with any earlier one; an empty condition adds nothing.
     /// A condition using a model that is not in the query does not compile.
     template <detail::boolean_expression Condition>
-    [[nodiscard]] select_query where(const Condition& predicate) const {
+    [[nodiscard]] select_query where(const Condition& predicate) const& {
+        return select_query(*this).where(predicate);
+    }
+    /// where() on a query that is not used again (a temporary, or `std::move(q)`): changes and
+    /// returns it instead of copying it (also for the other clauses below).
+    template <detail::boolean_expression Condition>
+    [[nodiscard]] select_query where(const Condition& predicate) && {
         check_sources<Condition>();
-        select_query copy = *this;
-        copy.data_.where = conjoin(data_.where, detail::condition_node(predicate));
-        return copy;
+        data_.where = conjoin(data_.where, detail::condition_node(predicate));
+        return std::move(*this);
     }
 
     /// `JOIN source ON condition`: the source is the one model (or alias) the condition uses
@@ -252,56 +257,71 @@ public:
     }
 
     /// `SELECT DISTINCT`.
-    [[nodiscard]] select_query distinct() const {
-        select_query copy = *this;
-        copy.data_.distinct = true;
-        return copy;
+    [[nodiscard]] select_query distinct() const& { return select_query(*this).distinct(); }
+    /// distinct() on a query that is not used again: no copy.
+    [[nodiscard]] select_query distinct() && {
+        data_.distinct = true;
+        return std::move(*this);
     }
 
     /// Appends GROUP BY expressions. An expression that is also in the select list (the same
     /// object) renders as its position there (`GROUP BY 1`), so expressions with parameters
     /// group as PostgreSQL requires.
     template <detail::typed_expression... Expressions>
-    [[nodiscard]] select_query group_by(const Expressions&... expressions) const {
+    [[nodiscard]] select_query group_by(const Expressions&... expressions) const& {
+        return select_query(*this).group_by(expressions...);
+    }
+    /// group_by() on a query that is not used again: no copy.
+    template <detail::typed_expression... Expressions>
+    [[nodiscard]] select_query group_by(const Expressions&... expressions) && {
         (check_sources<Expressions>(), ...);
-        select_query copy = *this;
-        (copy.data_.group_by.push_back(detail::node_of(expressions)), ...);
-        return copy;
+        (data_.group_by.push_back(detail::node_of(expressions)), ...);
+        return std::move(*this);
     }
 
     /// Adds a HAVING predicate (ANDed with any earlier one), usually over aggregates:
     /// `having(relata::count() > 5)`.
     template <detail::boolean_expression Condition>
-    [[nodiscard]] select_query having(const Condition& predicate) const {
+    [[nodiscard]] select_query having(const Condition& predicate) const& {
+        return select_query(*this).having(predicate);
+    }
+    /// having() on a query that is not used again: no copy.
+    template <detail::boolean_expression Condition>
+    [[nodiscard]] select_query having(const Condition& predicate) && {
         check_sources<Condition>();
-        select_query copy = *this;
-        copy.data_.having = conjoin(data_.having, detail::condition_node(predicate));
-        return copy;
+        data_.having = conjoin(data_.having, detail::condition_node(predicate));
+        return std::move(*this);
     }
 
     /// Appends ORDER BY items: `order_by(p.votes.desc(), p.id)` (a bare expression sorts
     /// ascending); `.nulls_first()`/`.nulls_last()` place NULLs (SQLite sorts them first by
     /// default, PostgreSQL last).
     template <class... Terms>
-    [[nodiscard]] select_query order_by(const Terms&... terms) const {
+    [[nodiscard]] select_query order_by(const Terms&... terms) const& {
+        return select_query(*this).order_by(terms...);
+    }
+    /// order_by() on a query that is not used again: no copy.
+    template <class... Terms>
+    [[nodiscard]] select_query order_by(const Terms&... terms) && {
         (check_sources_of_list<detail::ordering_sources_t<Terms>>(), ...);
-        select_query copy = *this;
-        (copy.data_.order.push_back(detail::to_ordering_item(terms)), ...);
-        return copy;
+        (data_.order.push_back(detail::to_ordering_item(terms)), ...);
+        return std::move(*this);
     }
 
     /// LIMIT: at most `count` rows (bound as a parameter).
-    [[nodiscard]] select_query limit(std::int64_t count) const {
-        select_query copy = *this;
-        copy.data_.limit = count;
-        return copy;
+    [[nodiscard]] select_query limit(std::int64_t count) const& { return select_query(*this).limit(count); }
+    /// limit() on a query that is not used again: no copy.
+    [[nodiscard]] select_query limit(std::int64_t count) && {
+        data_.limit = count;
+        return std::move(*this);
     }
 
     /// OFFSET: skip the first `count` rows (bound as a parameter).
-    [[nodiscard]] select_query offset(std::int64_t count) const {
-        select_query copy = *this;
-        copy.data_.offset = count;
-        return copy;
+    [[nodiscard]] select_query offset(std::int64_t count) const& { return select_query(*this).offset(count); }
+    /// offset() on a query that is not used again: no copy.
+    [[nodiscard]] select_query offset(std::int64_t count) && {
+        data_.offset = count;
+        return std::move(*this);
     }
 
     /// Adds a common table expression: `WITH "row" (...) AS (...) SELECT ...`.
