@@ -99,6 +99,15 @@ inline void bind_person(sqlite3_stmt* s, const person& p, int first) {
     sqlite3_bind_double(s, first + 3, p.score);
 }
 
+/// After a table is filled: copies a WAL file's pages into the database
+/// (`PRAGMA wal_checkpoint(TRUNCATE)`; nothing in rollback-journal mode), so the first workload
+/// to read the table — relata's side, which Google Benchmark runs first — does not read them
+/// through the WAL index while the hand-written side, running later, reads a checkpointed file.
+/// Without it, relata::all on a WAL file measured 50, 50 and 21 ms against 21 ms three times.
+inline void settle(sqlite3* db) {
+    exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 /// Replaces person's rows with `count` generated ones (ids 1..count).
 inline void populate_people(sqlite3* db, std::size_t count) {
     exec(db, "BEGIN IMMEDIATE");
@@ -113,6 +122,7 @@ inline void populate_people(sqlite3* db, std::size_t count) {
         }
     }
     exec(db, "COMMIT");
+    settle(db);
 }
 
 /// Replaces purchase's rows with `count` rows over persons 1..people.
@@ -128,6 +138,7 @@ inline void populate_purchases(sqlite3* db, std::size_t count, std::size_t peopl
         }
     }
     exec(db, "COMMIT");
+    settle(db);
 }
 
 /// n × (SELECT by key, change score, UPDATE score), one transaction.
