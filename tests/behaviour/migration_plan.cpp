@@ -5,12 +5,18 @@
 // schema and data as they were; the SQLite rebuild keeps a foreign key pointing at the
 // rebuilt table and its indexes.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
+
+#include <unistd.h>
 
 #include <relata/schema/plan_migration.hpp>
 
@@ -468,3 +474,118 @@ RELATA_BACKEND_TEST("plan_migration: a narrowing type change only when allowed b
     CHECK(relata_test::scalar(db, "SELECT SUM(hits) FROM mp_counter WHERE hits = id * 3") == 3 * 2000 * 2001 / 2);
 }
 #endif
+
+namespace migration_plan_behaviour {
+struct StatsV2 {
+    std::int64_t id = 0;
+    std::int64_t hits = 0;
+    int visits = 0;  // new, DEFAULT 0: ADD COLUMN on both engines (no SQLite rebuild)
+};
+RELATA_MODEL(StatsV2, id, hits, visits)
+
+// Defined differently per backend, and both backends link into one executable: internal linkage.
+namespace {
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+/// Two connections to one SQLite file (an in-memory database is private to its connection).
+struct two_appliers {
+    std::string path = (std::filesystem::temp_directory_path() /
+                        fmt::format("relata_apply_plan_{}.db", static_cast<long>(::getpid())))
+                           .string();
+    relata_test::connection first;
+    relata_test::connection second;
+    two_appliers() : first(connect(path, true)), second(connect(path, false)) {}
+    ~two_appliers() {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+    }
+    two_appliers(const two_appliers&) = delete;
+    two_appliers& operator=(const two_appliers&) = delete;
+    static relata_test::connection connect(const std::string& path, bool fresh) {
+        if (fresh)
+            for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+        return relata::sqlite::connect(path);
+    }
+};
+#else
+/// Two connections to the test's schema.
+struct two_appliers {
+    relata_test::database test;
+    relata_test::connection& first = test.db;
+    relata_test::connection second = test.open_another();
+};
+#endif
+}  // namespace
+}  // namespace migration_plan_behaviour
+template <>
+struct relata::mapping<migration_plan_behaviour::StatsV2> {
+    using S = migration_plan_behaviour::StatsV2;
+    static constexpr auto table = "mp_stats";
+    static constexpr auto defaults = std::tuple{relata::default_value(&S::visits, 0)};
+};
+
+// Two deployments plan the same migration and apply it at the same moment. apply_plan runs one
+// at a time (SQLite: BEGIN IMMEDIATE and the busy timeout; PostgreSQL: the advisory lock
+// relata::migrate takes, for the transaction) and refuses a plan made against a schema that
+// has changed since: one applies it; the other, planned against the old schema, applies
+// nothing and says so. Without the check the second would run its stale steps (a SQLite table
+// rebuild would even succeed a second time, copying the rows again).
+RELATA_BACKEND_TEST("apply_plan: two appliers of one plan at once, one applies it, the other refuses its stale plan",
+                    "[migration_plan][concurrency]") {
+    using namespace migration_plan_behaviour;
+    two_appliers appliers;
+    relata::create_all<Stats>(appliers.first);
+    relata::execute(appliers.first, "INSERT INTO mp_stats (id, hits) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+                                    "i + 1 FROM n WHERE i < 5000) SELECT i, i * 2 FROM n");
+    const relata::migration_plan plans[2] = {relata::plan_migration<StatsV2>(appliers.first),
+                                             relata::plan_migration<StatsV2>(appliers.second)};
+    for (const relata::migration_plan& plan : plans)
+        REQUIRE(kinds_of(plan) == std::vector<relata::plan_step_kind>{relata::plan_step_kind::add_column});
+
+    relata_test::connection* connections[2] = {&appliers.first, &appliers.second};
+    std::string outcomes[2];
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i)
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready.load() < 2) std::this_thread::yield();
+            try {
+                relata::apply_plan(*connections[i], plans[i]);
+                outcomes[i] = "applied";
+            } catch (const relata::migration_error& e) {
+                outcomes[i] = e.what();
+            } catch (const std::exception& e) {
+                outcomes[i] = std::string("unexpected exception: ") + e.what();
+            }
+        });
+    for (std::thread& t : threads) t.join();
+    fmt::print("{}: two appliers: [{}] and [{}]\n", RELATA_TEST_BACKEND_NAME, outcomes[0], outcomes[1]);
+
+    const int applied = static_cast<int>(std::count(std::begin(outcomes), std::end(outcomes), std::string("applied")));
+    CHECK(applied == 1);
+    const std::string& failure = outcomes[0] == "applied" ? outcomes[1] : outcomes[0];
+    CHECK_THAT(failure, Catch::Matchers::Contains("no longer the one the plan was made against") &&
+                            Catch::Matchers::Contains("nothing was applied"));
+    for (relata_test::connection* db : connections) {
+        CHECK(relata::plan_migration<StatsV2>(*db).empty());
+        CHECK(relata::schema_mismatches<StatsV2>(*db).empty());
+    }
+    CHECK(relata_test::scalar(appliers.first, "SELECT count(*) FROM mp_stats WHERE hits = id * 2 AND visits = 0") == 5000);
+}
+
+RELATA_BACKEND_TEST("apply_plan: a plan made before the schema changed is refused, and nothing is applied", "[migration_plan]") {
+    using namespace migration_plan_behaviour;
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Stats>(db);
+    const relata::migration_plan plan = relata::plan_migration<StatsV2>(db);
+    REQUIRE(plan.planned_against.has_value());
+    db.execute_script("CREATE TABLE mp_unrelated (id INTEGER PRIMARY KEY)");  // any schema change makes it stale
+    const relata::schema before = relata::introspect(db);
+    CHECK_THROWS_AS(relata::apply_plan(db, plan), relata::migration_error);
+    CHECK(relata::introspect(db) == before);
+    // A plan put together by hand carries no schema and is applied as it is.
+    relata::migration_plan by_hand = plan;
+    by_hand.planned_against.reset();
+    relata::apply_plan(db, by_hand);
+    CHECK(relata::schema_mismatches<StatsV2>(db).empty());
+}

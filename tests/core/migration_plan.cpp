@@ -71,7 +71,7 @@ TEST_CASE("plan: PostgreSQL type changes that keep every value", "[migration_pla
 }
 
 TEST_CASE("plan: the review script and the options", "[migration_plan]") {
-    relata::migration_plan plan{relata::engine::postgresql, {}, {}};
+    relata::migration_plan plan{relata::engine::postgresql, {}, {}, {}};
     CHECK(plan.empty());
     plan.steps.push_back({relata::plan_step_kind::add_column, "post", "votes", "add column \"post\".\"votes\" INTEGER",
                           {"ALTER TABLE \"post\" ADD COLUMN \"votes\" INTEGER"}});

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "relata/detail/format.hpp"
+#include "relata/schema/catalog.hpp"
 #include "relata/sql/dialect.hpp"
 
 namespace relata {
@@ -96,6 +98,11 @@ struct migration_plan {
     engine target = engine::sqlite;        ///< the dialect of the statements
     std::vector<plan_step> steps;          ///< what apply_plan runs, in order
     std::vector<withheld_step> not_applied;  ///< destructive changes left out ("not applied: destructive")
+    /// The live schema the plan was made against (`relata::introspect`, set by
+    /// relata::plan_migration). relata::apply_plan compares it with the database inside its
+    /// transaction and refuses the plan when they differ: another process applied it or
+    /// changed the schema since. Empty in a plan put together by hand: nothing is compared.
+    std::optional<schema> planned_against;
 
     /// True when the database already matches the models (nothing to apply).
     [[nodiscard]] bool empty() const noexcept { return steps.empty(); }

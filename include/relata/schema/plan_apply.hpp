@@ -17,6 +17,7 @@
 #include "relata/error.hpp"
 #include "relata/migrate.hpp"
 #include "relata/raw_sql.hpp"
+#include "relata/schema/introspection.hpp"
 #include "relata/schema/plan.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/transaction_options.hpp"
@@ -77,12 +78,22 @@ void check_foreign_keys(Connection& db) {
 /// failure leaves schema and data exactly as they were. Withheld steps are not run. An empty
 /// plan does nothing.
 /// @code
-/// // SQLite:     PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE; <steps>; PRAGMA foreign_key_check; COMMIT; PRAGMA foreign_keys = ON
-/// // PostgreSQL: BEGIN; <steps>; COMMIT
+/// // SQLite:     PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE; <introspection>; <steps>; PRAGMA foreign_key_check;
+/// //             COMMIT; PRAGMA foreign_keys = ON
+/// // PostgreSQL: BEGIN; SELECT pg_advisory_xact_lock(<relata::migration_lock_key>); <introspection>; <steps>; COMMIT
 /// @endcode
 /// Plan against the database you apply to, just before: a plan made earlier may no longer fit.
+///
+/// A stale plan is refused: inside its transaction apply_plan compares the live schema
+/// (`relata::introspect`) with the one the plan was made against (`plan.planned_against`) and
+/// throws `migration_error`, having applied nothing, when they differ. Concurrent appliers run
+/// one at a time — SQLite through BEGIN IMMEDIATE and the busy timeout, PostgreSQL through
+/// `pg_advisory_xact_lock(relata::migration_lock_key)`, the lock relata::migrate holds — so when
+/// two processes apply the same plan at once, one applies it and the other finds the schema
+/// changed and applies nothing (tested with two connections on both engines).
 /// @throws relata::migration_error when the plan is for another engine, when a SQLite plan
-/// with a rebuild is applied inside an open transaction, and when a step fails: `what()` names
+/// with a rebuild is applied inside an open transaction, when the schema is no longer the one
+/// the plan was made against, and when a step fails: `what()` names
 /// the step (`step 3 of 5 (add foreign key ...)`) and the database's message;
 /// `statement()` is the step's number, `sql()` the failing statement, `sqlstate()`/`code()`
 /// the database's; the database's exception is nested (`std::rethrow_if_nested`).
@@ -101,6 +112,14 @@ void apply_plan(Connection& db, const migration_plan& plan) {
     std::optional<detail::foreign_keys_off<Connection>> keys_off;
     if (rebuild) keys_off.emplace(db);
     transaction<Connection> tx{db, {.mode = begin_mode::immediate}};
+    // One applier at a time (SQLite: BEGIN IMMEDIATE; PostgreSQL: the lock relata::migrate
+    // takes, for this transaction), and only onto the schema the plan was made against.
+    if (target == engine::postgresql)
+        db.execute_script(detail::format("SELECT pg_advisory_xact_lock({})", migration_lock_key));
+    if (plan.planned_against && introspect(db) != *plan.planned_against)
+        throw migration_error(
+            "apply_plan: the database schema is no longer the one the plan was made against (another process "
+            "applied it, or the schema changed since plan_migration): nothing was applied; make a new plan");
     std::size_t number = 0;
     std::string sql;
     try {

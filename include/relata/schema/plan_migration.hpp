@@ -453,7 +453,8 @@ inline void plan_renames(plan_builder& b) {
 template <model... Models, detail::cursor_connection Connection>
 [[nodiscard]] migration_plan plan_migration(Connection& db, const plan_options& options = {}) {
     const dialect& d = db.sql_dialect();
-    detail::plan_builder b{.d = d, .options = options, .live = introspect(db)};
+    schema live = introspect(db);
+    detail::plan_builder b{.d = d, .options = options, .live = live};
     detail::plan_renames(b);
     const std::vector<std::type_index> types{std::type_index(typeid(Models))...};
     const std::vector<std::vector<std::type_index>> references{detail::referenced_types<Models>()...};
@@ -479,7 +480,7 @@ template <model... Models, detail::cursor_connection Connection>
     if (!b.refusals.empty())
         throw schema_error("plan_migration: the database would refuse the change the models call for: " +
                            detail::join(b.refusals, "; "));
-    migration_plan plan{d.engine, {}, std::move(b.withheld)};
+    migration_plan plan{d.engine, {}, std::move(b.withheld), std::move(live)};
     for (auto* phase : {&b.renames, &b.creates, &b.columns, &b.indexes, &b.constraints, &b.drops})
         plan.steps.insert(plan.steps.end(), phase->begin(), phase->end());
     if (b.rebuilt)
