@@ -52,7 +52,7 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         }
         e->snapshot = e->object;
         e->state = object_state::persistent;
-        identity_[generated_keys_[i]] = e;
+        this->map_key(generated_keys_[i], e);
         // The generated key stays in the object: objects that copied it (foreign keys) stay
         // right, and the retry inserts it explicitly.
         inserted.push_back({e, generated_keys_[i], old_version});
