@@ -27,7 +27,7 @@ trap 'rm -rf "$work"' EXIT
 count() {
     local frame=$1 name=$2
     valgrind --tool=callgrind --toggle-collect="$frame" --callgrind-out-file="$work/out" \
-        "$binary" --relata_engines="$engine" --relata_scale="$scale" --relata_repetitions=1 \
+        "$binary" --relata_engines="$engine" --relata_scale="$scale" --relata_repetitions=1 --relata_warmup=0 \
         --relata_directory="$work" --benchmark_filter="^$name\$" >/dev/null 2>"$work/err" ||
         { cat "$work/err" >&2; exit 1; }
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/err"

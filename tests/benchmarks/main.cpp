@@ -2,10 +2,12 @@
 // hand-written against the sqlite3 / libpq C API — on SQLite (file, default journal),
 // SQLite (WAL) and PostgreSQL, then a table of relata / hand-written (ratio of medians).
 //
-//   relata_benchmarks [--relata_scale=F] [--relata_repetitions=N]
+//   relata_benchmarks [--relata_scale=F] [--relata_repetitions=N] [--relata_warmup=0|1]
 //                     [--relata_engines=sqlite,sqlite-wal,postgres] [--relata_directory=DIR]
 //                     [Google Benchmark flags, e.g. --benchmark_filter=session]
 //
+// --relata_warmup=0 leaves out the unmeasured run each side gets before its measured ones
+// (instruction_counts.sh: callgrind would count it too).
 // --relata_scale multiplies every size (default 1: the sizes of issue 8); RELATA_BENCH_SCALE
 // and RELATA_BENCH_REPETITIONS in the environment do the same. PostgreSQL: the conninfo in
 // $RELATA_TEST_POSTGRES, else in the file named by $RELATA_TEST_POSTGRES_FILE (the CTest
@@ -53,6 +55,7 @@ constexpr std::size_t unknown = static_cast<std::size_t>(-1);
 struct settings {
     double scale = 1.0;
     int repetitions = 5;
+    bool warmup = true;  // one unmeasured run per side first
     std::vector<std::string> engines{"sqlite", "sqlite-wal", "postgres"};
     std::string directory;
 
@@ -86,6 +89,7 @@ settings parse(int& argc, char** argv) {
         };
         if (auto v = value("--relata_scale")) s.scale = std::stod(*v);
         else if (auto r = value("--relata_repetitions")) s.repetitions = std::stoi(*r);
+        else if (auto w = value("--relata_warmup")) s.warmup = std::stoi(*w) != 0;
         else if (auto e = value("--relata_engines")) s.engines = split(*e);
         else if (auto d = value("--relata_directory")) s.directory = *d;
         else argv[kept++] = argv[i];
@@ -356,7 +360,7 @@ void register_engine(Engine& e, const std::string& engine_name) {
                         // first run in a process (or on a table just filled) faults in the heap
                         // and the caches it needs, which measured runs of 166, 116, then 38 ms for
                         // relata's session.all against a steady 22 ms for the side run second.
-                        if (warmed_up.insert(sample_key(w, engine_name, relata_side)).second) {
+                        if (config->warmup && warmed_up.insert(sample_key(w, engine_name, relata_side)).second) {
                             std::vector<person> people = prepare(e, w, n);
                             benchmark::DoNotOptimize(relata_side ? run_relata(e.db, w.id, n, people)
                                                                  : run_hand(e.hand, w.id, n, people));
