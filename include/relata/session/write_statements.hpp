@@ -131,9 +131,7 @@ public:
     /// @throws relata::mapping_error when the member cannot be written.
     static value value_of(const T& object, std::size_t index) {
         value result;
-        for_each_field<T>([&](auto i) {
-            if (i.value == index) result = member_value<T, i.value>(object);
-        });
+        refill_at(result, object, index);  // an empty value: member_value's result
         return result;
     }
 
