@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "relata/session/entry_store.hpp"
 #include "relata/session/hooks.hpp"
 #include "relata/session/identity_key.hpp"
+#include "relata/session/node_pool.hpp"
 #include "relata/session/object_state.hpp"
 #include "relata/session/snapshot.hpp"
 
@@ -228,8 +230,11 @@ protected:
             type_name<T>, describe_key(loaded), member));
     }
 
+    using identity_index = std::map<key_type, entry<T>*, std::less<key_type>, pool_allocator<std::pair<const key_type, entry<T>*>>>;
+
     entry_store<entry<T>> entries_;  // every entry, at a stable address, until clear_objects()
-    std::map<key_type, entry<T>*> identity_;
+    node_pool identity_nodes_;       // identity_'s nodes: no malloc/free per tracked object
+    identity_index identity_{typename identity_index::allocator_type(identity_nodes_)};
     std::vector<entry<T>*> pending_;  // in add order
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
     std::vector<entry<T>*> removed_pending_;  // pending objects removed since the last flush
