@@ -28,6 +28,7 @@
 #include <tuple>
 #include <type_traits>
 #include <typeindex>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -611,14 +612,21 @@ private:
 
     void undo_all();
 
+    // The registry of model T, made on first use. The last one asked for is remembered by its
+    // type_info's address, so a loop over one model (session.all reading rows, get in a loop)
+    // skips the map search; registries are never erased, so the pointer stays valid.
     template <model T>
     detail::registry<Connection, T>& registry_for() {
-        auto& slot = registries_[std::type_index(typeid(T))];
-        if (!slot) {
-            slot = std::make_unique<detail::registry<Connection, T>>();
-            order_dirty_ = true;
+        if (last_registry_type_ != &typeid(T)) {
+            auto& slot = registries_[std::type_index(typeid(T))];
+            if (!slot) {
+                slot = std::make_unique<detail::registry<Connection, T>>();
+                order_dirty_ = true;
+            }
+            last_registry_type_ = &typeid(T);
+            last_registry_ = slot.get();
         }
-        return static_cast<detail::registry<Connection, T>&>(*slot);
+        return static_cast<detail::registry<Connection, T>&>(*last_registry_);
     }
 
     template <model T>
@@ -645,6 +653,8 @@ private:
     std::function<std::unique_ptr<detail::borrowed_connection<Connection>>()> borrow_;
     std::unique_ptr<detail::borrowed_connection<Connection>> borrowed_;
     std::map<std::type_index, std::unique_ptr<detail::registry_base<Connection>>> registries_;
+    const std::type_info* last_registry_type_ = nullptr;  // registry_for's last model and registry
+    detail::registry_base<Connection>* last_registry_ = nullptr;
     std::vector<detail::registry_base<Connection>*> order_;
     bool order_dirty_ = false;
     bool owns_transaction_ = false;  // this Session ran the BEGIN of the open transaction
