@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
-#include <filesystem>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -16,11 +15,10 @@
 #include <tuple>
 #include <vector>
 
-#include <unistd.h>
-
 #include <relata/schema/plan_migration.hpp>
 
 #include "backends.hpp"
+#include "database_file.hpp"
 
 namespace migration_plan_behaviour {
 
@@ -488,22 +486,9 @@ namespace {
 #if defined(RELATA_TEST_BACKEND_SQLITE)
 /// Two connections to one SQLite file (an in-memory database is private to its connection).
 struct two_appliers {
-    std::string path = (std::filesystem::temp_directory_path() /
-                        fmt::format("relata_apply_plan_{}.db", static_cast<long>(::getpid())))
-                           .string();
-    relata_test::connection first;
-    relata_test::connection second;
-    two_appliers() : first(connect(path, true)), second(connect(path, false)) {}
-    ~two_appliers() {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-    }
-    two_appliers(const two_appliers&) = delete;
-    two_appliers& operator=(const two_appliers&) = delete;
-    static relata_test::connection connect(const std::string& path, bool fresh) {
-        if (fresh)
-            for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-        return relata::sqlite::connect(path);
-    }
+    relata_test::database_file file{"apply_plan"};
+    relata_test::connection first = relata::sqlite::connect(file.path());
+    relata_test::connection second = relata::sqlite::connect(file.path());
 };
 #else
 /// Two connections to the test's schema.

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +17,7 @@
 
 #include "backends.hpp"
 #include "child_process.hpp"
+#include "database_file.hpp"
 
 namespace migrations_test {
 namespace {
@@ -446,19 +446,10 @@ namespace {
 #if defined(RELATA_TEST_BACKEND_SQLITE)
 /// A database file two processes can open (SQLite: never carry an open connection across fork()).
 struct shared_database {
-    std::string path = (std::filesystem::temp_directory_path() /
-                        fmt::format("relata_migrations_{}.db", static_cast<long>(::getpid())))
-                           .string();
-    shared_database() { remove(); }
-    ~shared_database() { remove(); }
-    shared_database(const shared_database&) = delete;
-    shared_database& operator=(const shared_database&) = delete;
-    void remove() const {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-    }
+    relata_test::database_file file{"migrations"};
     /// `PRAGMA synchronous = OFF`: no fsync per COMMIT (durability after power loss only, not locking).
     [[nodiscard]] db_type open() const {
-        auto db = relata::sqlite::connect(path);
+        auto db = relata::sqlite::connect(file.path());
         db.execute_script("PRAGMA synchronous = OFF");
         return db;
     }

@@ -1,16 +1,13 @@
 // Optimistic locking: a version column in relata::mapping<T>::version, checked by every UPDATE
 // and DELETE the Session flushes; a lost update between two connections is prevented.
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <unistd.h>
-
 #include "backends.hpp"
+#include "database_file.hpp"
 #include "sql_log.hpp"
 
 namespace locking_test {
@@ -54,18 +51,9 @@ constexpr auto a = relata::columns<Article>;
 /// Two connections to one database: a temporary file for SQLite, the test schema for PostgreSQL.
 struct two_connections {
 #if defined(RELATA_TEST_BACKEND_SQLITE)
-    std::string path = (std::filesystem::temp_directory_path() /
-                        fmt::format("relata_locking_{}_{}.db", static_cast<long>(::getpid()), next()))
-                           .string();
-    relata_test::connection first = relata::sqlite::connect(path);
-    relata_test::connection second = relata::sqlite::connect(path);
-    ~two_connections() {
-        std::remove(path.c_str());
-    }
-    static int next() {
-        static int counter = 0;
-        return ++counter;
-    }
+    relata_test::database_file file{"locking"};  // declared first: removed after both connections close
+    relata_test::connection first = relata::sqlite::connect(file.path());
+    relata_test::connection second = relata::sqlite::connect(file.path());
 #else
     relata_test::database test;
     relata_test::connection& first = test.db;

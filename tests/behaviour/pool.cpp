@@ -4,18 +4,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
-
 #include <relata/pool.hpp>
 
 #include "backends.hpp"
+#include "database_file.hpp"
 
 namespace pool_test {
 
@@ -38,26 +36,11 @@ using namespace std::chrono_literals;
 /// PostgreSQL. `opener()` is the pool's open function.
 #if defined(RELATA_TEST_BACKEND_SQLITE)
 struct shared_database {
-    std::string path = (std::filesystem::temp_directory_path() /
-                        fmt::format("relata_pool_{}_{}.db", static_cast<long>(::getpid()), next()))
-                           .string();
-    relata_test::connection db = relata::sqlite::connect(path, {.write_ahead_log = true});
+    relata_test::database_file file{"pool"};  // declared first: removed after the connection closes
+    relata_test::connection db = relata::sqlite::connect(file.path(), {.write_ahead_log = true});
 
-    shared_database() = default;
-    shared_database(const shared_database&) = delete;
-    shared_database& operator=(const shared_database&) = delete;
-    ~shared_database() {
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::error_code ignored;
-            std::filesystem::remove(path + suffix, ignored);
-        }
-    }
     [[nodiscard]] std::function<relata_test::connection()> opener() const {
-        return [path = path] { return relata::sqlite::connect(path, {.write_ahead_log = true}); };
-    }
-    static int next() {
-        static std::atomic<int> counter{0};
-        return ++counter;
+        return [path = file.path()] { return relata::sqlite::connect(path, {.write_ahead_log = true}); };
     }
 };
 #else

@@ -3,6 +3,7 @@
 // file written through a Session. Each is a relata error naming the cause, never a crash
 // (ASan/UBSan run this in CI), and the Session keeps its objects for a retry elsewhere.
 #include "backends.hpp"
+#include "database_file.hpp"
 
 #if defined(RELATA_TEST_BACKEND_SQLITE)
 #include <cstdint>
@@ -11,8 +12,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace sqlite_faults_test {
 
@@ -28,26 +27,6 @@ RELATA_MODEL(Note, id, text, rank)
 using sqlite_faults_test::Note;
 
 namespace {
-
-/// A temporary file path, removed (with its -wal/-shm/-journal) when the object ends.
-struct temporary_file {
-    std::string path;
-    explicit temporary_file(const std::string& stem)
-        : path((std::filesystem::temp_directory_path() /
-                fmt::format("relata_{}_{}.db", stem, static_cast<long>(::getpid())))
-                   .string()) {
-        remove();
-    }
-    temporary_file(const temporary_file&) = delete;
-    temporary_file& operator=(const temporary_file&) = delete;
-    ~temporary_file() { remove(); }
-    void remove() const {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-            std::error_code ignored;
-            std::filesystem::remove(path + suffix, ignored);
-        }
-    }
-};
 
 /// Overwrites `length` bytes at `offset` of `path` with `byte`.
 void overwrite(const std::string& path, std::streamoff offset, std::size_t length, char byte) {
@@ -72,12 +51,12 @@ std::string read_all_error(relata::sqlite::connection& db) {
 }  // namespace
 
 TEST_CASE("sqlite faults: a file that is not a database is connection_error naming SQLite's reason", "[sqlite][faults]") {
-    temporary_file file("not_a_database");
+    relata_test::database_file file("not_a_database");
     {
-        std::ofstream out(file.path, std::ios::binary);
+        std::ofstream out(file.path(), std::ios::binary);
         for (int i = 0; i < 1000; ++i) out << "this is a text file, not an SQLite database\n";
     }
-    auto db = relata::sqlite::connect(file.path);  // SQLite opens lazily: the first statement finds out
+    auto db = relata::sqlite::connect(file.path());  // SQLite opens lazily: the first statement finds out
     try {
         relata::create_all<Note>(db);
         FAIL("a text file was used as a database");
@@ -87,15 +66,15 @@ TEST_CASE("sqlite faults: a file that is not a database is connection_error nami
 }
 
 TEST_CASE("sqlite faults: a database with overwritten pages gives database errors, never a crash", "[sqlite][faults]") {
-    temporary_file original("corruption_original");
+    relata_test::database_file original("corruption_original");
     {
-        auto db = relata::sqlite::connect(original.path);
+        auto db = relata::sqlite::connect(original.path());
         relata::create_all<Note>(db);
         std::vector<Note> notes;
         for (int i = 0; i < 5000; ++i) notes.push_back(Note{.id = 0, .text = fmt::format("note number {} of many", i), .rank = i});
         relata::insert_all(db, notes);
     }
-    const auto size = static_cast<std::streamoff>(std::filesystem::file_size(original.path));
+    const auto size = static_cast<std::streamoff>(std::filesystem::file_size(original.path()));
     REQUIRE(size > 16 * 4096);
     int errors = 0;
     int survived = 0;
@@ -103,11 +82,11 @@ TEST_CASE("sqlite faults: a database with overwritten pages gives database error
     for (const char pattern : {'\xFF', '\x00', '\x0D'}) {
         for (const std::streamoff page : {std::streamoff(1), std::streamoff(3), size / 4096 / 2, size / 4096 - 1}) {
             CAPTURE(static_cast<int>(static_cast<unsigned char>(pattern)), page);
-            temporary_file copy("corruption_copy");
-            std::filesystem::copy_file(original.path, copy.path);
-            overwrite(copy.path, page * 4096 + 8, 4000, pattern);
+            relata_test::database_file copy("corruption_copy");
+            std::filesystem::copy_file(original.path(), copy.path());
+            overwrite(copy.path(), page * 4096 + 8, 4000, pattern);
             try {
-                auto db = relata::sqlite::connect(copy.path);
+                auto db = relata::sqlite::connect(copy.path());
                 const std::string error = read_all_error(db);
                 if (error.empty()) {
                     ++survived;  // the bytes hit only values; the rows read are whatever they now are
@@ -135,17 +114,17 @@ TEST_CASE("sqlite faults: a database with overwritten pages gives database error
 }
 
 TEST_CASE("sqlite faults: a missing file opened read-only, and a Session on a read-only file", "[sqlite][faults]") {
-    temporary_file missing("missing");
-    CHECK_THROWS_AS(relata::sqlite::connect(missing.path, {.read_only = true}), relata::connection_error);
-    CHECK_FALSE(std::filesystem::exists(missing.path));  // not created
+    relata_test::database_file missing("missing");
+    CHECK_THROWS_AS(relata::sqlite::connect(missing.path(), {.read_only = true}), relata::connection_error);
+    CHECK_FALSE(std::filesystem::exists(missing.path()));  // not created
 
-    temporary_file file("read_only");
+    relata_test::database_file file("read_only");
     {
-        auto db = relata::sqlite::connect(file.path);
+        auto db = relata::sqlite::connect(file.path());
         relata::create_all<Note>(db);
         db.execute("INSERT INTO note (text, rank) VALUES ('kept', 1)");
     }
-    auto reader = relata::sqlite::connect(file.path, {.read_only = true});
+    auto reader = relata::sqlite::connect(file.path(), {.read_only = true});
     relata::session session{reader};
     auto& kept = session.get<Note>(1);
     kept.rank = 2;

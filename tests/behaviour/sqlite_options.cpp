@@ -2,10 +2,9 @@
 #include "backends.hpp"
 
 #if defined(RELATA_TEST_BACKEND_SQLITE)
-#include <cstdio>
-#include <filesystem>
 #include <string>
 
+#include "database_file.hpp"
 #include "models.hpp"
 
 namespace {
@@ -28,8 +27,8 @@ TEST_CASE("sqlite: foreign keys are on by default and can be turned off", "[sqli
 }
 
 TEST_CASE("sqlite: busy timeout, WAL and read-only files", "[sqlite]") {
-    const auto path = (std::filesystem::temp_directory_path() / "relata_sqlite_options_test.db").string();
-    std::filesystem::remove(path);
+    const relata_test::database_file file{"sqlite_options"};
+    const std::string& path = file.path();
     {
         auto db = relata::sqlite::connect(path, {.busy_timeout = std::chrono::milliseconds{1234}, .write_ahead_log = true});
         CHECK(pragma(db, "busy_timeout") == 1234);
@@ -43,9 +42,6 @@ TEST_CASE("sqlite: busy timeout, WAL and read-only files", "[sqlite]") {
         session.add(test_models::Author{.name = "Ada", .email = std::nullopt});
         REQUIRE_THROWS_AS(session.commit(), relata::database_error);
     }
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-wal");
-    std::filesystem::remove(path + "-shm");
 }
 
 TEST_CASE("sqlite: a file that cannot be opened is a connection_error", "[sqlite]") {
@@ -55,14 +51,13 @@ TEST_CASE("sqlite: a file that cannot be opened is a connection_error", "[sqlite
 }
 
 TEST_CASE("sqlite: a second writer waits for the busy timeout, then conflicts", "[sqlite]") {
-    const auto path = (std::filesystem::temp_directory_path() / "relata_sqlite_busy_test.db").string();
-    std::filesystem::remove(path);
+    const relata_test::database_file file{"sqlite_busy"};
+    const std::string& path = file.path();
     auto first = relata::sqlite::connect(path, {.busy_timeout = std::chrono::milliseconds{50}});
     auto second = relata::sqlite::connect(path, {.busy_timeout = std::chrono::milliseconds{50}});
     relata::create_all<test_models::Author>(first);
     first.execute_script("BEGIN IMMEDIATE");
     REQUIRE_THROWS_AS(second.execute_script("BEGIN IMMEDIATE"), relata::transaction_conflict);
     first.rollback();
-    std::filesystem::remove(path);
 }
 #endif

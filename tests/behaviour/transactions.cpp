@@ -476,12 +476,7 @@ RELATA_BACKEND_TEST("begin_nested: the guard's destructor swallows every excepti
 // must be exactly the number of commits that returned normally.
 
 #if defined(RELATA_TEST_BACKEND_SQLITE)
-#include <cerrno>
-#include <filesystem>
-#include <utility>
-
-#include <sys/wait.h>
-#include <unistd.h>
+#include "database_file.hpp"
 
 namespace {
 
@@ -493,20 +488,12 @@ struct writer_report {
     std::uint64_t conflicts = 0;
 };
 
-/// A fresh database file with the counter row, closed again before any fork (SQLite: never
-/// carry an open connection across fork()).
-std::string counter_file(std::string_view name, bool wal) {
-    const auto path = (std::filesystem::temp_directory_path() /
-                       fmt::format("relata_{}_{}_{}.db", name, static_cast<long>(::getpid()), wal ? "wal" : "journal"))
-                          .string();
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-    auto db = relata::sqlite::connect(path, {.write_ahead_log = wal});
+/// Fills `file` with the counter row and closes it again before any fork (SQLite: never carry
+/// an open connection across fork()). @return its path.
+const std::string& seed_counter_file(const relata_test::database_file& file, bool wal) {
+    auto db = relata::sqlite::connect(file.path(), {.write_ahead_log = wal});
     seed_counter(db);
-    return path;
-}
-
-void remove_file(const std::string& path) {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+    return file.path();
 }
 
 constexpr int sqlite_writes_per_process = 2000;
@@ -528,7 +515,8 @@ relata::sqlite::connection writer_connection(const std::string& path, bool wal) 
 TEST_CASE("sqlite: two processes, retry_transaction: no lost update", "[sqlite][transactions][concurrency]") {
     const bool wal = GENERATE(false, true);
     const relata::begin_mode mode = GENERATE(relata::begin_mode::immediate, relata::begin_mode::deferred);
-    const std::string path = counter_file("retry", wal);
+    const relata_test::database_file file{wal ? "retry_wal" : "retry_journal"};
+    const std::string& path = seed_counter_file(file, wal);
     const auto writer = [&](writer_report& report) {
         auto db = writer_connection(path, wal);
         relata::retry_statistics stats;
@@ -558,7 +546,6 @@ TEST_CASE("sqlite: two processes, retry_transaction: no lost update", "[sqlite][
     CHECK(report_b.committed == sqlite_writes_per_process);
     CHECK(final_value == 2 * sqlite_writes_per_process);
     CHECK(report_a.attempts + report_b.attempts == 2 * sqlite_writes_per_process + report_a.conflicts + report_b.conflicts);
-    remove_file(path);
 }
 
 // Without retry_transaction: autobegin makes each read-modify-write one transaction, so an
@@ -570,7 +557,8 @@ TEST_CASE("sqlite: two processes, retry_transaction: no lost update", "[sqlite][
 TEST_CASE("sqlite: two processes, plain Session commits: no silent lost update", "[sqlite][transactions][concurrency]") {
     const bool wal = GENERATE(false, true);
     const relata::begin_mode mode = GENERATE(relata::begin_mode::immediate, relata::begin_mode::deferred);
-    const std::string path = counter_file("plain", wal);
+    const relata_test::database_file file{wal ? "plain_wal" : "plain_journal"};
+    const std::string& path = seed_counter_file(file, wal);
     const auto writer = [&](writer_report& report) {
         auto db = writer_connection(path, wal);
         for (int i = 0; i < sqlite_writes_per_process; ++i) {
@@ -600,7 +588,6 @@ TEST_CASE("sqlite: two processes, plain Session commits: no silent lost update",
     CHECK(report_a.committed + report_a.failed == sqlite_writes_per_process);
     CHECK(report_b.committed + report_b.failed == sqlite_writes_per_process);
     CHECK(final_value == report_a.committed + report_b.committed);
-    remove_file(path);
 }
 #endif
 

@@ -10,17 +10,15 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
-
 #include <relata/pool.hpp>
 
 #include "backends.hpp"
+#include "database_file.hpp"
 
 namespace stress_test {
 
@@ -150,9 +148,8 @@ RELATA_BACKEND_TEST("stress: 8 threads x 500 read-modify-write Sessions through 
 }
 #else
 RELATA_BACKEND_TEST("stress: 8 threads x 500 read-modify-write Sessions on a WAL file; no update lost", "[stress]") {
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              fmt::format("relata_stress_{}.db", static_cast<long>(::getpid())))
-                                 .string();
+    const relata_test::database_file file{"stress"};
+    const std::string& path = file.path();
     {
         auto db = relata::sqlite::connect(path, {.write_ahead_log = true});
         seed(db);
@@ -163,10 +160,6 @@ RELATA_BACKEND_TEST("stress: 8 threads x 500 read-modify-write Sessions on a WAL
             work(own[static_cast<std::size_t>(t)]);
         });
         check_counters(db, reports);
-    }
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::error_code ignored;
-        std::filesystem::remove(path + suffix, ignored);
     }
 }
 #endif
