@@ -53,9 +53,13 @@ struct dialect {
     /// engines require (SQL standard delimited identifiers).
     void append_identifier(std::string& out, std::string_view name) const {
         out.push_back('"');
-        for (const char c : name) {
-            if (c == '"') out.push_back('"');
-            out.push_back(c);
+        if (name.find('"') == std::string_view::npos) {
+            out.append(name);  // the usual name: one append, not one push_back per character
+        } else {
+            for (const char c : name) {
+                if (c == '"') out.push_back('"');
+                out.push_back(c);
+            }
         }
         out.push_back('"');
     }

@@ -46,7 +46,9 @@ inline constexpr std::size_t flat_chain_length = 64;
 /// Accumulates SQL text and parameters for one statement.
 class sql_writer {
 public:
-    explicit sql_writer(const dialect& d) : dialect_(d) {}
+    // The text starts with room for a typical statement, so writing one does not regrow the
+    // string four times on the way (15 -> 30 -> 60 -> 120 -> 240 characters).
+    explicit sql_writer(const dialect& d) : dialect_(d) { result_.sql.reserve(256); }
 
     sql_writer& text(std::string_view s) {
         result_.sql += s;
