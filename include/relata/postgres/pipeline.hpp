@@ -68,6 +68,21 @@ inline relata::value owned_value(const relata::cell& c) {
         c);
 }
 
+/// How `execute_pipelined`'s errors number the failing execution: `<noun> <first + i> of
+/// <total><suffix>: ` (0-based i). The default is the call's own sets: `parameter set 5000 of
+/// 10000: `; the Session numbers an INSERT among every row of its model that the flush inserts,
+/// across the pipelines it splits them into (`Author insert 5000 of 10001 in this flush: `).
+struct pipeline_numbering {
+    std::string_view noun = "parameter set";
+    std::size_t first = 0;
+    std::optional<std::size_t> total;  // the number of sets when empty
+    std::string_view suffix;
+
+    [[nodiscard]] std::string describe(std::size_t i, std::size_t sets) const {
+        return fmt::format("{} {} of {}{}", noun, first + i, total.value_or(sets), suffix);
+    }
+};
+
 }  // namespace detail
 
 /// Runs the statement `sql` (with `$1 ... $n` placeholders) once per element of
@@ -93,9 +108,12 @@ inline relata::value owned_value(const relata::cell& c) {
 /// first execution that failed, its message starting `parameter set <i> of <n>: ` (0-based i),
 /// with its SQLSTATE and `sql`; relata::mapping_error, before anything is sent, when a value
 /// cannot be sent as its parameter's type (the message names the set too);
-/// relata::connection_error when the connection is lost.
+/// relata::connection_error when the connection is lost. `numbering` is relata's own (the
+/// Session numbers a failing INSERT among all its model's rows in the flush, across the
+/// pipelines it splits them into); leave it out.
 inline std::vector<pipeline_result> execute_pipelined(connection& db, const std::string& sql,
-                                                      std::span<const std::vector<value>> parameter_sets) {
+                                                      std::span<const std::vector<value>> parameter_sets,
+                                                      const detail::pipeline_numbering& numbering = {}) {
     std::vector<pipeline_result> results(parameter_sets.size());
     if (parameter_sets.empty()) return results;
     PGconn* conn = detail::pipeline_access::handle(db);
@@ -121,14 +139,14 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
     std::vector<detail::encoded_parameter> encoded(parameter_sets.size() * width);
     for (std::size_t i = 0; i < parameter_sets.size(); ++i) {
         if (parameter_sets[i].size() != width)
-            throw database_error(fmt::format("parameter set {} of {} has {} values; the statement has {} placeholders",
-                                             i, parameter_sets.size(), parameter_sets[i].size(), width),
+            throw database_error(fmt::format("{} has {} values; the statement has {} placeholders",
+                                             numbering.describe(i, parameter_sets.size()), parameter_sets[i].size(), width),
                                  sql, "", 0);
         try {
             for (std::size_t k = 0; k < width; ++k)
                 detail::encode_parameter(parameter_sets[i][k], type_of(i, k), k + 1, sql, bytes, encoded[i * width + k]);
         } catch (const mapping_error& e) {
-            throw mapping_error(fmt::format("parameter set {} of {}: {}", i, parameter_sets.size(), e.reason()));
+            throw mapping_error(fmt::format("{}: {}", numbering.describe(i, parameter_sets.size()), e.reason()));
         }
     }
     detail::pipeline_access::log(db, sql, parameter_sets);
@@ -217,7 +235,7 @@ inline std::vector<pipeline_result> execute_pipelined(connection& db, const std:
     }
     leave();
     if (failed_at)
-        detail::throw_error(conn, failure.get(), sql, fmt::format("parameter set {} of {}: ", *failed_at, parameter_sets.size()));
+        detail::throw_error(conn, failure.get(), sql, numbering.describe(*failed_at, parameter_sets.size()) + ": ");
     return results;
 }
 

@@ -6,9 +6,11 @@
 /// <relata/session/unit_of_work.hpp>, which includes this header.
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "relata/detail/format.hpp"
 #include "relata/error.hpp"
 #include "relata/session/unit_of_work.hpp"
 #include "relata/sql/render.hpp"
@@ -146,7 +148,11 @@ void registry<Connection, T>::write_inserts_pipelined(Connection& db, session_st
             sets.push_back(query.parameters);
         }
         stats.inserts += end - start;
-        const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets));
+        // A failure names the row's place among all of this flush's inserts of T, not only
+        // within this run (runs split where generated and explicit keys alternate).
+        const std::string noun = detail::format("{} insert", type_name<T>);
+        const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets),
+                                               {noun, start, inserts_.size(), " in this flush"});  // pipeline_numbering
         for (std::size_t i = start; i < end; ++i) {
             entry<T>* e = inserts_[i];
             if constexpr (generated_key<T>) {
