@@ -558,11 +558,27 @@ inline std::string to_pascal_case(std::string_view name) {
     return out;
 }
 
+/// Appends `name` as a quoted SQL identifier (`"order"`), an embedded `"` doubled: the
+/// delimited identifier of the SQL standard, the same on SQLite and PostgreSQL.
+inline void append_quoted_identifier(std::string& out, std::string_view name) {
+    out.push_back('"');
+    if (name.find('"') == std::string_view::npos) {
+        out.append(name);  // the usual name: one append, not one push_back per character
+    } else {
+        for (const char c : name) {
+            if (c == '"') out.push_back('"');
+            out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
 /// Table and column names of a model under one naming convention.
 template <model T>
 struct model_names {
     std::string table;
     std::array<std::string, field_count<T>> columns;
+    std::string quoted_columns;  // `"id", "title", ...`: a select<T>() list, rendered once
 };
 
 template <model T>
@@ -588,6 +604,10 @@ model_names<T> compute_names(naming convention) {
             names.columns[index_of_member<T>(override_.member)] = override_.name;  // listed: checked above
         });
     }
+    for (const std::string& column : names.columns) {
+        if (!names.quoted_columns.empty()) names.quoted_columns += ", ";
+        append_quoted_identifier(names.quoted_columns, column);
+    }
     return names;
 }
 
@@ -603,6 +623,12 @@ const model_names<T>& names_of(naming convention) {
 template <model T>
 std::string_view column_name_of(naming convention, std::size_t index) {
     return names_of<T>(convention).columns[index];
+}
+
+/// Every column of T, quoted and separated by ", " (`"id", "title", "votes"`).
+template <model T>
+std::string_view quoted_columns_of(naming convention) {
+    return names_of<T>(convention).quoted_columns;
 }
 
 template <model T>

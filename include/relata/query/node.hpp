@@ -34,6 +34,7 @@ struct model_info {
     std::string_view type_name;                                   ///< e.g. "Post"
     std::string_view (*table_name)(naming);                       ///< under a naming convention
     std::string_view (*column_name)(naming, std::size_t);         ///< of field i
+    std::string_view (*quoted_columns)(naming);                   ///< `"id", "title", ...`: every column
     std::string_view (*member_name)(std::size_t);                 ///< C++ name of field i
     std::size_t field_count;                                      ///< mapped members
     std::size_t primary_key;                                      ///< field index, or npos

@@ -133,8 +133,8 @@ std::string_view member_name_of(std::size_t index) {
 
 /// The runtime description of a model (one constant per model).
 template <model T>
-inline constexpr model_info model_info_of{type_name<T>,      &table_name_of<T>, &column_name_of<T>, &member_name_of<T>,
-                                          field_count<T>,    primary_key_index<T>};
+inline constexpr model_info model_info_of{type_name<T>,      &table_name_of<T>,       &column_name_of<T>, &quoted_columns_of<T>,
+                                          &member_name_of<T>, field_count<T>,          primary_key_index<T>};
 
 /// The runtime description of a source (one constant per source type, compared by address).
 template <class Source>

@@ -51,18 +51,7 @@ struct dialect {
 
     /// Appends `name` as a quoted identifier (`"order"`); an embedded `"` is doubled, as both
     /// engines require (SQL standard delimited identifiers).
-    void append_identifier(std::string& out, std::string_view name) const {
-        out.push_back('"');
-        if (name.find('"') == std::string_view::npos) {
-            out.append(name);  // the usual name: one append, not one push_back per character
-        } else {
-            for (const char c : name) {
-                if (c == '"') out.push_back('"');
-                out.push_back(c);
-            }
-        }
-        out.push_back('"');
-    }
+    void append_identifier(std::string& out, std::string_view name) const { detail::append_quoted_identifier(out, name); }
 
     /// The column type name for `type`. SQLite uses its storage classes (INTEGER, REAL, TEXT,
     /// BLOB; timestamps and dates are ISO-8601 TEXT, uuid a 16-byte BLOB, json, numeric and

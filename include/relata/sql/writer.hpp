@@ -295,6 +295,10 @@ private:
         switch (n.kind) {
             case node_kind::column: column_reference(*n.source, n.index); break;
             case node_kind::all_columns:
+                if (!qualify_) {  // the model's column list, quoted once per naming convention
+                    text(n.source->model->quoted_columns(dialect_.naming));
+                    break;
+                }
                 for (std::size_t i = 0; i < n.source->model->field_count; ++i) {
                     if (i > 0) text(", ");
                     column_reference(*n.source, i);
