@@ -58,6 +58,10 @@ class node_list {
 public:
     node_list() = default;
     node_list(std::initializer_list<node_ptr> items) {
+        if (items.size() <= inline_capacity) {  // a comparison, a function call: straight into place
+            for (const node_ptr& item : items) inline_[size_++] = item;
+            return;
+        }
         for (const node_ptr& item : items) *this = appended(item);
     }
 
