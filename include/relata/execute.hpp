@@ -64,10 +64,11 @@ void read_row_into(std::optional<typename Q::row_type>& result, const Row& row) 
     }
 }
 
+// The query rendered as `query.limit(rows)` would be (when it has limit()), without copying it.
 template <class Q>
-auto limited(const Q& query, std::int64_t rows) {
-    if constexpr (requires { query.limit(rows); }) return query.limit(rows);
-    else return query;
+rendered_query render_limited(const Q& query, const dialect& d, std::int64_t rows) {
+    if constexpr (requires { query.limit(rows); }) return render(query, d, nullptr, rows);
+    else return render(query, d, nullptr);
 }
 
 /// The most bound parameters one statement may have on `db`'s engine.
@@ -126,7 +127,7 @@ template <connection Connection, row_query Q>
 template <connection Connection, row_query Q>
 [[nodiscard]] std::optional<typename Q::row_type> first(Connection& db, const Q& query) {
     std::optional<typename Q::row_type> result;
-    db.for_each_row(to_sql(detail::limited(query, 1), db.sql_dialect()), [&](const auto& row) {
+    db.for_each_row(detail::render_limited(query, db.sql_dialect(), 1), [&](const auto& row) {
         if (!result) detail::read_row_into<Q>(result, row);
     });
     return result;
@@ -139,7 +140,7 @@ template <connection Connection, row_query Q>
 [[nodiscard]] typename Q::row_type one(Connection& db, const Q& query) {
     std::optional<typename Q::row_type> result;
     std::size_t rows = 0;
-    db.for_each_row(to_sql(detail::limited(query, 2), db.sql_dialect()), [&](const auto& row) {
+    db.for_each_row(detail::render_limited(query, db.sql_dialect(), 2), [&](const auto& row) {
         if (++rows == 1) result = detail::read_row<Q>(row);
     });
     if (rows == 0) throw no_result("the query returned no row");

@@ -398,6 +398,35 @@ RELATA_BACKEND_TEST("UNION, UNION ALL, INTERSECT and EXCEPT", "[builder][set]") 
           std::vector<std::string>{"Joan", "Ada"});
 }
 
+// relata::first and relata::one render their LIMIT (1, 2) on the outermost SELECT only, as
+// query.limit(n) would: an OFFSET stays, the query's own LIMIT is replaced, and a subquery's
+// or a compound operand's LIMIT is kept.
+RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][set]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_query_builder(db);
+    // Salaries descending: Ada 300, Grace 200, Joan 180, Alan 150, Edsger 120, Linus 100.
+    CHECK(relata::first(db, relata::select(e.name).order_by(e.salary.desc()).offset(2)) == std::optional<std::string>("Joan"));
+    CHECK(relata::first(db, relata::select(e.name).order_by(e.name).limit(4)) == std::optional<std::string>("Ada"));
+    CHECK(relata::one(db, relata::select(e.name).order_by(e.salary).limit(10).offset(5)) == "Ada");
+
+    // The three best paid work in Engineering (Ada, Grace) and Sales (Joan): two departments.
+    // A LIMIT 2 leaking into the subquery would leave only Engineering, and one() would pass.
+    const auto departments_of_top_three =
+        relata::select(d.name).where(d.id.in(relata::select(e.department_id).order_by(e.salary.desc()).limit(3))).order_by(d.name);
+    CHECK(relata::all(db, departments_of_top_three) == std::vector<std::string>{"Engineering", "Sales"});
+    CHECK(relata::first(db, departments_of_top_three) == std::optional<std::string>("Engineering"));
+    CHECK_THROWS_AS(relata::one(db, departments_of_top_three), relata::multiple_results);
+
+    // Each operand keeps its own LIMIT 1; the compound's LIMIT is the one first() and one() set.
+    const auto rich = relata::select(e.name).where(e.salary >= 180);  // Ada Grace Joan
+    const auto late = relata::select(e.name).where(e.salary < 180);   // Alan Edsger Linus
+    const auto both = rich.order_by(e.name.desc()).limit(1).union_all(late.order_by(e.name).limit(1));  // Joan, Alan
+    CHECK(relata::first(db, both.order_by(e.name)) == std::optional<std::string>("Alan"));
+    CHECK_THROWS_AS(relata::one(db, both), relata::multiple_results);
+    CHECK(relata::one(db, both.order_by(e.name).offset(1)) == "Joan");
+}
+
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {
     relata_test::database test;
     auto& db = test.db;

@@ -5,6 +5,8 @@
 /// Every statement relata runs — typed queries, bulk writes and the Session's own INSERT,
 /// UPDATE and DELETE — is rendered here.
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -66,10 +68,13 @@ concept query_object = detail::is_select_query<Q> || detail::is_write_query<Q> |
 namespace detail {
 /// `to_sql`, also recording in `tables` (when not null) the models whose tables the statement
 /// names: the query space a Session's autoflush checks.
+/// `limit` (a SELECT only): render it as `query.limit(*limit)` would render, without the copy.
 template <class Q>
-[[nodiscard]] rendered_query render(const Q& query, const dialect& d, std::vector<const model_info*>* tables) {
+[[nodiscard]] rendered_query render(const Q& query, const dialect& d, std::vector<const model_info*>* tables,
+                                    std::optional<std::int64_t> limit = std::nullopt) {
     sql_writer writer(d);
     if (tables != nullptr) writer.record_tables(*tables);
+    if (limit) writer.override_limit(*limit);
     if constexpr (is_select_query<Q> || is_count_query<Q>) {
         static_assert(Q::complete());
         if constexpr (requires { typename Q::outer_sources; }) {

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -108,19 +109,26 @@ public:
     /// statement, so every column is qualified by its table or alias.
     void select(const select_data& d, bool nested) {
         const bool saved = qualify_;
+        // The override belongs to the outermost SELECT only: taken before any subquery renders.
+        const std::optional<std::int64_t> limit = std::exchange(limit_override_, std::nullopt);
         if (d.count_rows) {
             count(d, nested);
         } else {
             with_clause(d);
             if (!d.operands.empty()) {
-                compound(d);
+                compound(d, limit);
             } else {
                 core(d, nested, false);
-                tail(d);
+                tail(d, limit);
             }
         }
         qualify_ = saved;
     }
+
+    /// The next SELECT written (the outermost one) gets `LIMIT rows` instead of its own limit,
+    /// as if `query.limit(rows)` had been rendered, without copying the query
+    /// (`relata::first`: LIMIT 1, `relata::one`: LIMIT 2).
+    void override_limit(std::int64_t rows) { limit_override_ = rows; }
 
     /// INSERT INTO ... VALUES ... [ON CONFLICT ...] [RETURNING ...].
     void insert(const insert_data& d) {
@@ -667,13 +675,13 @@ private:
         return 0;
     }
 
-    void tail(const select_data& d) {
+    void tail(const select_data& d, std::optional<std::int64_t> limit_override = std::nullopt) {
         if (!d.order.empty()) {
             text(" ORDER BY ");
             ordering(d.order);
         }
-        if (d.limit) {
-            text(" LIMIT ").parameter(*d.limit);
+        if (const std::optional<std::int64_t> limit = limit_override ? limit_override : d.limit) {
+            text(" LIMIT ").parameter(*limit);
         } else if (d.offset && dialect_.engine == engine::sqlite) {
             text(" LIMIT -1");  // SQLite accepts OFFSET only after a LIMIT
         }
@@ -682,7 +690,7 @@ private:
 
     static bool has_tail(const select_data& d) { return !d.order.empty() || d.limit || d.offset; }
 
-    void compound(const select_data& d) {
+    void compound(const select_data& d, std::optional<std::int64_t> limit_override) {
         for (std::size_t i = 0; i < d.operands.size(); ++i) {
             if (i > 0) {
                 switch (d.operands[i].op) {
@@ -709,7 +717,7 @@ private:
             ordering(d.order, &d.operands.front().query->projection);
         }
         select_data rest;  // LIMIT and OFFSET
-        rest.limit = d.limit;
+        rest.limit = limit_override ? limit_override : d.limit;
         rest.offset = d.offset;
         tail(rest);
     }
@@ -736,6 +744,7 @@ private:
     }
 
     const dialect& dialect_;
+    std::optional<std::int64_t> limit_override_;  // override_limit(): for the outermost SELECT
     rendered_query result_;
     bool qualify_ = false;
     std::unordered_map<const node*, std::size_t> parameter_numbers_;
