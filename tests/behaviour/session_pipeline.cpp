@@ -29,6 +29,36 @@ std::map<std::string, std::int64_t> ids_by_name(Connection& db) {
     return ids;
 }
 
+// An author table holding one row, named "taken" (the name is unique).
+template <class Connection>
+void seed_taken_name(Connection& db) {
+    relata::create_all<Author>(db);
+    relata::session first{db};
+    first.add(Author{.name = "taken", .email = std::nullopt});
+    first.commit();
+}
+
+// Author i of a failing flush: a duplicate of "taken" at row 5,000, distinct names elsewhere.
+Author author_for_row(int i) {
+    return Author{.name = i == row_count / 2 ? std::string("taken") : fmt::format("author {}", i), .email = std::nullopt};
+}
+
+// Commits a flush whose row 5,000 repeats "taken": a constraint_violation naming the INSERT
+// (on PostgreSQL, the row's place among the flush's 10,000 Author inserts), nothing written.
+template <class Connection>
+void commit_expecting_duplicate(relata::session<Connection>& session, Connection& db) {
+    try {
+        session.commit();
+        FAIL("the commit did not fail");
+    } catch (const relata::constraint_violation& e) {
+        const std::string message = e.what();
+        if constexpr (relata_test::engine == relata::engine::postgresql)
+            CHECK_THAT(message, Catch::Contains("Author insert 5000 of 10000 in this flush: "));
+        CHECK_THAT(message, Catch::Contains("INSERT"));
+    }
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1);
+}
+
 }  // namespace
 
 RELATA_BACKEND_TEST("a flush of 10,000 inserts: generated keys match the rows, INSERTs counted, one pipeline on PostgreSQL",
@@ -87,28 +117,11 @@ RELATA_BACKEND_TEST("a duplicate at row 5,000 of 10,000 inserts fails the commit
                     "[session][session_pipeline]") {
     relata_test::database test;
     auto& db = test.db;
-    relata::create_all<Author>(db);
-    {
-        relata::session first{db};
-        first.add(Author{.name = "taken", .email = std::nullopt});
-        first.commit();
-    }
+    seed_taken_name(db);
     relata::session session{db};
     std::vector<Author*> authors;
-    for (int i = 0; i < row_count; ++i)
-        authors.push_back(&session.add(
-            Author{.name = i == row_count / 2 ? std::string("taken") : fmt::format("author {}", i), .email = std::nullopt}));
-
-    try {
-        session.commit();
-        FAIL("the commit did not fail");
-    } catch (const relata::constraint_violation& e) {
-        const std::string message = e.what();
-        if constexpr (relata_test::engine == relata::engine::postgresql)
-            CHECK_THAT(message, Catch::Contains("Author insert 5000 of 10000 in this flush: "));
-        CHECK_THAT(message, Catch::Contains("INSERT"));
-    }
-    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1);
+    for (int i = 0; i < row_count; ++i) authors.push_back(&session.add(author_for_row(i)));
+    commit_expecting_duplicate(session, db);
     for (Author* a : authors) {
         REQUIRE(a->id == 0);
         REQUIRE(session.state_of(*a) == relata::object_state::pending);
@@ -133,26 +146,12 @@ RELATA_BACKEND_TEST("a failing insert after explicit keys split the flush is num
                     "[session][session_pipeline]") {
     relata_test::database test;
     auto& db = test.db;
-    relata::create_all<Author>(db);
-    {
-        relata::session first{db};
-        first.add(Author{.name = "taken", .email = std::nullopt});
-        first.commit();
-    }
+    seed_taken_name(db);
     relata::session session{db};
     for (int i = 0; i < row_count; ++i) {
-        Author a{.name = i == row_count / 2 ? std::string("taken") : fmt::format("author {}", i), .email = std::nullopt};
+        Author a = author_for_row(i);
         if (i == 100 || i == 101) a.id = 1'000'000 + i;  // rows 100 and 101 end the first run
         session.add(std::move(a));
     }
-    try {
-        session.commit();
-        FAIL("the commit did not fail");
-    } catch (const relata::constraint_violation& e) {
-        const std::string message = e.what();
-        if constexpr (relata_test::engine == relata::engine::postgresql)
-            CHECK_THAT(message, Catch::Contains("Author insert 5000 of 10000 in this flush: "));
-        CHECK_THAT(message, Catch::Contains("INSERT"));
-    }
-    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1);
+    commit_expecting_duplicate(session, db);
 }
