@@ -111,17 +111,8 @@ public:
         const bool saved = qualify_;
         // The override belongs to the outermost SELECT only: taken before any subquery renders.
         const std::optional<std::int64_t> limit = std::exchange(limit_override_, std::nullopt);
-        if (d.count_rows) {
-            count(d, nested);
-        } else {
-            with_clause(d);
-            if (!d.operands.empty()) {
-                compound(d, limit);
-            } else {
-                core(d, nested, false);
-                tail(d, limit);
-            }
-        }
+        if (d.count_rows) count(d, nested);
+        else rows(d, nested, limit);
         qualify_ = saved;
     }
 
@@ -597,16 +588,19 @@ private:
         }
     }
 
-    static bool uses_subquery(const select_data& d) {
+    // `with_list`: also look at the select list and ORDER BY (not when COUNT(*) replaces them).
+    static bool uses_subquery(const select_data& d, bool with_list = true) {
         const auto in = [](const node_ptr& n) { return n && n->has_subquery; };
-        for (const auto& item : d.projection)
-            if (in(item.expression)) return true;
+        if (with_list)
+            for (const auto& item : d.projection)
+                if (in(item.expression)) return true;
         for (const auto& join : d.joins)
             if (in(join.on)) return true;
         for (const auto& item : d.group_by)
             if (in(item)) return true;
-        for (const auto& item : d.order)
-            if (in(item.expression)) return true;
+        if (with_list)
+            for (const auto& item : d.order)
+                if (in(item.expression)) return true;
         return in(d.where) || in(d.having);
     }
 
@@ -629,11 +623,18 @@ private:
     }
 
     // SELECT ... FROM ... JOIN ... WHERE ... GROUP BY ... HAVING ...; `ones`: `SELECT 1` (counting).
-    void core(const select_data& d, bool nested, bool ones) {
-        qualify_ = nested || !d.joins.empty() || !d.ctes.empty() || uses_subquery(d);
+    /// What a SELECT lists: its own items, `1` (rows counted by an outer COUNT(*)), or
+    /// `COUNT(*)` itself (a count needing no subquery).
+    enum class select_list : std::uint8_t { items, one, count_all };
+
+    void core(const select_data& d, bool nested, select_list list = select_list::items) {
+        qualify_ = nested || !d.joins.empty() || !d.ctes.empty() || uses_subquery(d, list != select_list::count_all);
         text(d.distinct ? "SELECT DISTINCT " : "SELECT ");
-        if (ones) text("1");
-        else projection(d.projection);
+        switch (list) {
+            case select_list::items: projection(d.projection); break;
+            case select_list::one: text("1"); break;
+            case select_list::count_all: text("COUNT(*)"); break;
+        }
         if (d.from) {
             text(" FROM ").table_of(*d.from);
             for (const join_item& join : d.joins) {
@@ -708,7 +709,7 @@ private:
                 select(operand, false);
                 text(detail::format(") AS \"relata_operand_{}\"", i + 1));
             } else {
-                core(operand, false, false);
+                core(operand, false);
             }
         }
         qualify_ = false;  // ORDER BY names result columns
@@ -722,23 +723,32 @@ private:
         tail(rest);
     }
 
+    // The query's own rows, without a COUNT(*) around them (what select() writes when
+    // `count_rows` is not set).
+    void rows(const select_data& d, bool nested, std::optional<std::int64_t> limit_override) {
+        with_clause(d);
+        if (!d.operands.empty()) {
+            compound(d, limit_override);
+        } else {
+            core(d, nested);
+            tail(d, limit_override);
+        }
+    }
+
+    // COUNT(*) of the query's rows, written from `d` itself (no copy of the query).
     void count(const select_data& d, bool nested) {
-        select_data inner = d;
-        inner.count_rows = false;
         const bool simple = d.group_by.empty() && !d.distinct && !d.limit && !d.offset && d.operands.empty() && d.ctes.empty();
         if (simple) {
-            inner.projection = {{make_node(node_kind::count_all), {}}};
-            inner.order.clear();  // ordering does not change a count
-            core(inner, nested, false);
+            core(d, nested, select_list::count_all);  // no ORDER BY: ordering does not change a count
             return;
         }
         text("SELECT COUNT(*) FROM (");
         const bool ones = d.group_by.empty() && !d.distinct && d.operands.empty() && d.ctes.empty();
         if (ones) {
-            core(inner, nested, true);
-            tail(inner);
+            core(d, nested, select_list::one);
+            tail(d);
         } else {
-            select(inner, nested);
+            rows(d, nested, std::nullopt);
         }
         text(") AS ").identifier("counted");
     }
