@@ -681,12 +681,16 @@ private:
             text(" ORDER BY ");
             ordering(d.order);
         }
-        if (const std::optional<std::int64_t> limit = limit_override ? limit_override : d.limit) {
+        limit_and_offset(limit_override ? limit_override : d.limit, d.offset);
+    }
+
+    void limit_and_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) {
+        if (limit) {
             text(" LIMIT ").parameter(*limit);
-        } else if (d.offset && dialect_.engine == engine::sqlite) {
+        } else if (offset && dialect_.engine == engine::sqlite) {
             text(" LIMIT -1");  // SQLite accepts OFFSET only after a LIMIT
         }
-        if (d.offset) text(" OFFSET ").parameter(*d.offset);
+        if (offset) text(" OFFSET ").parameter(*offset);
     }
 
     static bool has_tail(const select_data& d) { return !d.order.empty() || d.limit || d.offset; }
@@ -717,10 +721,7 @@ private:
             text(" ORDER BY ");
             ordering(d.order, &d.operands.front().query->projection);
         }
-        select_data rest;  // LIMIT and OFFSET
-        rest.limit = limit_override ? limit_override : d.limit;
-        rest.offset = d.offset;
-        tail(rest);
+        limit_and_offset(limit_override ? limit_override : d.limit, d.offset);
     }
 
     // The query's own rows, without a COUNT(*) around them (what select() writes when
