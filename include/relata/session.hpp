@@ -224,23 +224,7 @@ public:
     template <class Query>
         requires detail::is_select_query<Query>
     auto all(const Query& query) {
-        using shape = typename Query::shape_type;
-        if constexpr (detail::tracked_shape<shape>::value) {
-            const rendered_query rendered = render_reading(query);
-            begin_statement();
-            ++statistics_.queries;
-            typename detail::tracked_shape<shape>::list rows;
-            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
-            if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
-            else return rows;
-        } else {
-            const rendered_query rendered = render_reading(query);
-            begin_statement();
-            ++statistics_.queries;
-            std::vector<typename Query::row_type> rows;
-            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
-            return rows;
-        }
+        return read_all(query, std::nullopt);
     }
 
     /// Runs a `select<T>()` query with loading options (`query.load(relata::select_in(...))`,
@@ -316,8 +300,11 @@ public:
     template <class Query>
         requires(detail::is_select_query<Query> || detail::is_loaded_query<Query>)
     auto first(const Query& query) {
-        auto rows = all(query.limit(1));
-        if constexpr (std::is_same_v<decltype(rows), result_list<typename Query::row_type>>) {
+        auto rows = [&] {
+            if constexpr (detail::is_select_query<Query>) return read_all(query, 1);  // LIMIT 1, no copy
+            else return all(query.limit(1));
+        }();
+        if constexpr (detail::is_result_list<decltype(rows)>) {
             return rows.empty() ? static_cast<typename Query::row_type*>(nullptr) : &rows[0];
         } else {
             using row = typename decltype(rows)::value_type;
@@ -331,10 +318,13 @@ public:
     template <class Query>
         requires(detail::is_select_query<Query> || detail::is_loaded_query<Query>)
     decltype(auto) one(const Query& query) {
-        auto rows = all(query.limit(2));
+        auto rows = [&] {
+            if constexpr (detail::is_select_query<Query>) return read_all(query, 2);  // LIMIT 2, no copy
+            else return all(query.limit(2));
+        }();
         if (rows.empty()) throw no_result("the query returned no row");
         if (rows.size() > 1) throw multiple_results("the query returned more than one row");
-        if constexpr (std::is_same_v<decltype(rows), result_list<typename Query::row_type>>) {
+        if constexpr (detail::is_result_list<decltype(rows)>) {
             return static_cast<typename Query::row_type&>(rows[0]);
         } else {
             return typename decltype(rows)::value_type(std::move(rows[0]));
@@ -581,14 +571,36 @@ private:
         if (options_.autoflush) flush();
     }
 
+    // all(query), or with `limit` all(query.limit(*limit)) without copying the query (first, one).
+    template <class Query>
+    auto read_all(const Query& query, std::optional<std::int64_t> limit) {
+        using shape = typename Query::shape_type;
+        if constexpr (detail::tracked_shape<shape>::value) {
+            const rendered_query rendered = render_reading(query, limit);
+            begin_statement();
+            ++statistics_.queries;
+            typename detail::tracked_shape<shape>::list rows;
+            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
+            if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
+            else return rows;
+        } else {
+            const rendered_query rendered = render_reading(query, limit);
+            begin_statement();
+            ++statistics_.queries;
+            std::vector<typename Query::row_type> rows;
+            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
+            return rows;
+        }
+    }
+
     // Renders a SELECT and autoflushes when it must (Hibernate's AUTO flush rule): when a model
     // whose table the query names has changes, or a removal is unflushed (ON DELETE CASCADE may
     // change any table). Costs one snapshot comparison per tracked object of the named models
     // (stopping at the first difference), none for other models.
     template <class Query>
-    rendered_query render_reading(const Query& query) {
+    rendered_query render_reading(const Query& query, std::optional<std::int64_t> limit = std::nullopt) {
         std::vector<const detail::model_info*> tables;
-        rendered_query rendered = detail::render(query, db().sql_dialect(), options_.autoflush ? &tables : nullptr);
+        rendered_query rendered = detail::render(query, db().sql_dialect(), options_.autoflush ? &tables : nullptr, limit);
         autoflush(tables);
         return rendered;
     }

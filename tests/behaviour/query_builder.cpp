@@ -401,7 +401,7 @@ RELATA_BACKEND_TEST("UNION, UNION ALL, INTERSECT and EXCEPT", "[builder][set]") 
 // relata::first and relata::one render their LIMIT (1, 2) on the outermost SELECT only, as
 // query.limit(n) would: an OFFSET stays, the query's own LIMIT is replaced, and a subquery's
 // or a compound operand's LIMIT is kept.
-RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][set]") {
+RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][set][session]") {
     relata_test::database test;
     auto& db = test.db;
     seed_query_builder(db);
@@ -425,6 +425,14 @@ RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][s
     CHECK(relata::first(db, both.order_by(e.name)) == std::optional<std::string>("Alan"));
     CHECK_THROWS_AS(relata::one(db, both), relata::multiple_results);
     CHECK(relata::one(db, both.order_by(e.name).offset(1)) == "Joan");
+
+    // The Session's first and one render the same way.
+    relata::session session{db};
+    CHECK(session.first(departments_of_top_three) == std::optional<std::string>("Engineering"));
+    CHECK_THROWS_AS(session.one(departments_of_top_three), relata::multiple_results);
+    CHECK(session.one(both.order_by(e.name).offset(1)) == "Joan");
+    CHECK(session.first(relata::select<Employee>().order_by(e.salary.desc()).offset(2))->name == "Joan");
+    CHECK(session.one(relata::select<Employee>().order_by(e.salary).limit(10).offset(5)).name == "Ada");
 }
 
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {

@@ -88,6 +88,12 @@ private:
 
 namespace detail {
 
+/// True for a relata::result_list (what Session::all returns for one model).
+template <class>
+inline constexpr bool is_result_list = false;
+template <model T>
+inline constexpr bool is_result_list<result_list<T>> = true;
+
 /// What a Session returns for a row of a model_shape: tracked objects (pointers for slots an
 /// outer join made optional).
 template <class Shape>
