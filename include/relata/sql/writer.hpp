@@ -622,11 +622,11 @@ private:
         text(" ");
     }
 
-    // SELECT ... FROM ... JOIN ... WHERE ... GROUP BY ... HAVING ...; `ones`: `SELECT 1` (counting).
-    /// What a SELECT lists: its own items, `1` (rows counted by an outer COUNT(*)), or
-    /// `COUNT(*)` itself (a count needing no subquery).
+    // What a SELECT lists: its own items, `1` (rows counted by an outer COUNT(*)), or
+    // `COUNT(*)` itself (a count needing no subquery).
     enum class select_list : std::uint8_t { items, one, count_all };
 
+    // SELECT <list> FROM ... JOIN ... WHERE ... GROUP BY ... HAVING ...
     void core(const select_data& d, bool nested, select_list list = select_list::items) {
         qualify_ = nested || !d.joins.empty() || !d.ctes.empty() || uses_subquery(d, list != select_list::count_all);
         text(d.distinct ? "SELECT DISTINCT " : "SELECT ");
