@@ -185,7 +185,9 @@ public:
     using available_sources = detail::union_t<detail::union_t<From, Outer>, typename Shape::sources>;
 
     /// Wraps query data (used by `relata::select`).
-    explicit select_query(detail::select_data data) : data_(std::move(data)) {}
+    explicit select_query(detail::select_data&& data) : data_(std::move(data)) {}
+    /// Copies query data.
+    explicit select_query(const detail::select_data& data) : data_(data) {}
 
     /// Adds a WHERE predicate, ANDed with any earlier one; an empty condition adds nothing.
     /// A condition using a model that is not in the query does not compile.
@@ -467,7 +469,9 @@ public:
     using outer_sources = Outer;
 
     /// Wraps the compound's data.
-    explicit compound_query(detail::select_data data) : data_(std::move(data)) {}
+    explicit compound_query(detail::select_data&& data) : data_(std::move(data)) {}
+    /// Copies query data.
+    explicit compound_query(const detail::select_data& data) : data_(data) {}
 
     /// Adds `UNION ALL other`.
     template <class Other>
@@ -540,7 +544,9 @@ public:
     /// The count.
     using row_type = std::int64_t;
     /// Wraps the counted query's data.
-    explicit count_query(detail::select_data data) : data_(std::move(data)) {}
+    explicit count_query(detail::select_data&& data) : data_(std::move(data)) {}
+    /// Copies query data.
+    explicit count_query(const detail::select_data& data) : data_(data) {}
     /// The untyped query (with `count_rows` set).
     [[nodiscard]] const detail::select_data& data() const noexcept { return data_; }
     /// Always complete.
@@ -553,7 +559,7 @@ private:
 namespace detail {
 
 template <class Shape, class From>
-select_query_t<Shape, From, type_list<>> make_select(select_data data) {
+select_query_t<Shape, From, type_list<>> make_select(select_data&& data) {
     return select_query_t<Shape, From, type_list<>>(std::move(data));
 }
 
