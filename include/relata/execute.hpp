@@ -67,7 +67,7 @@ void read_row_into(std::optional<typename Q::row_type>& result, const Row& row) 
 // The query rendered as `query.limit(rows)` would be (when it has limit()), without copying it.
 template <class Q>
 rendered_query render_limited(const Q& query, const dialect& d, std::int64_t rows) {
-    if constexpr (requires { query.limit(rows); }) return render(query, d, nullptr, rows);
+    if constexpr (requires { query.limit(rows); }) return render(query, d, nullptr, {.limit = rows});
     else return render(query, d, nullptr);
 }
 
@@ -173,13 +173,13 @@ template <connection Connection, class Shape>
 }
 
 /// `count(db, query.count())`: the rows of any SELECT query object, counted with
-/// `SELECT COUNT(*)` (the SQL is `select_query::count`'s).
+/// `SELECT COUNT(*)` (the SQL is `select_query::count`'s, rendered without copying the query).
 /// @return the number of rows the query selects.
 /// @throws relata::database_error.
 template <connection Connection, class Q>
     requires detail::is_select_query<Q>
 [[nodiscard]] std::int64_t count(Connection& db, const Q& query) {
-    return count(db, query.count());
+    return detail::run_count(db, detail::render(query, db.sql_dialect(), nullptr, {.count_rows = true}));  // no copy
 }
 
 /// Runs an INSERT, UPDATE or DELETE query object.

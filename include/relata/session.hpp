@@ -336,7 +336,7 @@ public:
     template <class Query>
         requires detail::is_select_query<Query>
     std::int64_t count(const Query& query) {
-        const rendered_query rendered = render_reading(query.count());
+        const rendered_query rendered = render_reading(query, {.count_rows = true});  // query.count(), without its copy
         begin_statement();
         ++statistics_.queries;
         return detail::run_count(db(), rendered);
@@ -576,7 +576,7 @@ private:
     auto read_all(const Query& query, std::optional<std::int64_t> limit) {
         using shape = typename Query::shape_type;
         if constexpr (detail::tracked_shape<shape>::value) {
-            const rendered_query rendered = render_reading(query, limit);
+            const rendered_query rendered = render_reading(query, {.limit = limit});
             begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
@@ -584,7 +584,7 @@ private:
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
-            const rendered_query rendered = render_reading(query, limit);
+            const rendered_query rendered = render_reading(query, {.limit = limit});
             begin_statement();
             ++statistics_.queries;
             std::vector<typename Query::row_type> rows;
@@ -598,9 +598,9 @@ private:
     // change any table). Costs one snapshot comparison per tracked object of the named models
     // (stopping at the first difference), none for other models.
     template <class Query>
-    rendered_query render_reading(const Query& query, std::optional<std::int64_t> limit = std::nullopt) {
+    rendered_query render_reading(const Query& query, detail::outermost_select outer = {}) {
         std::vector<const detail::model_info*> tables;
-        rendered_query rendered = detail::render(query, db().sql_dialect(), options_.autoflush ? &tables : nullptr, limit);
+        rendered_query rendered = detail::render(query, db().sql_dialect(), options_.autoflush ? &tables : nullptr, outer);
         autoflush(tables);
         return rendered;
     }

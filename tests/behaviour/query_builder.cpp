@@ -401,7 +401,7 @@ RELATA_BACKEND_TEST("UNION, UNION ALL, INTERSECT and EXCEPT", "[builder][set]") 
 // relata::first and relata::one render their LIMIT (1, 2) on the outermost SELECT only, as
 // query.limit(n) would: an OFFSET stays, the query's own LIMIT is replaced, and a subquery's
 // or a compound operand's LIMIT is kept.
-RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][set][session]") {
+RELATA_BACKEND_TEST("first, one and count change only the outermost query", "[builder][set][session]") {
     relata_test::database test;
     auto& db = test.db;
     seed_query_builder(db);
@@ -433,6 +433,19 @@ RELATA_BACKEND_TEST("first and one limit only the outermost query", "[builder][s
     CHECK(session.one(both.order_by(e.name).offset(1)) == "Joan");
     CHECK(session.first(relata::select<Employee>().order_by(e.salary.desc()).offset(2))->name == "Joan");
     CHECK(session.one(relata::select<Employee>().order_by(e.salary).limit(10).offset(5)).name == "Ada");
+
+    // count(db, query) and session.count(query) count the query's own rows: a COUNT(*) leaking
+    // into the IN subquery would compare d.id with the count 3 (no department), and the LIMIT
+    // and OFFSET of the outermost query stay its own.
+    const auto third_to_fifth = relata::select(e.name).order_by(e.salary.desc()).limit(3).offset(2);  // Joan Alan Edsger
+    CHECK(relata::count(db, departments_of_top_three) == 2);
+    CHECK(relata::count(db, both) == 2);
+    CHECK(relata::count(db, third_to_fifth) == 3);
+    CHECK(relata::count(db, relata::select<Employee>().order_by(e.salary).offset(4)) == 2);
+    CHECK(session.count(departments_of_top_three) == 2);
+    CHECK(session.count(both) == 2);
+    CHECK(session.count(third_to_fifth) == 3);
+    CHECK(session.count(relata::select<Employee>().where(e.salary > 150)) == 3);
 }
 
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {

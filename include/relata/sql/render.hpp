@@ -66,15 +66,23 @@ template <class Q>
 concept query_object = detail::is_select_query<Q> || detail::is_write_query<Q> || detail::is_count_query<Q>;
 
 namespace detail {
+/// What a SELECT query object is rendered as, when not as itself: its outermost SELECT changed
+/// the way a modified copy of the query would render, without making the copy.
+struct outermost_select {
+    std::optional<std::int64_t> limit;  ///< `query.limit(*limit)` (relata::first: 1, one: 2)
+    bool count_rows = false;            ///< `query.count()`: SELECT COUNT(*) over its rows
+};
+
 /// `to_sql`, also recording in `tables` (when not null) the models whose tables the statement
-/// names: the query space a Session's autoflush checks.
-/// `limit` (a SELECT only): render it as `query.limit(*limit)` would render, without the copy.
+/// names: the query space a Session's autoflush checks. `outer` (a SELECT only) renders it as
+/// `query.limit(n)` or `query.count()` would render.
 template <class Q>
 [[nodiscard]] rendered_query render(const Q& query, const dialect& d, std::vector<const model_info*>* tables,
-                                    std::optional<std::int64_t> limit = std::nullopt) {
+                                    outermost_select outer = {}) {
     sql_writer writer(d);
     if (tables != nullptr) writer.record_tables(*tables);
-    if (limit) writer.override_limit(*limit);
+    if (outer.limit) writer.override_limit(*outer.limit);
+    if (outer.count_rows) writer.override_count();
     if constexpr (is_select_query<Q> || is_count_query<Q>) {
         static_assert(Q::complete());
         if constexpr (requires { typename Q::outer_sources; }) {

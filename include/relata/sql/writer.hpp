@@ -111,7 +111,8 @@ public:
         const bool saved = qualify_;
         // The override belongs to the outermost SELECT only: taken before any subquery renders.
         const std::optional<std::int64_t> limit = std::exchange(limit_override_, std::nullopt);
-        if (d.count_rows) count(d, nested);
+        const bool counting = std::exchange(count_override_, false) || d.count_rows;
+        if (counting) count(d, nested);
         else rows(d, nested, limit);
         qualify_ = saved;
     }
@@ -120,6 +121,11 @@ public:
     /// as if `query.limit(rows)` had been rendered, without copying the query
     /// (`relata::first`: LIMIT 1, `relata::one`: LIMIT 2).
     void override_limit(std::int64_t rows) { limit_override_ = rows; }
+
+    /// The next SELECT written (the outermost one) is rendered as `SELECT COUNT(*)` over its
+    /// rows, as `query.count()` would render, without copying the query (`relata::count`,
+    /// `session.count`).
+    void override_count() { count_override_ = true; }
 
     /// INSERT INTO ... VALUES ... [ON CONFLICT ...] [RETURNING ...].
     void insert(const insert_data& d) {
@@ -756,6 +762,7 @@ private:
 
     const dialect& dialect_;
     std::optional<std::int64_t> limit_override_;  // override_limit(): for the outermost SELECT
+    bool count_override_ = false;                 // override_count(): for the outermost SELECT
     rendered_query result_;
     bool qualify_ = false;
     std::unordered_map<const node*, std::size_t> parameter_numbers_;
