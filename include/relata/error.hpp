@@ -269,8 +269,11 @@ enum class mismatch_kind {
     nullable_column,           ///< a non-optional member maps a nullable column (reading NULL would fail)
     primary_key,               ///< the table has no primary key, or another one than the model
     missing_foreign_key,       ///< a foreign key of `mapping<T>::foreign_keys` does not exist
+    foreign_key_action,        ///< a foreign key exists with another ON DELETE / ON UPDATE action than the mapping's
     missing_unique,            ///< a UNIQUE constraint of `mapping<T>::unique` does not exist
     unmapped_required_column,  ///< a column the model leaves out is NOT NULL without a default (inserts would fail)
+    missing_index,             ///< an index of `mapping<T>::indexes` does not exist under its name
+    index_definition,          ///< an index of that name exists with other columns, uniqueness or partiality
 };
 
 /// One difference found by `relata::verify_schema`: where, and what in words.

@@ -310,6 +310,47 @@ RELATA_BACKEND_TEST("plan_migration: blog v1 to v2 keeps every row, and verify_s
     CHECK(again.not_applied.size() == plan.not_applied.size());
 }
 
+RELATA_BACKEND_TEST("plan_migration: a foreign key with other actions than the model's is replaced, keeping the rows",
+                    "[migration_plan]") {
+    using namespace migration_plan_behaviour;
+    using kind = relata::plan_step_kind;
+    relata_test::database test;
+    auto& db = test.db;
+    const bool sqlite = relata_test::engine == relata::engine::sqlite;
+    relata::create_all<AuthorV1, PostV1>(db);
+    relata::execute(db, "INSERT INTO mp_author (id, name) VALUES (1, 'a')");
+    relata::execute(db, "INSERT INTO mp_post (id, author_id, title, score, body) VALUES (1, 1, 't1', 1, 'b'), (2, 1, 't2', 2, 'b')");
+    // mp_comment as an older version of the model made it: the key without ON DELETE CASCADE.
+    relata::execute(db, "CREATE TABLE mp_comment (id INTEGER PRIMARY KEY, post_id BIGINT NOT NULL REFERENCES mp_post (id), "
+                        "text TEXT NOT NULL)");
+    relata::execute(db, "CREATE INDEX mp_comment__post_id__idx ON mp_comment (post_id)");
+    relata::execute(db, "INSERT INTO mp_comment (id, post_id, text) VALUES (1, 1, 'c1'), (2, 1, 'c2'), (3, 2, 'c3')");
+    const std::string before = comments_checksum(db);
+    const auto found = relata::schema_mismatches<AuthorV1, PostV1, CommentV1>(db);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].kind == relata::mismatch_kind::foreign_key_action);
+
+    const relata::migration_plan plan = relata::plan_migration<AuthorV1, PostV1, CommentV1>(db);
+    if (sqlite) {
+        CHECK(kinds_of(plan) == std::vector<kind>{kind::rebuild_table, kind::foreign_key_check});
+    } else {
+        CHECK(kinds_of(plan) == std::vector<kind>{kind::replace_foreign_key});
+        REQUIRE(plan.steps.size() == 1);
+        CHECK(plan.steps[0].description ==
+              "change foreign key (\"post_id\") REFERENCES \"mp_post\" (\"id\") from ON DELETE NO ACTION ON UPDATE NO ACTION "
+              "to ON DELETE CASCADE ON UPDATE NO ACTION on \"mp_comment\"");
+        CHECK(plan.steps[0].sql.size() == 2);
+    }
+    // Deleting a commented post is refused before the plan, and cascades after it.
+    CHECK_THROWS_AS(relata::execute(db, "DELETE FROM mp_post WHERE id = 2"), relata::constraint_violation);
+    relata::apply_plan(db, plan);
+    CHECK(relata::schema_mismatches<AuthorV1, PostV1, CommentV1>(db).empty());
+    CHECK(comments_checksum(db) == before);
+    relata::execute(db, "DELETE FROM mp_post WHERE id = 1");
+    CHECK(relata_test::count_rows(db, "mp_comment") == 1);
+    CHECK(relata::plan_migration<AuthorV1, PostV1, CommentV1>(db).empty());
+}
+
 RELATA_BACKEND_TEST("plan_migration: renames only when asked, drops only when named", "[migration_plan]") {
     using namespace migration_plan_behaviour;
     using kind = relata::plan_step_kind;

@@ -225,6 +225,7 @@ RELATA_BACKEND_TEST("verify_schema reports every mismatch at once", "[schema_int
     if (!sqlite) expected.emplace_back(kind::incompatible_type, "si_post", "votes");  // SQLite: INTEGER affinity
     expected.emplace_back(kind::primary_key, "si_post", "");
     expected.emplace_back(kind::missing_foreign_key, "si_post", "author_id");
+    expected.emplace_back(kind::missing_index, "si_post", "title");
     expected.emplace_back(kind::missing_table, "si_tag", "");
 
     CHECK(t::summary(relata::schema_mismatches<t::SiAuthor, t::SiPost, t::SiTag>(db)) == expected);
@@ -243,10 +244,64 @@ RELATA_BACKEND_TEST("verify_schema reports every mismatch at once", "[schema_int
         CHECK(t::contains(what, "\n  table \"si_post\", column \"title\": its type "));
         CHECK(t::contains(what, "\n  table \"si_post\": no primary key"));
         CHECK(t::contains(what, "\n  table \"si_tag\": missing"));
+        CHECK(t::contains(what, "\n  table \"si_post\", column \"title\": no index \"si_post__title__idx\" on (\"title\")"));
         CHECK_FALSE(t::contains(what, "spare"));
     }
     // Caught as any relata error.
     REQUIRE_THROWS_AS((relata::verify_schema<t::SiTag>(db)), relata::error);
+}
+
+RELATA_BACKEND_TEST("verify_schema compares foreign key actions and the mapped indexes", "[schema_introspection]") {
+    namespace t = schema_introspection_test;
+    using kind = relata::mismatch_kind;
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<t::SiAuthor>(db);
+    // The mapping: si_post.author_id ON DELETE CASCADE, an index si_post__title__idx on (title);
+    // si_tag.post_id ON DELETE CASCADE ON UPDATE RESTRICT. Here: the key without actions, the
+    // index of that name on two columns, and si_tag's key with the other ON UPDATE action.
+    db.execute("CREATE TABLE si_post (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES si_author (id), "
+               "title TEXT NOT NULL, score REAL, votes INTEGER NOT NULL)");
+    db.execute("CREATE INDEX si_post__title__idx ON si_post (title, votes)");
+    db.execute("CREATE TABLE si_tag (post_id INTEGER NOT NULL REFERENCES si_post (id) ON DELETE CASCADE ON UPDATE CASCADE, "
+               "label TEXT NOT NULL, PRIMARY KEY (post_id, label))");
+    const auto found = relata::schema_mismatches<t::SiAuthor, t::SiPost, t::SiTag>(db);
+    CHECK(t::summary(found) == std::vector<std::tuple<kind, std::string, std::string>>{
+                                   {kind::foreign_key_action, "si_post", "author_id"},
+                                   {kind::index_definition, "si_post", "title"},
+                                   {kind::foreign_key_action, "si_tag", "post_id"}});
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].what == "foreign key (\"author_id\") REFERENCES \"si_author\" (\"id\") is ON DELETE NO ACTION ON UPDATE "
+                           "NO ACTION; the model SiPost has ON DELETE CASCADE ON UPDATE NO ACTION");
+    CHECK(found[1].what == "the index \"si_post__title__idx\" is on (\"title\", \"votes\"); the model SiPost has the index "
+                           "\"si_post__title__idx\" on (\"title\")");
+    CHECK(found[2].what == "foreign key (\"post_id\") REFERENCES \"si_post\" (\"id\") is ON DELETE CASCADE ON UPDATE CASCADE; "
+                           "the model SiTag has ON DELETE CASCADE ON UPDATE RESTRICT");
+
+    // A unique or partial index of that name on the right column is still another index.
+    db.execute("DROP INDEX si_post__title__idx");
+    db.execute("CREATE UNIQUE INDEX si_post__title__idx ON si_post (title)");
+    const auto unique = relata::schema_mismatches<t::SiPost>(db);
+    REQUIRE(unique.size() == 2);
+    CHECK(unique[1].kind == kind::index_definition);
+    CHECK(t::contains(unique[1].what, "the unique index \"si_post__title__idx\" is on (\"title\")"));
+    db.execute("DROP INDEX si_post__title__idx");
+    db.execute("CREATE INDEX si_post__title__idx ON si_post (title) WHERE votes > 0");
+    const auto partial = relata::schema_mismatches<t::SiPost>(db);
+    REQUIRE(partial.size() == 2);
+    CHECK(t::contains(partial[1].what, "is on (\"title\") (partial); the model SiPost has the index"));
+    // The index as the mapping has it, and an index it does not list: only the key's action is left.
+    db.execute("DROP INDEX si_post__title__idx");
+    db.execute("CREATE INDEX si_post__title__idx ON si_post (title)");
+    db.execute("CREATE INDEX si_post_by_votes ON si_post (votes)");
+    CHECK(t::summary(relata::schema_mismatches<t::SiPost>(db)) ==
+          std::vector<std::tuple<kind, std::string, std::string>>{{kind::foreign_key_action, "si_post", "author_id"}});
+    try {
+        relata::verify_schema<t::SiPost>(db);
+        FAIL("verify_schema accepted a foreign key without the mapping's ON DELETE CASCADE");
+    } catch (const relata::schema_mismatch& e) {
+        CHECK(t::contains(e.what(), "table \"si_post\", column \"author_id\": foreign key (\"author_id\") REFERENCES"));
+    }
 }
 
 RELATA_BACKEND_TEST("verify_schema leaves generated columns unmapped and reports another primary key", "[schema_introspection]") {

@@ -34,6 +34,9 @@ enum class plan_step_kind {
     add_index,          ///< `CREATE INDEX` from the model (relata::create_index_sql)
     add_unique,         ///< PostgreSQL `ALTER TABLE "t" ADD CONSTRAINT "k" UNIQUE (...)`
     add_foreign_key,    ///< PostgreSQL `ALTER TABLE "t" ADD CONSTRAINT "f" FOREIGN KEY ...`
+    /// PostgreSQL `ALTER TABLE "t" DROP CONSTRAINT "old"` then `ADD CONSTRAINT "f" FOREIGN KEY ...`:
+    /// a foreign key with other ON DELETE / ON UPDATE actions than the model's
+    replace_foreign_key,
     drop_column,        ///< destructive: `ALTER TABLE "t" DROP COLUMN "c"`
     drop_table,         ///< destructive: `DROP TABLE "t"`
     foreign_key_check,  ///< SQLite, after a rebuild: `PRAGMA foreign_key_check` must return no row
@@ -55,6 +58,7 @@ enum class plan_step_kind {
         case plan_step_kind::add_index: return "add index";
         case plan_step_kind::add_unique: return "add unique constraint";
         case plan_step_kind::add_foreign_key: return "add foreign key";
+        case plan_step_kind::replace_foreign_key: return "replace foreign key";
         case plan_step_kind::drop_column: return "drop column";
         case plan_step_kind::drop_table: return "drop table";
         case plan_step_kind::foreign_key_check: break;

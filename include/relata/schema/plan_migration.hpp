@@ -153,19 +153,34 @@ void plan_constraints(plan_builder& b, const table_info& live, std::vector<std::
     const bool sqlite = d.engine == engine::sqlite;
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            if (has_foreign_key<T>(live, d, key)) return;
+            const foreign_key_info* existing = find_foreign_key<T>(live, d, key);
+            if (existing != nullptr && same_actions(*existing, key)) return;
             using target = foreign_key_target_t<decltype(key)>;
             const auto columns = member_column_names<T>(d.naming, members_of(key));
             const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
             const std::string_view referenced_table = table_name_of<target>(d.naming);
-            const std::string what = detail::format("add foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns),
-                                            referenced_table, quoted_list(referenced));
-            if (sqlite) return rebuild_reasons.push_back(what);
+            const std::string described = detail::format("foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns),
+                                                         referenced_table, quoted_list(referenced));
+            const std::string column = columns.size() == 1 ? columns.front() : "";
             sql_writer writer(d);
             writer.text(alter).text(" ADD CONSTRAINT ").identifier(foreign_key_name<T>(d, key)).text(" ");
             append_foreign_key<T>(writer, key);
-            constraint_steps.push_back({plan_step_kind::add_foreign_key, table, columns.size() == 1 ? columns.front() : "",
-                                        detail::format("{} to \"{}\"", what, table), {std::move(writer).take().sql}});
+            if (existing == nullptr) {
+                const std::string what = "add " + described;
+                if (sqlite) return rebuild_reasons.push_back(what);
+                constraint_steps.push_back({plan_step_kind::add_foreign_key, table, column,
+                                            detail::format("{} to \"{}\"", what, table), {std::move(writer).take().sql}});
+                return;
+            }
+            // Other actions: SQLite rebuilds the table from the model; PostgreSQL drops the
+            // constraint and adds the model's (validated against the rows, in the plan's transaction).
+            const auto [on_delete, on_update] = foreign_key_actions(key);
+            const std::string what = detail::format("change {} from ON DELETE {} ON UPDATE {} to ON DELETE {} ON UPDATE {}",
+                                                    described, existing->on_delete, existing->on_update, on_delete, on_update);
+            if (sqlite) return rebuild_reasons.push_back(what);
+            constraint_steps.push_back({plan_step_kind::replace_foreign_key, table, column,
+                                        detail::format("{} on \"{}\"", what, table),
+                                        {alter + " DROP CONSTRAINT " + quoted_name(d, existing->name), std::move(writer).take().sql}});
         });
     }
     if constexpr (requires { mapping<T>::unique; }) {

@@ -10,9 +10,11 @@
 /// relata::verify_schema<Artist, Album, Track>(db);  // throws when, e.g., "Track"."Composer" was dropped
 /// @endcode
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "relata/detail/foreign_keys.hpp"
@@ -21,6 +23,7 @@
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
 #include "relata/raw_sql.hpp"
+#include "relata/schema.hpp"
 #include "relata/schema/catalog.hpp"
 #include "relata/schema/introspection.hpp"
 #include "relata/sql/dialect.hpp"
@@ -151,11 +154,11 @@ std::vector<std::string> member_column_names(naming convention, const Members& m
     return names;
 }
 
-/// True when the live table `live` has T's foreign key `key` (`mapping<T>::foreign_keys`): the
-/// same columns referencing the same table and columns, under `live`'s name rules. Actions
-/// (ON DELETE / ON UPDATE) are not compared.
+/// The foreign key of the live table `live` that is T's `key` (`mapping<T>::foreign_keys`): the
+/// same columns referencing the same table and columns, under `live`'s name rules, whatever its
+/// actions; nullptr when there is none.
 template <model T, class Key>
-bool has_foreign_key(const table_info& live, const dialect& d, const Key& key) {
+const foreign_key_info* find_foreign_key(const table_info& live, const dialect& d, const Key& key) {
     using target = foreign_key_target_t<Key>;
     const auto columns = member_column_names<T>(d.naming, members_of(key));
     const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
@@ -163,8 +166,41 @@ bool has_foreign_key(const table_info& live, const dialect& d, const Key& key) {
     for (const foreign_key_info& k : live.foreign_keys)
         if (same_name_set(live, columns, k.columns) && live.same_name(k.referenced_table, referenced_table) &&
             same_name_set(live, referenced, k.referenced_columns))
-            return true;
-    return false;
+            return &k;
+    return nullptr;
+}
+
+/// True when the live table `live` has T's foreign key `key`, whatever its actions
+/// (ON DELETE / ON UPDATE; `find_foreign_key`).
+template <model T, class Key>
+bool has_foreign_key(const table_info& live, const dialect& d, const Key& key) {
+    return find_foreign_key<T>(live, d, key) != nullptr;
+}
+
+/// The ON DELETE and ON UPDATE actions of a mapped foreign key in the catalog's words
+/// (`NO ACTION` when none is set, SQL's default).
+template <class Key>
+std::pair<std::string_view, std::string_view> foreign_key_actions(const Key& key) {
+    if constexpr (requires { key.delete_action; })
+        return {referential_action_sql(key.delete_action), referential_action_sql(key.update_action)};
+    else return {referential_action_sql(referential_action::unspecified), referential_action_sql(referential_action::unspecified)};
+}
+
+/// True when the live foreign key `live_key` has the ON DELETE and ON UPDATE actions of `key`.
+template <class Key>
+bool same_actions(const foreign_key_info& live_key, const Key& key) {
+    const auto [on_delete, on_update] = foreign_key_actions(key);
+    return live_key.on_delete == on_delete && live_key.on_update == on_update;
+}
+
+/// True when the live index `live_index` is `requested` as create_all would make it: the same
+/// key columns in the same order (under `table`'s name rules), the same uniqueness, partial or
+/// not (a predicate's text is not compared: each engine stores its own spelling).
+inline bool same_index(const table_info& table, const index_info& live_index, const requested_index& requested) {
+    return live_index.columns.size() == requested.columns.size() &&
+           std::equal(requested.columns.begin(), requested.columns.end(), live_index.columns.begin(),
+                      [&](const std::string& a, const std::string& b) { return table.same_name(a, b); }) &&
+           live_index.unique == requested.unique && live_index.predicate.has_value() == requested.partial;
 }
 
 /// Appends the differences between model T and the live database to `found`.
@@ -219,14 +255,25 @@ void verify_model(Connection& db, std::vector<mismatch>& found) {
 
     if constexpr (requires { mapping<T>::foreign_keys; }) {
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            if (has_foreign_key<T>(*live, d, key)) return;
             using target = foreign_key_target_t<decltype(key)>;
             const auto columns = member_column_names<T>(d.naming, members_of(key));
             const auto referenced = member_column_names<target>(d.naming, target_members_of(key));
             const std::string_view referenced_table = table_name_of<target>(d.naming);
-            add(mismatch_kind::missing_foreign_key, columns.size() == 1 ? columns.front() : "",
-                detail::format("no foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns), referenced_table,
-                               quoted_list(referenced)));
+            const std::string described = detail::format("foreign key ({}) REFERENCES \"{}\" ({})", quoted_list(columns),
+                                                         referenced_table, quoted_list(referenced));
+            const std::string column = columns.size() == 1 ? columns.front() : "";
+            const foreign_key_info* existing = find_foreign_key<T>(*live, d, key);
+            if (existing == nullptr) {
+                add(mismatch_kind::missing_foreign_key, column, "no " + described);
+                return;
+            }
+            // The Session mirrors ON DELETE CASCADE / SET NULL in the objects it tracks, so an
+            // action the database does not have would leave them different from the rows.
+            const auto [on_delete, on_update] = foreign_key_actions(key);
+            if (!same_actions(*existing, key))
+                add(mismatch_kind::foreign_key_action, column,
+                    detail::format("{} is ON DELETE {} ON UPDATE {}; the model {} has ON DELETE {} ON UPDATE {}", described,
+                                   existing->on_delete, existing->on_update, type_name<T>, on_delete, on_update));
         });
     }
 
@@ -244,6 +291,21 @@ void verify_model(Connection& db, std::vector<mismatch>& found) {
                 add(mismatch_kind::missing_unique, columns.size() == 1 ? columns.front() : "",
                     detail::format("no UNIQUE constraint or unique index on ({})", quoted_list(columns)));
         });
+    }
+
+    for (const requested_index& index : requested_indexes<T>(d)) {
+        const std::string column = index.columns.size() == 1 ? index.columns.front() : "";
+        const std::string described = detail::format("{}index \"{}\" on ({}){}", index.unique ? "unique " : "", index.name,
+                                                     quoted_list(index.columns), index.partial ? " (partial)" : "");
+        const index_info* existing = live->find_index(index.name);
+        if (existing == nullptr) {
+            add(mismatch_kind::missing_index, column, "no " + described);
+        } else if (!same_index(*live, *existing, index)) {
+            add(mismatch_kind::index_definition, column,
+                detail::format("the {}index \"{}\" is on ({}){}; the model {} has the {}", existing->unique ? "unique " : "",
+                               existing->name, quoted_list(existing->columns), existing->predicate ? " (partial)" : "",
+                               type_name<T>, described));
+        }
     }
 
     for (const column_info& c : live->columns) {
@@ -286,14 +348,20 @@ template <model... Models, detail::cursor_connection Connection>
 ///   member on a NOT NULL column is fine;
 /// - the table's primary key has the model's key columns, in any order (`primary_key`);
 /// - each `mapping<T>::foreign_keys` entry exists with the same columns and referenced
-///   table and columns (`missing_foreign_key`; actions are not compared); each
-///   `mapping<T>::unique` entry is a UNIQUE constraint, the primary key or a unique index that
-///   is not partial (`missing_unique`);
+///   table and columns (`missing_foreign_key`), with the mapping's ON DELETE and ON UPDATE
+///   actions (`foreign_key_action`; no action set reads `NO ACTION`, the SQL default: the
+///   Session mirrors CASCADE and SET NULL in the objects it tracks, so the database must do the
+///   same); each `mapping<T>::unique` entry is a UNIQUE constraint, the primary key or a unique
+///   index that is not partial (`missing_unique`);
+/// - each `mapping<T>::indexes` entry exists under the name create_all gives it
+///   (`missing_index`), on the same columns in the same order, as unique or not and as partial
+///   or not (`index_definition`; a partial index's predicate text is not compared, each engine
+///   stores its own spelling). Other indexes of the table are not reported;
 /// - a column the model does not map is NOT NULL without a default and not generated
 ///   (`unmapped_required_column`: inserts would fail). Nullable, defaulted, identity, serial,
 ///   generated columns and SQLite rowid aliases may stay unmapped.
-/// Indexes are not compared. Names follow the connection's naming convention; SQLite compares
-/// them ignoring ASCII case, PostgreSQL exactly.
+/// Names follow the connection's naming convention; SQLite compares them ignoring ASCII case,
+/// PostgreSQL exactly.
 /// @code
 /// relata::verify_schema<chinook::Artist, chinook::Track>(db);
 /// // SQLite: SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE;
