@@ -45,7 +45,8 @@ class identity_map {
 public:
     using key_type = primary_key_type<T>;
 
-    T& add(T object) {
+    /// Tracks `object` (moved from) as a new pending object. @return the tracked object.
+    T& add(T&& object) {
         if constexpr (!generated_key<T>) {
             if (identity_.contains(primary_key_of(object)))
                 throw session_error(detail::format("a {} with primary key {} is already in the session",
@@ -53,7 +54,10 @@ public:
         }
         if (pending_.size() == pending_.capacity())  // nothing thrown after the entry exists
             pending_.reserve(std::max<std::size_t>(16, 2 * pending_.capacity()));
-        entry<T>* e = entries_.add(entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_});
+        // Built in its slot: the object is moved once, from the caller's into the entry.
+        entry<T>* e = entries_.add_made([&] {
+            return entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_};
+        });
         pending_.push_back(e);
         return e->object;
     }
