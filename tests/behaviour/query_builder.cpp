@@ -486,6 +486,31 @@ RELATA_BACKEND_TEST("INSERT, UPDATE and DELETE query objects with RETURNING", "[
     CHECK(relata::count(db, relata::select<Employee>()) == 5);
 }
 
+RELATA_BACKEND_TEST("insert_rows: one multi-row INSERT, with generated keys or carried ones", "[builder][write]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_query_builder(db);  // departments 1 to 3
+    const std::vector<Department> fresh{{0, "Research"}, {0, "Ops"}, {0, "Support"}};
+    std::vector<std::int64_t> ids = relata::all(db, relata::insert_rows<Department>(fresh).returning(d.id));
+    std::sort(ids.begin(), ids.end());  // RETURNING's row order is not defined (SQLite says so)
+    CHECK(ids == std::vector<std::int64_t>{4, 5, 6});
+    const std::vector<Department> keyed{{10, "Ten"}, {11, "Eleven"}};
+    CHECK(relata::execute(db, relata::insert_rows<Department>(keyed)) == 2);
+    CHECK(relata::all(db, relata::select(d.name).where(d.id >= 4).order_by(d.id)) ==
+          std::vector<std::string>{"Research", "Ops", "Support", "Ten", "Eleven"});
+
+    // Some objects with their key and some without: refused before any SQL, naming both.
+    const std::vector<Department> mixed{{20, "Twenty"}, {0, "Unnumbered"}};
+    try {
+        (void)relata::insert_rows<Department>(mixed);
+        FAIL("insert_rows accepted objects with and without their key");
+    } catch (const relata::error& e) {
+        CHECK(std::string(e.what()).find("object 1 leaves out its primary key but object 0 carries it") != std::string::npos);
+    }
+    CHECK_THROWS_AS((void)relata::insert_rows<Department>(std::vector<Department>{}), relata::error);
+    CHECK(relata::count(db, relata::select<Department>()) == 8);
+}
+
 RELATA_BACKEND_TEST("upsert: ON CONFLICT DO NOTHING and DO UPDATE", "[builder][upsert]") {
     relata_test::database test;
     auto& db = test.db;

@@ -818,10 +818,18 @@ TEST_CASE("INSERT, UPDATE and DELETE query objects (the Session's statements too
     }
     SECTION("multi-row INSERT") {
         const std::vector<Country> countries{{"nz", "New Zealand"}, {"fi", "Finland"}};
-        const auto insert = relata::insert_rows<Country>(countries, true);
+        const auto insert = relata::insert_rows<Country>(countries);
         CHECK_SQL(insert, R"(INSERT INTO "countries" ("code", "name") VALUES (?, ?), (?, ?))",
                   R"(INSERT INTO "countries" ("code", "name") VALUES ($1, $2), ($3, $4))");
         CHECK(std::get<std::string>(relata::to_sql(insert, relata::sqlite_dialect).parameters.at(2)) == "fi");
+        // Refused before any SQL: no rows, and rows that only a generated key would make
+        // (DEFAULT VALUES writes one row, not three).
+        CHECK_THROWS_WITH(relata::insert_rows<Country>(std::vector<Country>{}),
+                          Catch::Matchers::Contains("insert_rows<Country>: no objects"));
+        CHECK(relata::to_sql(relata::insert_rows<Tag>(std::vector<Tag>(1)), relata::sqlite_dialect).sql ==
+              R"(INSERT INTO "tag" DEFAULT VALUES)");
+        CHECK_THROWS_WITH(relata::insert_rows<Tag>(std::vector<Tag>(3)),
+                          Catch::Matchers::Contains("insert_rows<Tag>: 3 objects of a model whose only column is its generated key"));
     }
     SECTION("RETURNING every column, and named expressions") {
         CHECK(relata::to_sql(relata::insert(Country{"nz", "NZ"}).returning(), relata::sqlite_dialect).sql ==

@@ -398,7 +398,7 @@ void count_and_write_fragments(relata::sqlite::connection& db, const std::vector
     // PostgreSQL: ... VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING "id"
     std::int64_t id = relata::one(db, relata::insert(Article{.slug = "s", .title = "t"}).returning(ar.id));
 
-    relata::insert_rows<Country>(countries, true);      // one multi-row INSERT; true: the objects carry their keys
+    relata::insert_rows<Country>(countries);            // one multi-row INSERT (the objects carry their keys)
     // INSERT INTO "countries" ("code", "name") VALUES (?, ?), (?, ?)     PostgreSQL: VALUES ($1, $2), ($3, $4)
 
     relata::update<Article>().set(ar.title, "x").set(ar.votes, 3).where(ar.id == 1);

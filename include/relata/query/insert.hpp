@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "relata/connection.hpp"
+#include "relata/detail/format.hpp"
 #include "relata/detail/range.hpp"
 #include "relata/detail/reflection.hpp"
+#include "relata/error.hpp"
 #include "relata/query/data.hpp"
 #include "relata/query/expression.hpp"
 #include "relata/query/shape.hpp"
@@ -244,16 +246,45 @@ template <model T>
     return insert_query<T>(std::move(data));
 }
 
-/// A multi-row INSERT of objects that all either have or lack their key (see `insert_all` in
-/// <relata/execute.hpp>, which splits a range that way and chunks it under the engine's
-/// parameter limit).
+/// One multi-row INSERT of `objects`: `INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?), ...`
+/// (PostgreSQL `$1, $2, ...`), every value a parameter. The objects either all carry their
+/// key or all leave a generated key at 0 (then the key column is left out and the database
+/// assigns it; read the keys back with `.returning(...)`), as `relata::insert(object)`
+/// decides for one object. `relata::insert_all` (<relata/execute.hpp>) also splits a mixed
+/// range, chunks it under the engine's parameter limit and uses COPY on PostgreSQL.
+/// @throws relata::error when `objects` is empty (an INSERT needs a row), when some objects
+/// carry their key and others do not (naming the first two that differ), or when the model's
+/// only column is a generated key and there is more than one object (`DEFAULT VALUES` writes
+/// one row: use insert_all); relata::mapping_error when a member's value cannot be stored.
 template <model T, detail::input_range Range>
     requires std::is_same_v<std::remove_cvref_t<detail::range_value_t<Range>>, T>
-[[nodiscard]] insert_query<T> insert_rows(const Range& objects, bool with_key) {
+[[nodiscard]] insert_query<T> insert_rows(const Range& objects) {
     detail::insert_data data;
     data.target = &detail::source_info_of<T>;
-    data.columns = detail::insert_columns<T>(with_key);
-    for (const T& object : objects) detail::append_row(data, object);
+    bool with_key = false;
+    std::size_t count = 0;
+    for (const T& object : objects) {
+        const bool has_key = !detail::has_default_key(object);
+        if (count == 0) {
+            with_key = has_key;
+            data.columns = detail::insert_columns<T>(with_key);
+        } else if (has_key != with_key) {
+            throw error(detail::format("insert_rows<{}>: object {} {} its primary key but object 0 {}: one INSERT lists "
+                                       "the same columns for every row (relata::insert_all splits such a range)",
+                                       detail::type_name<T>, count, has_key ? "carries" : "leaves out",
+                                       with_key ? "carries it" : "leaves it out"));
+        }
+        detail::append_row(data, object);
+        ++count;
+    }
+    if (count == 0)
+        throw error(detail::format("insert_rows<{}>: no objects (an INSERT needs at least one row; relata::insert_all "
+                                   "accepts an empty range)",
+                                   detail::type_name<T>));
+    if (data.columns.empty() && count > 1)
+        throw error(detail::format("insert_rows<{}>: {} objects of a model whose only column is its generated key: "
+                                   "INSERT ... DEFAULT VALUES writes one row (relata::insert_all writes one per object)",
+                                   detail::type_name<T>, count));
     return insert_query<T>(std::move(data));
 }
 
