@@ -1,13 +1,17 @@
 // Generated keys written back by the Session: read with RETURNING (PostgreSQL, SQLite tables
 // whose key is not the rowid) or sqlite3_last_insert_rowid (SQLite INTEGER PRIMARY KEY).
+#include <atomic>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "backends.hpp"
+#include "database_file.hpp"
 #include "models.hpp"
 
 using test_models::Author;
@@ -85,6 +89,121 @@ RELATA_BACKEND_TEST("generated keys match the rows: two models interleaved, expl
         single.commit();
         CHECK(author_id_named(db, "only") == only.id);
     }
+}
+
+RELATA_BACKEND_TEST("reset_key_sequence: generated keys follow rows inserted with their keys", "[session][generated_keys]") {
+    relata_test::database test;
+    auto& db = test.db;
+    constexpr bool postgres = relata_test::engine == relata::engine::postgresql;
+    relata::create_all<Author>(db);
+    // A seed with keys 1 to 500, as an import writes it (PostgreSQL: by COPY).
+    std::vector<Author> seed;
+    for (std::int64_t i = 1; i <= 500; ++i) seed.push_back(Author{.id = i, .name = fmt::format("seeded {}", i), .email = std::nullopt});
+    CHECK(relata::insert_all(db, seed) == 500);
+    if constexpr (postgres) {
+        // The identity sequence did not see them: the next generated key is 1, a duplicate.
+        relata::session session{db};
+        session.add(Author{.name = "collides", .email = std::nullopt});
+        CHECK_THROWS_AS(session.commit(), relata::constraint_violation);
+    }
+    CHECK(relata::reset_key_sequence<Author>(db) == 501);
+    {
+        relata::session session{db};
+        Author& next = session.add(Author{.name = "next", .email = std::nullopt});
+        session.commit();
+        CHECK(next.id == 501);
+    }
+    // With the largest rows deleted, SQLite's rowid takes the largest left + 1; PostgreSQL's
+    // sequence never goes back (501 was handed out; 502 is the next it has not), and a reset
+    // that finds nothing to move past hands out no key and skips none.
+    relata::execute(db, "DELETE FROM author WHERE id > 400");
+    CHECK(relata::reset_key_sequence<Author>(db) == (postgres ? 502 : 401));
+    relata::execute(db, "DELETE FROM author");
+    CHECK(relata::reset_key_sequence<Author>(db) == (postgres ? 502 : 1));
+    {
+        relata::session session{db};
+        Author& after = session.add(Author{.name = "after", .email = std::nullopt});
+        session.commit();
+        CHECK(after.id == (postgres ? 502 : 1));
+    }
+    // A key column no sequence generates (PostgreSQL: neither identity nor serial) is refused;
+    // SQLite's INTEGER PRIMARY KEY always generates.
+    relata::execute(db, "DROP TABLE author");
+    relata::execute(db, postgres ? "CREATE TABLE author (id BIGINT PRIMARY KEY, name TEXT NOT NULL, email TEXT)"
+                                 : "CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT)");
+    if constexpr (postgres) {
+        try {
+            (void)relata::reset_key_sequence<Author>(db);
+            FAIL("reset_key_sequence accepted a key column without a sequence");
+        } catch (const relata::schema_error& e) {
+            CHECK(std::string(e.what()).find("reset_key_sequence<Author>: no sequence generates \"author\".\"id\"") !=
+                  std::string::npos);
+        }
+    } else {
+        CHECK(relata::reset_key_sequence<Author>(db) == 1);
+    }
+    relata::execute(db, "DROP TABLE author");
+    CHECK_THROWS_AS((void)relata::reset_key_sequence<Author>(db), relata::database_error);  // no table
+}
+
+namespace {
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+/// Two connections to one database file.
+struct two_writers {
+    relata_test::database_file file{"reset_key_sequence"};
+    relata_test::connection first = relata::sqlite::connect(file.path());
+    relata_test::connection second = relata::sqlite::connect(file.path());
+};
+#else
+/// Two connections to the test's schema.
+struct two_writers {
+    relata_test::database test;
+    relata_test::connection& first = test.db;
+    relata_test::connection second = test.open_another();
+};
+#endif
+}  // namespace
+
+// A reset while another connection inserts with generated keys must not move the generator
+// back under it: keys handed out but not yet committed are above the largest committed one
+// (a plain setval(MAX + 1) would hand them out again, and the writer would fail on a duplicate).
+RELATA_BACKEND_TEST("reset_key_sequence while another connection inserts with generated keys: every key unique",
+                    "[session][generated_keys][concurrency]") {
+    two_writers writers;
+    relata::create_all<Author>(writers.first);
+    std::vector<Author> seed;
+    for (std::int64_t i = 1; i <= 100; ++i) seed.push_back(Author{.id = i, .name = fmt::format("seeded {}", i), .email = std::nullopt});
+    relata::insert_all(writers.first, seed);
+    CHECK(relata::reset_key_sequence<Author>(writers.first) == 101);
+    constexpr int inserts = 1000;
+    std::atomic<bool> done{false};
+    std::exception_ptr failure;
+    std::thread writer([&] {
+        try {
+            for (int i = 0; i < inserts; ++i) {
+                relata::session session{writers.second};
+                session.add(Author{.name = fmt::format("concurrent {}", i), .email = std::nullopt});
+                session.commit();
+            }
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        done = true;
+    });
+    int resets = 0;
+    try {
+        while (!done) {
+            (void)relata::reset_key_sequence<Author>(writers.first);
+            ++resets;
+        }
+    } catch (...) {
+        writer.join();
+        throw;
+    }
+    writer.join();
+    if (failure) std::rethrow_exception(failure);
+    CHECK(resets > 0);
+    CHECK(relata_test::scalar(writers.first, "SELECT COUNT(DISTINCT id) FROM author") == 100 + inserts);
 }
 
 #if defined(RELATA_TEST_BACKEND_SQLITE)
