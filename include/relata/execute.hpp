@@ -200,7 +200,8 @@ std::int64_t execute(Connection& db, const Q& query) {
 /// allows (`SQLITE_LIMIT_VARIABLE_NUMBER`, 32,766 by default). Objects whose generated key is
 /// 0 get a key from the database (not written back into the objects: the order of generated
 /// keys is not something either engine promises for a multi-row INSERT); the others are
-/// inserted with their key.
+/// inserted with their key, which on PostgreSQL does not advance the identity sequence: call
+/// `relata::reset_key_sequence<T>(db)` (<relata/schema.hpp>) before inserting rows without.
 /// @code
 /// relata::insert_all(db, posts);
 /// // SQLite:     INSERT INTO "post" ("author_id", "title", "votes") VALUES (?, ?, ?), (?, ?, ?), ...
