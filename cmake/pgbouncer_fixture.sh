@@ -13,6 +13,7 @@
 # dependent test reports "skipped") -- unless RELATA_REQUIRE_POSTGRES=1, then it fails.
 # As root pgbouncer runs as the `postgres` user (it refuses to run as root).
 set -euo pipefail
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 readonly port=64329
 readonly socket_path_max=107
@@ -23,22 +24,10 @@ dir=$2
 [[ $dir == /* ]] || dir=$PWD/$dir
 dir=${dir%/}
 
-log() { echo "pgbouncer_fixture: $*"; }
-
-unavailable() {
-    if [[ ${RELATA_REQUIRE_POSTGRES:-0} == 1 ]]; then
-        log "ERROR: $* (RELATA_REQUIRE_POSTGRES=1, so this is a failure)" >&2
-        exit 1
-    fi
-    log "$*; the PgBouncer tests will be skipped"
-    exit 0
-}
-
-run_user=
-if [[ $(id -u) == 0 ]]; then run_user=${RELATA_POSTGRES_USER:-postgres}; fi
-as_run_user() {
-    if [[ -z $run_user ]]; then "$@"; else runuser -u "$run_user" -- "$@"; fi
-}
+fixture=pgbouncer_fixture
+skipped="the PgBouncer tests will be skipped"
+# shellcheck source=fixture_helpers.sh
+source "$script_dir/fixture_helpers.sh"
 
 # The value of `key` in a key=value conninfo string (no quoting support: the fixture's own).
 conninfo_value() {

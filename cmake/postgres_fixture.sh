@@ -18,6 +18,7 @@
 # As root the server runs as the `postgres` user; path components inside
 # <build-root> get o+x so that user can reach <dir>.
 set -euo pipefail
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 readonly port=54329
 readonly socket_path_max=107 # sun_path is 108 bytes with the terminating NUL
@@ -36,34 +37,10 @@ dir=${dir%/}
 build_root=${build_root%/}
 cd / # the server user may not be allowed into the caller's working directory
 
-log() { echo "postgres_fixture: $*"; }
-
-# No server possible: skip (exit 0, no conninfo) or, if required, fail.
-unavailable() {
-    if [[ ${RELATA_REQUIRE_POSTGRES:-0} == 1 ]]; then
-        log "ERROR: $* (RELATA_REQUIRE_POSTGRES=1, so this is a failure)" >&2
-        exit 1
-    fi
-    log "$*; PostgreSQL tests will be skipped (set RELATA_REQUIRE_POSTGRES=1 to fail instead)"
-    exit 0
-}
-
-server_user=
-if [[ $(id -u) == 0 ]]; then
-    server_user=${RELATA_POSTGRES_USER:-postgres}
-fi
-
-# Runs a command as the server's user: ourselves, or `postgres` when root
-# (initdb and postgres refuse to run as root).
-as_server() {
-    if [[ -z $server_user ]]; then
-        "$@"
-    elif command -v runuser >/dev/null 2>&1; then
-        runuser -u "$server_user" -- "$@"
-    else
-        su "$server_user" -s /bin/bash -c "$(printf '%q ' "$@")"
-    fi
-}
+fixture=postgres_fixture
+skipped="PostgreSQL tests will be skipped (set RELATA_REQUIRE_POSTGRES=1 to fail instead)"
+# shellcheck source=fixture_helpers.sh
+source "$script_dir/fixture_helpers.sh"
 
 has_server_binaries() {
     [[ -n $1 && -x $1/initdb && -x $1/pg_ctl && -x $1/postgres ]]
@@ -102,7 +79,7 @@ teardown() {
     if [[ -f $dir/bindir ]]; then bindir=$(<"$dir/bindir"); fi
     if [[ -f $home/data/postmaster.pid ]]; then
         if [[ -z $bindir ]]; then bindir=$(find_bindir || true); fi
-        if [[ -z $bindir ]] || ! as_server "$bindir/pg_ctl" -D "$home/data" -m immediate -w -t 30 stop; then
+        if [[ -z $bindir ]] || ! as_run_user "$bindir/pg_ctl" -D "$home/data" -m immediate -w -t 30 stop; then
             pid=$(head -n 1 "$home/data/postmaster.pid" 2>/dev/null || true)
             if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
                 log "pg_ctl stop failed; killing postmaster $pid" >&2
@@ -142,9 +119,9 @@ start() {
 
     # Where data, log and (if short enough) the socket live.
     local home=$dir
-    if [[ -n $server_user ]]; then
-        if ! id -u "$server_user" >/dev/null 2>&1; then
-            unavailable "running as root, but there is no '$server_user' user to run the server as"
+    if [[ -n $run_user ]]; then
+        if ! id -u "$run_user" >/dev/null 2>&1; then
+            unavailable "running as root, but there is no '$run_user' user to run the server as"
         fi
         if [[ -n $build_root && ( $dir == "$build_root" || $dir == "$build_root"/* ) ]]; then
             local p=$dir
@@ -153,14 +130,14 @@ start() {
                 chmod o+x -- "$p"
             done
         fi
-        chown "$server_user" -- "$dir"
-        if ! as_server test -w "$dir" -a -x "$dir"; then
+        chown "$run_user" -- "$dir"
+        if ! as_run_user test -w "$dir" -a -x "$dir"; then
             # A parent outside the build tree (say /root) is closed to it.
             home=$(mktemp -d /tmp/relata-pg.XXXXXX)
-            chown "$server_user" -- "$home"
+            chown "$run_user" -- "$home"
             chmod 711 -- "$home"
             printf '%s\n' "$home" >"$dir/home"
-            log "'$server_user' cannot reach $dir; using $home"
+            log "'$run_user' cannot reach $dir; using $home"
         fi
     fi
 
@@ -168,12 +145,12 @@ start() {
     if ((${#socketdir} + ${#port} + 10 > socket_path_max)); then # "/.s.PGSQL." is 10
         socketdir=$(mktemp -d /tmp/relata-pg-sock.XXXXXX)
         printf '%s\n' "$socketdir" >"$dir/socketdir"
-        [[ -z $server_user ]] || chown "$server_user" -- "$socketdir"
+        [[ -z $run_user ]] || chown "$run_user" -- "$socketdir"
         chmod 711 -- "$socketdir"
         log "socket path under $home is too long; socket directory is $socketdir"
     fi
 
-    if ! as_server "$bindir/initdb" -D "$home/data" --auth=trust -U postgres \
+    if ! as_run_user "$bindir/initdb" -D "$home/data" --auth=trust -U postgres \
         --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1; then
         log "ERROR: initdb failed:" >&2
         cat -- "$dir/initdb.log" >&2
@@ -182,7 +159,7 @@ start() {
 
     local options="-k '$socketdir' -c listen_addresses='' -p $port"
     options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    if ! as_server "$bindir/pg_ctl" -D "$home/data" -w -t 60 -l "$home/log" -o "$options" start; then
+    if ! as_run_user "$bindir/pg_ctl" -D "$home/data" -w -t 60 -l "$home/log" -o "$options" start; then
         log "ERROR: the server did not start; server log ($home/log):" >&2
         cat -- "$home/log" >&2 || true
         exit 1
@@ -204,7 +181,7 @@ restart() {
     local home=$dir bindir
     if [[ -f $dir/home ]]; then home=$(<"$dir/home"); fi
     bindir=$(<"$dir/bindir")
-    as_server "$bindir/pg_ctl" -D "$home/data" -w -t 60 -m fast restart >>"$dir/restart.log" 2>&1 || {
+    as_run_user "$bindir/pg_ctl" -D "$home/data" -w -t 60 -m fast restart >>"$dir/restart.log" 2>&1 || {
         log "ERROR: restart failed" >&2
         cat -- "$dir/restart.log" >&2
         exit 1
