@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "backends.hpp"
-#include "database_file.hpp"
 #include "models.hpp"
+#include "two_connections.hpp"
 
 using test_models::Author;
 using test_models::Country;
@@ -146,30 +146,12 @@ RELATA_BACKEND_TEST("reset_key_sequence: generated keys follow rows inserted wit
     CHECK_THROWS_AS((void)relata::reset_key_sequence<Author>(db), relata::database_error);  // no table
 }
 
-namespace {
-#if defined(RELATA_TEST_BACKEND_SQLITE)
-/// Two connections to one database file.
-struct two_writers {
-    relata_test::database_file file{"reset_key_sequence"};
-    relata_test::connection first = relata::sqlite::connect(file.path());
-    relata_test::connection second = relata::sqlite::connect(file.path());
-};
-#else
-/// Two connections to the test's schema.
-struct two_writers {
-    relata_test::database test;
-    relata_test::connection& first = test.db;
-    relata_test::connection second = test.open_another();
-};
-#endif
-}  // namespace
-
 // A reset while another connection inserts with generated keys must not move the generator
 // back under it: keys handed out but not yet committed are above the largest committed one
 // (a plain setval(MAX + 1) would hand them out again, and the writer would fail on a duplicate).
 RELATA_BACKEND_TEST("reset_key_sequence while another connection inserts with generated keys: every key unique",
                     "[session][generated_keys][concurrency]") {
-    two_writers writers;
+    relata_test::two_connections writers{"reset_key_sequence"};
     relata::create_all<Author>(writers.first);
     std::vector<Author> seed;
     for (std::int64_t i = 1; i <= 100; ++i) seed.push_back(Author{.id = i, .name = fmt::format("seeded {}", i), .email = std::nullopt});

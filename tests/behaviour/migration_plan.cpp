@@ -18,7 +18,7 @@
 #include <relata/schema/plan_migration.hpp>
 
 #include "backends.hpp"
-#include "database_file.hpp"
+#include "two_connections.hpp"
 
 namespace migration_plan_behaviour {
 
@@ -522,24 +522,6 @@ struct StatsV2 {
 };
 RELATA_MODEL(StatsV2, id, hits, visits)
 
-// Defined differently per backend, and both backends link into one executable: internal linkage.
-namespace {
-#if defined(RELATA_TEST_BACKEND_SQLITE)
-/// Two connections to one SQLite file (an in-memory database is private to its connection).
-struct two_appliers {
-    relata_test::database_file file{"apply_plan"};
-    relata_test::connection first = relata::sqlite::connect(file.path());
-    relata_test::connection second = relata::sqlite::connect(file.path());
-};
-#else
-/// Two connections to the test's schema.
-struct two_appliers {
-    relata_test::database test;
-    relata_test::connection& first = test.db;
-    relata_test::connection second = test.open_another();
-};
-#endif
-}  // namespace
 }  // namespace migration_plan_behaviour
 template <>
 struct relata::mapping<migration_plan_behaviour::StatsV2> {
@@ -557,7 +539,7 @@ struct relata::mapping<migration_plan_behaviour::StatsV2> {
 RELATA_BACKEND_TEST("apply_plan: two appliers of one plan at once, one applies it, the other refuses its stale plan",
                     "[migration_plan][concurrency]") {
     using namespace migration_plan_behaviour;
-    two_appliers appliers;
+    relata_test::two_connections appliers{"apply_plan"};
     relata::create_all<Stats>(appliers.first);
     relata::execute(appliers.first, "INSERT INTO mp_stats (id, hits) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
                                     "i + 1 FROM n WHERE i < 5000) SELECT i, i * 2 FROM n");
