@@ -118,7 +118,17 @@ concept row_query = query_object<Q> && detail::returns_rows<Q>;
 template <connection Connection, row_query Q>
 [[nodiscard]] std::vector<typename Q::row_type> all(Connection& db, const Q& query) {
     std::vector<typename Q::row_type> rows;
-    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) { detail::append_read_row<Q>(rows, row); });
+    // A LIMIT says how many rows can come: at the first row, room for them (up to 1,024)
+    // instead of growing 1, 2, 4, 8, ... (a page of 10: one allocation instead of five).
+    std::size_t expected = 0;
+    if constexpr (detail::is_select_query<Q>) {
+        if (const std::optional<std::int64_t>& limit = query.data().limit; limit && *limit > 1)
+            expected = static_cast<std::size_t>(std::min<std::int64_t>(*limit, 1024));
+    }
+    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) {
+        if (rows.empty() && expected != 0) rows.reserve(expected);
+        detail::append_read_row<Q>(rows, row);
+    });
     return rows;
 }
 

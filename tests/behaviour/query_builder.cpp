@@ -448,6 +448,20 @@ RELATA_BACKEND_TEST("first, one and count change only the outermost query", "[bu
     CHECK(session.count(relata::select<Employee>().where(e.salary > 150)) == 3);
 }
 
+RELATA_BACKEND_TEST("all makes room for a LIMIT's rows at the first row, at most 1,024", "[builder]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_query_builder(db);  // six employees
+    const auto four = relata::all(db, relata::select<Employee>().order_by(e.id).limit(4));
+    CHECK(four.size() == 4);
+    CHECK(four.capacity() == 4);  // one allocation, not 1, 2, 4
+    const auto names = relata::all(db, relata::select(e.name).order_by(e.id).limit(1'000'000));
+    CHECK(names.size() == 6);
+    CHECK(names.capacity() == 1024);
+    CHECK(relata::all(db, relata::select<Employee>().where(e.salary > 1'000).limit(50)).capacity() == 0);  // no row: nothing
+    CHECK(relata::all(db, relata::select(e.name).limit(0)).empty());
+}
+
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {
     relata_test::database test;
     auto& db = test.db;
