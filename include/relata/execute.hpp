@@ -49,6 +49,18 @@ void append_read_row(std::vector<typename Q::row_type>& rows, const Row& row) {
     else rows.push_back(read_row<Q>(row));
 }
 
+/// The room a result vector makes at its first row: the rows the query's LIMIT (or `limit`,
+/// which replaces it) allows, at most 1,024; 0 without a LIMIT above 1. A page of 10 rows is
+/// then one allocation instead of five (growing 1, 2, 4, 8, 16).
+template <class Q>
+std::size_t rows_to_reserve(const Q& query, std::optional<std::int64_t> limit = std::nullopt) {
+    if constexpr (is_select_query<Q>) {
+        if (!limit) limit = query.data().limit;
+    }
+    if (!limit || *limit <= 1) return 0;
+    return static_cast<std::size_t>(std::min<std::int64_t>(*limit, 1024));
+}
+
 /// Reads `row` into `result`, in place where the shape allows.
 template <class Q, result_row Row>
 void read_row_into(std::optional<typename Q::row_type>& result, const Row& row) {
@@ -118,13 +130,7 @@ concept row_query = query_object<Q> && detail::returns_rows<Q>;
 template <connection Connection, row_query Q>
 [[nodiscard]] std::vector<typename Q::row_type> all(Connection& db, const Q& query) {
     std::vector<typename Q::row_type> rows;
-    // A LIMIT says how many rows can come: at the first row, room for them (up to 1,024)
-    // instead of growing 1, 2, 4, 8, ... (a page of 10: one allocation instead of five).
-    std::size_t expected = 0;
-    if constexpr (detail::is_select_query<Q>) {
-        if (const std::optional<std::int64_t>& limit = query.data().limit; limit && *limit > 1)
-            expected = static_cast<std::size_t>(std::min<std::int64_t>(*limit, 1024));
-    }
+    const std::size_t expected = detail::rows_to_reserve(query);
     db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) {
         if (rows.empty() && expected != 0) rows.reserve(expected);
         detail::append_read_row<Q>(rows, row);

@@ -580,7 +580,11 @@ private:
             begin_statement();
             ++statistics_.queries;
             typename detail::tracked_shape<shape>::list rows;
-            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::merge_row<shape>(*this, row)); });
+            const std::size_t expected = detail::rows_to_reserve(query, limit);
+            db().for_each_row(rendered, [&](const auto& row) {
+                if (rows.empty() && expected != 0) rows.reserve(expected);
+                rows.push_back(detail::merge_row<shape>(*this, row));
+            });
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
@@ -588,7 +592,11 @@ private:
             begin_statement();
             ++statistics_.queries;
             std::vector<typename Query::row_type> rows;
-            db().for_each_row(rendered, [&](const auto& row) { rows.push_back(detail::read_row<Query>(row)); });
+            const std::size_t expected = detail::rows_to_reserve(query, limit);
+            db().for_each_row(rendered, [&](const auto& row) {
+                if (rows.empty() && expected != 0) rows.reserve(expected);
+                rows.push_back(detail::read_row<Query>(row));
+            });
             return rows;
         }
     }

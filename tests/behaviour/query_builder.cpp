@@ -448,7 +448,7 @@ RELATA_BACKEND_TEST("first, one and count change only the outermost query", "[bu
     CHECK(session.count(relata::select<Employee>().where(e.salary > 150)) == 3);
 }
 
-RELATA_BACKEND_TEST("all makes room for a LIMIT's rows at the first row, at most 1,024", "[builder]") {
+RELATA_BACKEND_TEST("all makes room for a LIMIT's rows at the first row, at most 1,024", "[builder][session]") {
     relata_test::database test;
     auto& db = test.db;
     seed_query_builder(db);  // six employees
@@ -460,6 +460,12 @@ RELATA_BACKEND_TEST("all makes room for a LIMIT's rows at the first row, at most
     CHECK(names.capacity() == 1024);
     CHECK(relata::all(db, relata::select<Employee>().where(e.salary > 1'000).limit(50)).capacity() == 0);  // no row: nothing
     CHECK(relata::all(db, relata::select(e.name).limit(0)).empty());
+    // The Session's projections alike (its tracked rows too, as pointers).
+    relata::session session{db};
+    const auto three = session.all(relata::select(e.name).order_by(e.id).limit(3));
+    CHECK(three == std::vector<std::string>{"Ada", "Grace", "Alan"});
+    CHECK(three.capacity() == 3);
+    CHECK(session.all(relata::select<Employee>().order_by(e.id).limit(5)).size() == 5);
 }
 
 RELATA_BACKEND_TEST("a recursive CTE walks the org chart", "[builder][cte]") {
