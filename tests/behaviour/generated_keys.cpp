@@ -142,6 +142,11 @@ RELATA_BACKEND_TEST("reset_key_sequence: generated keys follow rows inserted wit
     } else {
         CHECK(relata::reset_key_sequence<Author>(db) == 1);
     }
+    // What a user's SQL logger throws reaches the caller as it is, and nothing ran.
+    struct logger_failure {};
+    db.on_sql([](std::string_view) { throw logger_failure{}; });
+    CHECK_THROWS_AS((void)relata::reset_key_sequence<Author>(db), logger_failure);
+    db.on_sql({});
     relata::execute(db, "DROP TABLE author");
     CHECK_THROWS_AS((void)relata::reset_key_sequence<Author>(db), relata::database_error);  // no table
 }

@@ -529,6 +529,21 @@ RELATA_BACKEND_TEST("insert_rows: one multi-row INSERT, with generated keys or c
     }
     CHECK_THROWS_AS((void)relata::insert_rows<Department>(std::vector<Department>{}), relata::error);
     CHECK(relata::count(db, relata::select<Department>()) == 8);
+
+    // At the engine's limit of bound parameters (one per row here: the name): the largest
+    // statement runs; one row more is refused before it is sent, naming insert_all.
+    CHECK(relata::reset_key_sequence<Department>(db) == 12);  // PostgreSQL's sequence did not see keys 10 and 11
+    const std::size_t limit = db.max_parameters();
+    std::vector<Department> many(limit, Department{0, "bulk"});
+    CHECK(relata::execute(db, relata::insert_rows<Department>(many)) == static_cast<std::int64_t>(limit));
+    many.push_back(Department{0, "one too many"});
+    try {
+        (void)relata::execute(db, relata::insert_rows<Department>(many));
+        FAIL("a statement over the parameter limit was sent");
+    } catch (const relata::error& e) {
+        CHECK(std::string(e.what()).find("use relata::insert_all, which splits rows by itself") != std::string::npos);
+    }
+    CHECK(relata::count(db, relata::select<Department>()) == 8 + static_cast<std::int64_t>(limit));
 }
 
 RELATA_BACKEND_TEST("upsert: ON CONFLICT DO NOTHING and DO UPDATE", "[builder][upsert]") {
