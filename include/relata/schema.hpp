@@ -425,11 +425,14 @@ void drop_all(Connection& db) {
 /// key + 1 (create_all uses no AUTOINCREMENT), so nothing changes there. The same step as
 /// Django's `sqlsequencereset` and Rails' `reset_pk_sequence!`.
 ///
-/// PostgreSQL: `SELECT setval(s, GREATEST((SELECT COALESCE(MAX("id"), 0) FROM "post") + 1,
-/// nextval(s)), false) FROM (SELECT pg_get_serial_sequence($1, $2) AS s) AS q` with the quoted
-/// table and the column name as parameters. It never moves the sequence back (`nextval` takes
-/// a value no one else has), so sessions inserting meanwhile with generated keys keep unique
-/// keys; a concurrent INSERT with an explicit key above the largest one it saw is not covered.
+/// PostgreSQL: `SELECT CASE WHEN m >= v THEN setval(s, m + 1, false) ELSE v + 1 END FROM
+/// (SELECT s, nextval(s) AS v, (SELECT COALESCE(MAX("id"), 0) FROM "post") AS m FROM (SELECT
+/// pg_get_serial_sequence($1, $2) AS s) AS q) AS r` with the quoted table and the column name
+/// as parameters. The sequence is set only when it is behind the largest key; otherwise the
+/// call takes one value (a gap, as a rolled-back INSERT leaves one) and sets nothing, so
+/// connections inserting meanwhile with generated keys keep unique keys (a `setval` from a
+/// value read earlier would hand out again what they took in between). While the sequence is
+/// behind, their INSERTs collide with the table's keys anyway, until this call has run.
 /// SQLite: `SELECT COALESCE(MAX("id"), 0) + 1 FROM "post"`.
 /// @return the key the next INSERT without a key gets (on PostgreSQL, unless another session
 /// takes it first).
@@ -453,8 +456,9 @@ std::int64_t reset_key_sequence(Connection& db) {
         detail::for_each_catalog_row(db, "SELECT " + largest + " + 1", {}, read);
     } else {
         detail::for_each_catalog_row(db,
-                                     "SELECT setval(s, GREATEST(" + largest + " + 1, nextval(s)), false) "
-                                     "FROM (SELECT pg_get_serial_sequence(?, ?) AS s) AS q",
+                                     "SELECT CASE WHEN m >= v THEN setval(s, m + 1, false) ELSE v + 1 END FROM "
+                                     "(SELECT s, nextval(s) AS v, " + largest + " AS m FROM "
+                                     "(SELECT pg_get_serial_sequence(?, ?) AS s) AS q) AS r",
                                      {value(table), value(std::string(column))}, read);
     }
     if (!next)
