@@ -204,11 +204,7 @@ void plan_constraints(plan_builder& b, const table_info& live, std::vector<std::
     for (std::size_t k = 0; k < requested.size(); ++k) {
         const requested_index& r = requested[k];
         const index_info* existing = live.find_index(r.name);
-        const bool same = existing != nullptr && existing->columns.size() == r.columns.size() &&
-                          std::equal(r.columns.begin(), r.columns.end(), existing->columns.begin(),
-                                     [&](const std::string& a, const std::string& c) { return live.same_name(a, c); }) &&
-                          existing->unique == r.unique && existing->predicate.has_value() == r.partial;
-        if (same) continue;
+        if (existing != nullptr && same_index(live, *existing, r)) continue;
         if (existing != nullptr)
             index_steps.push_back({plan_step_kind::drop_index, table, r.name,
                                    detail::format("drop index {} on \"{}\" (the model defines it differently)", quoted_name(d, r.name), table),

@@ -170,13 +170,6 @@ const foreign_key_info* find_foreign_key(const table_info& live, const dialect& 
     return nullptr;
 }
 
-/// True when the live table `live` has T's foreign key `key`, whatever its actions
-/// (ON DELETE / ON UPDATE; `find_foreign_key`).
-template <model T, class Key>
-bool has_foreign_key(const table_info& live, const dialect& d, const Key& key) {
-    return find_foreign_key<T>(live, d, key) != nullptr;
-}
-
 /// The ON DELETE and ON UPDATE actions of a mapped foreign key in the catalog's words
 /// (`NO ACTION` when none is set, SQL's default).
 template <class Key>
@@ -195,7 +188,8 @@ bool same_actions(const foreign_key_info& live_key, const Key& key) {
 
 /// True when the live index `live_index` is `requested` as create_all would make it: the same
 /// key columns in the same order (under `table`'s name rules), the same uniqueness, partial or
-/// not (a predicate's text is not compared: each engine stores its own spelling).
+/// not (a predicate's text is not compared: each engine stores its own spelling). The rule of
+/// both verify_schema and plan_migration.
 inline bool same_index(const table_info& table, const index_info& live_index, const requested_index& requested) {
     return live_index.columns.size() == requested.columns.size() &&
            std::equal(requested.columns.begin(), requested.columns.end(), live_index.columns.begin(),
@@ -269,11 +263,11 @@ void verify_model(Connection& db, std::vector<mismatch>& found) {
             }
             // The Session mirrors ON DELETE CASCADE / SET NULL in the objects it tracks, so an
             // action the database does not have would leave them different from the rows.
+            if (same_actions(*existing, key)) return;
             const auto [on_delete, on_update] = foreign_key_actions(key);
-            if (!same_actions(*existing, key))
-                add(mismatch_kind::foreign_key_action, column,
-                    detail::format("{} is ON DELETE {} ON UPDATE {}; the model {} has ON DELETE {} ON UPDATE {}", described,
-                                   existing->on_delete, existing->on_update, type_name<T>, on_delete, on_update));
+            add(mismatch_kind::foreign_key_action, column,
+                detail::format("{} is ON DELETE {} ON UPDATE {}; the model {} has ON DELETE {} ON UPDATE {}", described,
+                               existing->on_delete, existing->on_update, type_name<T>, on_delete, on_update));
         });
     }
 
