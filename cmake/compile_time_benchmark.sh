@@ -2,10 +2,13 @@
 # relata's compile-time benchmark: compiles tests/compile_time/benchmark.cpp in six variants
 # (only the headers; 1 model + 1 query; 10 and 20 models without queries; 20 models with 50
 # and 100 queries) and compiles and links tests/compile_time/one_model.cpp (the one-model
-# program: one model, create_all, a Session add/get/commit, one typed select) at each
+# program: one model, create_all, a Session add/get/commit, one typed select) and compiles
+# tests/compile_time/many_models.cpp with 0, 10, 25 and 50 generated models beside its base
+# model (each mapped, created, written through a Session and queried) at each
 # optimization level, several times, and prints the median wall-clock seconds, CPU seconds
 # (user + system) and peak resident memory of the compiler (and linker) per variant, then the
-# cost per model and per query derived from the differences.
+# cost per model and per query derived from the differences (per generated model over 1-10,
+# 11-25 and 26-50: linear growth shows as equal costs).
 #
 #   compile_time_benchmark.sh <tests/compile_time dir> <work dir> <compiler> [compiler arguments...]
 #                             [--link <libraries...>]
@@ -49,8 +52,12 @@ all_variants=(
     "queries_50 20 50"
     "queries_100 20 100"
     "one_model 1 -"
+    "generated_0 1 -"
+    "generated_10 11 -"
+    "generated_25 26 -"
+    "generated_50 51 -"
 )
-selected=${RELATA_COMPILE_TIME_VARIANTS:-headers baseline models_10 models_20 queries_50 queries_100 one_model}
+selected=${RELATA_COMPILE_TIME_VARIANTS:-headers baseline models_10 models_20 queries_50 queries_100 one_model generated_0 generated_10 generated_25 generated_50}
 
 mkdir -p "$work_dir"
 stopwatch="$work_dir/measure"
@@ -76,13 +83,19 @@ for level in "${levels[@]}"; do
         for ((run = 1; run <= runs; ++run)); do
             result="$work_dir/$name.result"
             log="$work_dir/$name.log"
-            # shellcheck disable=SC2086 # $level may hold several flags
+            read -r -a level_flags <<<"$level"  # a level may hold several flags ("-O0 -g")
             if [[ "$name" == one_model ]]; then
                 # A whole program: compile and link (the linker's time and memory count too).
-                command=("$compiler" "${compiler_arguments[@]}" $level "$source_dir/one_model.cpp"
+                command=("$compiler" "${compiler_arguments[@]}" "${level_flags[@]}" "$source_dir/one_model.cpp"
                     -o "$work_dir/$name" "${link_arguments[@]}")
+            elif [[ "$name" == generated_* ]]; then
+                # many_models.cpp: a base model plus 0, 10, 25 or 50 generated ones, each
+                # mapped, created, written through a Session and queried.
+                command=("$compiler" "${compiler_arguments[@]}" "${level_flags[@]}"
+                    -DRELATA_COMPILE_TIME_GENERATED="${name#generated_}"
+                    -c "$source_dir/many_models.cpp" -o "$work_dir/$name.o")
             else
-                command=("$compiler" "${compiler_arguments[@]}" $level
+                command=("$compiler" "${compiler_arguments[@]}" "${level_flags[@]}"
                     -DRELATA_COMPILE_TIME_MODELS="$models" -DRELATA_COMPILE_TIME_QUERIES="$queries"
                     -c "$source_dir/benchmark.cpp" -o "$work_dir/$name.o")
             fi
@@ -114,4 +127,7 @@ for level in "${levels[@]}"; do
     cost "per model, models 11-20:" models_10 models_20 10
     cost "per query, queries 1-50:" models_20 queries_50 50
     cost "per query, queries 51-100:" queries_50 queries_100 50
+    cost "per generated model, 1-10:" generated_0 generated_10 10
+    cost "per generated model, 11-25:" generated_10 generated_25 15
+    cost "per generated model, 26-50:" generated_25 generated_50 25
 done
