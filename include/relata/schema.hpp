@@ -17,6 +17,8 @@
 #include "relata/detail/format.hpp"
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
+#include "relata/query/node.hpp"
+#include "relata/query/source.hpp"
 #include "relata/schema/ddl_literal.hpp"
 #include "relata/schema/ddl_names.hpp"
 #include "relata/schema/ddl_verification.hpp"
@@ -106,6 +108,27 @@ inline std::vector<std::vector<std::type_index>> forward_references(const std::v
     return forward;
 }
 
+/// `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'name' AND conrelid =
+/// to_regclass('"t"')) THEN ALTER TABLE "t" ADD CONSTRAINT "name" <definition>; END IF; END $$`
+/// for `model`'s table: adds a constraint unless one of that name exists (PostgreSQL).
+inline rendered_query add_constraint_once(const dialect& d, const model_info& model, const std::string& name,
+                                          const std::string& definition) {
+    std::string quoted_table;
+    append_quoted_identifier(quoted_table, model.table_name(d.naming));
+    sql_writer writer(d);
+    writer.text("ALTER TABLE ").text(quoted_table).text(" ADD CONSTRAINT ").identifier(name).text(" ").text(definition);
+    const std::string alter = std::move(writer).take().sql;
+    const auto literal = [](std::string_view text) {
+        std::string quoted = "'";
+        for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        return quoted + "'";
+    };
+    return {detail::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
+                           "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
+                           literal(name), literal(quoted_table), alter),
+            {}};
+}
+
 /// `ALTER TABLE ... ADD CONSTRAINT` for T's foreign keys to the types in `targets`, run only
 /// when the constraint does not exist yet (PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS):
 /// `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '...' AND conrelid
@@ -117,23 +140,9 @@ std::vector<rendered_query> add_foreign_key_sql(const dialect& d, const std::vec
         for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
             using target = foreign_key_target_t<decltype(key)>;
             if (std::find(targets.begin(), targets.end(), std::type_index(typeid(target))) == targets.end()) return;
-            const std::string name = foreign_key_name<T>(d, key);
-            sql_writer table(d);
-            table.template table<T>();
-            const std::string quoted_table = std::move(table).take().sql;
-            sql_writer writer(d);
-            writer.text("ALTER TABLE ").text(quoted_table).text(" ADD CONSTRAINT ").identifier(name).text(" ");
-            append_foreign_key<T>(writer, key);
-            const std::string alter = std::move(writer).take().sql;
-            const auto literal = [](std::string_view text) {
-                std::string quoted = "'";
-                for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-                return quoted + "'";
-            };
-            statements.push_back({detail::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
-                                                 "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
-                                                 literal(name), literal(quoted_table), alter),
-                                  {}});
+            sql_writer clause(d);
+            append_foreign_key<T>(clause, key);
+            statements.push_back(add_constraint_once(d, model_info_of<T>, foreign_key_name<T>(d, key), std::move(clause).take().sql));
         });
     }
     return statements;

@@ -240,6 +240,16 @@ TEST_CASE("RELATA_MODEL follows its own list, not the declaration order", "[refl
     static_assert(relata::detail::primary_key_index<Partial> == 0);
     CHECK(column<Partial>(naming::standard, 0) == "id");
     CHECK(column<Partial>(naming::standard, 1) == "label");
+    static_assert(relata::detail::member_names<Partial>[0] == "id" && relata::detail::member_names<Partial>[1] == "label");
+}
+
+TEST_CASE("member names and nullability by runtime index", "[reflection]") {
+    CHECK(relata::detail::member_name_of<Post>(0) == "id");
+    CHECK(relata::detail::member_name_of<Post>(3) == "email");
+    CHECK(relata::detail::member_name_of<Post>(4).empty());  // past the last member
+    CHECK(relata::detail::member_nullable<Post>(3));         // std::optional<std::string>
+    CHECK_FALSE(relata::detail::member_nullable<Post>(1));
+    CHECK_FALSE(relata::detail::member_nullable<Post>(4));
 }
 
 TEST_CASE("typed columns carry the member's type and index", "[reflection]") {

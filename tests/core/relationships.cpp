@@ -70,6 +70,11 @@ TEST_CASE("foreign-key actions are constexpr values", "[relationships]") {
     STATIC_REQUIRE(std::is_same_v<relata::detail::relationship_target_t<void, Item, std::int64_t Item::*>, Owner>);
     STATIC_REQUIRE(std::is_same_v<relata::detail::relationship_target_t<void, Item, std::optional<std::int64_t> Item::*>, Owner>);
     STATIC_REQUIRE(std::is_same_v<relata::detail::relationship_target_t<void, Note, std::int64_t Note::*>, Item>);
+    // A Session compiles the code that mirrors ON DELETE CASCADE / SET NULL in tracked objects
+    // only for models that declare one of them.
+    STATIC_REQUIRE(relata::detail::follows_deleted_parents<Item>);    // CASCADE and SET NULL
+    STATIC_REQUIRE(!relata::detail::follows_deleted_parents<Note>);   // ON UPDATE only
+    STATIC_REQUIRE(!relata::detail::follows_deleted_parents<Owner>);  // no foreign keys
 }
 
 TEST_CASE("loading options render no SQL of their own", "[rendering][relationships]") {

@@ -149,6 +149,26 @@ auto member_values(const Object& object, const Members& members) {
         return object.*members;
 }
 
+/// True when `key` declares ON DELETE CASCADE or ON DELETE SET NULL.
+constexpr bool follows_deleted_parent(const auto& key) noexcept {
+    if constexpr (requires { key.delete_action; })
+        return key.delete_action == referential_action::cascade || key.delete_action == referential_action::set_null;
+    else
+        return false;
+}
+
+/// True when one of T's foreign keys (mapping<T>::foreign_keys) declares ON DELETE CASCADE or
+/// SET NULL: only then does the database delete or empty T's rows when a parent row goes, so
+/// only then does a Session's flush mirror it in T's objects (and compile the code that does).
+template <model T>
+inline constexpr bool follows_deleted_parents = [] {
+    if constexpr (requires { mapping<T>::foreign_keys; })
+        return std::apply([](const auto&... key) { return (follows_deleted_parent(key) || ... || false); },
+                          mapping<T>::foreign_keys);
+    else
+        return false;
+}();
+
 /// The relata::value of each column of a member set of `object`, for comparisons across types.
 template <class Object, class Members>
 std::vector<value> member_values_as_values(const Object& object, const Members& members) {

@@ -93,6 +93,14 @@ constexpr void for_each_field(F&& f) {
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+/// The C++ names of T's mapped members, in RELATA_MODEL order: one constant array, so code that
+/// looks a name up by a runtime index is one load, not a branch per member.
+template <model T>
+inline constexpr std::array<std::string_view, field_count<T>> member_names =
+    []<std::size_t... I>(std::index_sequence<I...>) {
+        return std::array<std::string_view, field_count<T>>{std::get<I>(description<T>.fields).member_name...};
+    }(std::make_index_sequence<field_count<T>>{});
+
 /// Index of the field whose C++ name is `name`, or npos.
 template <model T>
 constexpr std::size_t index_of_name(std::string_view name) {
@@ -573,6 +581,16 @@ inline void append_quoted_identifier(std::string& out, std::string_view name) {
     out.push_back('"');
 }
 
+/// The column name of a member called `member` under `convention` (before mapping overrides).
+inline std::string column_name_for(naming convention, std::string_view member) {
+    switch (convention) {
+        case naming::snake_case: return to_snake_case(member);
+        case naming::pascal_case: return to_pascal_case(member);
+        case naming::standard: break;
+    }
+    return std::string(member);
+}
+
 /// Table and column names of a model under one naming convention.
 template <model T>
 struct model_names {
@@ -591,14 +609,7 @@ model_names<T> compute_names(naming convention) {
         names.table = convention == naming::pascal_case ? to_pascal_case(description<T>.type_name)
                                                         : to_snake_case(description<T>.type_name);
     }
-    for_each_field<T>([&](auto i) {
-        const std::string_view member = std::get<i.value>(description<T>.fields).member_name;
-        switch (convention) {
-            case naming::standard: names.columns[i.value] = std::string(member); break;
-            case naming::snake_case: names.columns[i.value] = to_snake_case(member); break;
-            case naming::pascal_case: names.columns[i.value] = to_pascal_case(member); break;
-        }
-    });
+    for (std::size_t i = 0; i < field_count<T>; ++i) names.columns[i] = column_name_for(convention, member_names<T>[i]);
     if constexpr (requires { mapping<T>::column_names; }) {
         for_each_in_tuple(mapping<T>::column_names, [&](const auto& override_) {
             names.columns[index_of_member<T>(override_.member)] = override_.name;  // listed: checked above

@@ -124,11 +124,7 @@ using source_model_t = typename source_traits<Source>::model_type;
 
 template <model T>
 std::string_view member_name_of(std::size_t index) {
-    std::string_view name;
-    for_each_field<T>([&](auto i) {
-        if (i.value == index) name = std::get<i.value>(description<T>.fields).member_name;
-    });
-    return name;
+    return index < field_count<T> ? member_names<T>[index] : std::string_view();
 }
 
 /// The runtime description of a model (one constant per model).

@@ -35,6 +35,8 @@
 #include "relata/detail/reflection.hpp"
 #include "relata/error.hpp"
 #include "relata/mapping.hpp"
+#include "relata/query/node.hpp"
+#include "relata/query/source.hpp"
 #include "relata/sql/dialect.hpp"
 
 namespace relata::detail {
@@ -89,21 +91,26 @@ inline std::string given_name(const dialect& d, std::string_view table, std::str
 /// Refuses, on PostgreSQL, T's table and column names longer than 63 bytes: PostgreSQL would
 /// cut them, and two tables (or columns) could become one.
 /// @throws relata::schema_error naming the identifier.
-template <model T>
-void check_identifier_lengths(const dialect& d) {
+inline void check_identifier_lengths(const dialect& d, const model_info& model) {
     if (d.engine != engine::postgresql) return;
-    const std::string_view table = table_name_of<T>(d.naming);
+    const std::string_view table = model.table_name(d.naming);
     if (table.size() > identifier_limit)
         throw schema_error(detail::format("the table name \"{}\" has {} bytes; PostgreSQL keeps at most 63 (name the "
                                           "table in relata::mapping<T>::table)",
                                           table, table.size()));
-    for_each_field<T>([&](auto i) {
-        const std::string_view column = column_name_of<T>(d.naming, i.value);
+    for (std::size_t i = 0; i < model.field_count; ++i) {
+        const std::string_view column = model.column_name(d.naming, i);
         if (column.size() > identifier_limit)
             throw schema_error(detail::format("the column name \"{}\" of table \"{}\" has {} bytes; PostgreSQL keeps at "
                                               "most 63 (name it with relata::column_name)",
                                               column, table, column.size()));
-    });
+    }
+}
+
+/// check_identifier_lengths for model T.
+template <model T>
+void check_identifier_lengths(const dialect& d) {
+    check_identifier_lengths(d, model_info_of<T>);
 }
 
 /// The column names of a member set of T (a member pointer or a std::tuple of them), in order.

@@ -7,6 +7,7 @@
 /// Between models the Session orders by the foreign-key graph of their mappings
 /// (`detail::dependency_order`); within one model it orders the rows here: a parent's INSERT
 /// before its children's, a child's DELETE before its parent's.
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -137,11 +138,10 @@ std::vector<std::vector<std::size_t>> self_references(const std::vector<Row>& ro
 /// True when member `index` of T is a std::optional (its column accepts NULL).
 template <model T>
 bool member_nullable(std::size_t index) {
-    bool nullable = false;
-    for_each_field<T>([&](auto i) {
-        if (i.value == index) nullable = is_nullable<field_type<T, i.value>>;
-    });
-    return nullable;
+    static constexpr std::array<bool, field_count<T>> nullable = []<std::size_t... I>(std::index_sequence<I...>) {
+        return std::array<bool, field_count<T>>{is_nullable<field_type<T, I>>...};
+    }(std::make_index_sequence<field_count<T>>{});
+    return index < field_count<T> && nullable[index];
 }
 
 /// Empties member `index` of `row` when it is a std::optional.

@@ -223,10 +223,7 @@ protected:
         }
         const auto changed = changed_columns(loaded, *first);
         if (changed.empty()) return;
-        std::string_view member;
-        for_each_field<T>([&](auto i) {
-            if (i.value == changed.front()) member = std::get<i.value>(description<T>.fields).member_name;
-        });
+        const std::string_view member = member_names<T>[changed.front()];
         throw mapping_error(detail::format(
             "one query result has two rows for {} with primary key {} that differ (in `{}`): the mapped "
             "primary key does not identify one row; map every key column (relata::mapping<T>::primary_key "

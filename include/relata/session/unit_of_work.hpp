@@ -460,13 +460,7 @@ private:
         return nullptr;
     }
 
-    static std::string_view member_name(std::size_t index) {
-        std::string_view name;
-        for_each_field<T>([&](auto i) {
-            if (i.value == index) name = std::get<i.value>(description<T>.fields).member_name;
-        });
-        return name;
-    }
+    static std::string_view member_name(std::size_t index) { return member_name_of<T>(index); }
 
     static void append_nullable_self_references(std::vector<std::size_t>& members) {
         for_each_self_reference<T>([&](std::size_t member, std::size_t) {

@@ -30,7 +30,7 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         removed.swap(removed_pending_);
         add_undo(undo, [this, removed] { removed_pending_.insert(removed_pending_.end(), removed.begin(), removed.end()); });
     }
-    if constexpr (has_foreign_keys) apply_removed_parents(undo);
+    if constexpr (follows_deleted_parents<T>) apply_removed_parents(undo);  // else dropped_ and nulled_ stay empty
     for (entry<T>* e : inserts_) links_.erase(e);
     for (const planned_update& planned : updates_) links_.erase(planned.e);
     // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
@@ -166,12 +166,13 @@ template <class Connection, model T>
 bool registry<Connection, T>::follow_deleted_parents(
     const std::function<registry_base<Connection>*(std::type_index)>& registry_of, std::vector<std::function<void()>>& undo) {
     bool deleted_more = false;
-    if constexpr (requires { mapping<T>::foreign_keys; }) {
-        for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
-            if constexpr (requires { key.delete_action; }) {
+    if constexpr (follows_deleted_parents<T>) {
+        // Code only for the keys that declare CASCADE or SET NULL: no parent's DELETE changes
+        // the rows of the others.
+        const auto follow = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+            constexpr const auto& key = std::get<I>(mapping<T>::foreign_keys);
+            if constexpr (follows_deleted_parent(key)) {
                 using parent_type = foreign_key_target_t<decltype(key)>;
-                if (key.delete_action != referential_action::cascade && key.delete_action != referential_action::set_null)
-                    return;
                 auto* found = registry_of(std::type_index(typeid(parent_type)));
                 if (found == nullptr) return;
                 const auto& parents = static_cast<registry<Connection, parent_type>&>(*found).last_deleted();
@@ -189,7 +190,7 @@ bool registry<Connection, T>::follow_deleted_parents(
                     if (e->state == object_state::persistent && gone.contains(values_of(e->object, members_of(key))))
                         children.push_back(e);
                 for (entry<T>* e : children) {
-                    if (key.delete_action == referential_action::cascade) {
+                    if constexpr (key.delete_action == referential_action::cascade) {
                         mark_deleted_by_database(*e, undo);
                         deleted_more = true;
                     } else {
@@ -201,7 +202,12 @@ bool registry<Connection, T>::follow_deleted_parents(
                     }
                 }
             }
-        });
+        };
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (follow(std::integral_constant<std::size_t, I>{}), ...);
+        }(std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(mapping<T>::foreign_keys)>>>{});
+    } else {
+        (void)registry_of, (void)undo;
     }
     return deleted_more;
 }
