@@ -236,6 +236,32 @@ public:
     // An undo leaves detached entries alone: expunge() after the flush wins.
     void apply(std::vector<std::function<void()>>& undo) override;
 
+    // What apply() did to the rows this flush wrote, kept to undo it.
+    struct inserted_row {
+        entry<T>* e;
+        key_type key;
+        std::int64_t old_version;
+    };
+    struct updated_row {
+        entry<T>* e;
+        T old_snapshot;
+        key_type old_key;
+        key_type new_key;
+        std::int64_t old_version;
+    };
+    struct deleted_row {
+        entry<T>* e;
+        key_type key;
+    };
+    struct applied_rows {
+        std::vector<inserted_row> inserted;
+        std::vector<updated_row> updated;
+        std::vector<deleted_row> deleted;
+    };
+
+    // Undoes apply()'s changes to `rows`: DELETEs, then UPDATEs, then INSERTs, each last row first.
+    void undo_applied_rows(const applied_rows& rows);
+
     // apply() on a model with foreign keys: pending rows that followed a parent removed in this
     // flush (ON DELETE CASCADE: detached; SET NULL: members emptied).
     void apply_removed_parents(std::vector<std::function<void()>>& undo);

@@ -33,15 +33,10 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
     if constexpr (follows_deleted_parents<T>) apply_removed_parents(undo);  // else dropped_ and nulled_ stay empty
     for (entry<T>* e : inserts_) links_.erase(e);
     for (const planned_update& planned : updates_) links_.erase(planned.e);
-    // One undo entry for all INSERTs and one for all UPDATEs of this flush (their rows
-    // undone in reverse order, as one entry per row would be): no allocation per row.
-    struct inserted_row {
-        entry<T>* e;
-        key_type key;
-        std::int64_t old_version;
-    };
-    std::vector<inserted_row> inserted;
-    inserted.reserve(inserts_.size());
+    // One undo entry for all INSERTs, UPDATEs and DELETEs of this flush (undone in reverse
+    // order, as one entry per row would be): one closure type per model, one allocation per flush.
+    applied_rows rows;
+    rows.inserted.reserve(inserts_.size());
     for (std::size_t i = 0; i < inserts_.size(); ++i) {
         entry<T>* e = inserts_[i];
         set_primary_key(e->object, generated_keys_[i]);
@@ -55,38 +50,12 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         this->map_key(generated_keys_[i], e);
         // The generated key stays in the object: objects that copied it (foreign keys) stay
         // right, and the retry inserts it explicitly.
-        inserted.push_back({e, generated_keys_[i], old_version});
-    }
-    if (!inserted.empty()) {
-        add_undo(undo, [this, inserted = std::move(inserted)] {
-            for (auto row = inserted.rbegin(); row != inserted.rend(); ++row) {
-                entry<T>* e = row->e;
-                if (e->state == object_state::detached) continue;
-                if constexpr (has_version<T>)
-                    version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
-                unmap(*e, row->key);
-                e->snapshot.reset();
-                e->state = object_state::pending;
-                e->remove_requested = false;
-                const auto at = std::lower_bound(pending_.begin(), pending_.end(), e, [](const entry<T>* a, const entry<T>* b) {
-                    return a->sequence < b->sequence;
-                });
-                pending_.insert(at, e);
-            }
-        });
+        rows.inserted.push_back({e, generated_keys_[i], old_version});
     }
     pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                   [&](entry<T>* e) { return e->state != object_state::pending; }),
                    pending_.end());
-    struct updated_row {
-        entry<T>* e;
-        T old_snapshot;
-        key_type old_key;
-        key_type new_key;
-        std::int64_t old_version;
-    };
-    std::vector<updated_row> updated;
-    updated.reserve(updates_.size());
+    rows.updated.reserve(updates_.size());
     for (const planned_update& planned : updates_) {
         entry<T>* e = planned.e;
         const key_type old_key = primary_key_of(*e->snapshot);
@@ -102,23 +71,9 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
             unmap(*e, old_key);
             identity_[new_key] = e;
         }
-        updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
+        rows.updated.push_back({e, std::move(old_snapshot), old_key, new_key, old_version});
     }
-    if (!updated.empty()) {
-        add_undo(undo, [this, updated = std::move(updated)] {
-            for (auto row = updated.rbegin(); row != updated.rend(); ++row) {
-                entry<T>* e = row->e;
-                if (e->state == object_state::detached) continue;
-                if constexpr (has_version<T>)
-                    version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
-                if (!(row->old_key == row->new_key)) {
-                    unmap(*e, row->new_key);
-                    identity_[row->old_key] = e;
-                }
-                e->snapshot = row->old_snapshot;
-            }
-        });
-    }
+    rows.deleted.reserve(deletes_.size());
     for (entry<T>* e : deletes_) {
         // Out of the identity map at once: the key may be taken by a new row (SQLite reuses
         // rowids, a natural key may move) before the commit detaches this object.
@@ -127,15 +82,47 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         e->state = object_state::deleted;
         e->remove_requested = false;
         deleted_.push_back(e);
-        add_undo(undo, [this, e, key] {
-            deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
-            if (e->state == object_state::detached) return;
-            e->state = object_state::persistent;
-            e->remove_requested = true;
-            identity_[key] = e;
-        });
+        rows.deleted.push_back({e, key});
     }
+    if (!rows.inserted.empty() || !rows.updated.empty() || !rows.deleted.empty())
+        add_undo(undo, [this, rows = std::move(rows)] { undo_applied_rows(rows); });
     discard_plan();
+}
+
+template <class Connection, model T>
+void registry<Connection, T>::undo_applied_rows(const applied_rows& rows) {
+    for (auto row = rows.deleted.rbegin(); row != rows.deleted.rend(); ++row) {
+        entry<T>* e = row->e;
+        deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
+        if (e->state == object_state::detached) continue;
+        e->state = object_state::persistent;
+        e->remove_requested = true;
+        identity_[row->key] = e;
+    }
+    for (auto row = rows.updated.rbegin(); row != rows.updated.rend(); ++row) {
+        entry<T>* e = row->e;
+        if (e->state == object_state::detached) continue;
+        if constexpr (has_version<T>)
+            version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+        if (!(row->old_key == row->new_key)) {
+            unmap(*e, row->new_key);
+            identity_[row->old_key] = e;
+        }
+        e->snapshot = row->old_snapshot;
+    }
+    for (auto row = rows.inserted.rbegin(); row != rows.inserted.rend(); ++row) {
+        entry<T>* e = row->e;
+        if (e->state == object_state::detached) continue;
+        if constexpr (has_version<T>)
+            version_of(e->object) = static_cast<field_type<T, version_index<T>>>(row->old_version);
+        unmap(*e, row->key);
+        e->snapshot.reset();
+        e->state = object_state::pending;
+        e->remove_requested = false;
+        const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
+                                         [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
+        pending_.insert(at, e);
+    }
 }
 
 template <class Connection, model T>
