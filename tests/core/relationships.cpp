@@ -43,6 +43,64 @@ struct relata::mapping<relationship_golden::Note> {
         relata::references(&relationship_golden::Note::item_id, &relationship_golden::Item::id).on_update(relata::no_action)};
 };
 
+namespace foreign_key_graph {
+// A chain (Chain1 -> Chain2), a cycle of two (Department <-> Employee), a cycle of three
+// (Tri1 -> Tri2 -> Tri3 -> Tri1), a model that references into a cycle (Visitor -> Department),
+// and a model that references only itself (Node).
+struct Chain1 { std::int64_t id = 0; std::int64_t next_id = 0; };
+struct Chain2 { std::int64_t id = 0; };
+struct Department { std::int64_t id = 0; std::optional<std::int64_t> manager_id; };
+struct Employee { std::int64_t id = 0; std::int64_t department_id = 0; };
+struct Tri1 { std::int64_t id = 0; std::int64_t next_id = 0; };
+struct Tri2 { std::int64_t id = 0; std::int64_t next_id = 0; };
+struct Tri3 { std::int64_t id = 0; std::optional<std::int64_t> next_id; };
+struct Visitor { std::int64_t id = 0; std::int64_t department_id = 0; };
+struct Node { std::int64_t id = 0; std::optional<std::int64_t> parent_id; };
+RELATA_MODEL(Chain1, id, next_id)
+RELATA_MODEL(Chain2, id)
+RELATA_MODEL(Department, id, manager_id)
+RELATA_MODEL(Employee, id, department_id)
+RELATA_MODEL(Tri1, id, next_id)
+RELATA_MODEL(Tri2, id, next_id)
+RELATA_MODEL(Tri3, id, next_id)
+RELATA_MODEL(Visitor, id, department_id)
+RELATA_MODEL(Node, id, parent_id)
+}  // namespace foreign_key_graph
+
+namespace fkg = foreign_key_graph;
+template <>
+struct relata::mapping<fkg::Chain1> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Chain1::next_id, &fkg::Chain2::id)};
+};
+template <>
+struct relata::mapping<fkg::Department> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Department::manager_id, &fkg::Employee::id)};
+};
+template <>
+struct relata::mapping<fkg::Employee> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Employee::department_id, &fkg::Department::id)};
+};
+template <>
+struct relata::mapping<fkg::Tri1> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Tri1::next_id, &fkg::Tri2::id)};
+};
+template <>
+struct relata::mapping<fkg::Tri2> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Tri2::next_id, &fkg::Tri3::id)};
+};
+template <>
+struct relata::mapping<fkg::Tri3> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Tri3::next_id, &fkg::Tri1::id)};
+};
+template <>
+struct relata::mapping<fkg::Visitor> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Visitor::department_id, &fkg::Department::id)};
+};
+template <>
+struct relata::mapping<fkg::Node> {
+    static constexpr auto foreign_keys = std::tuple{relata::references(&fkg::Node::parent_id, &fkg::Node::id)};
+};
+
 using relationship_golden::Item;
 using relationship_golden::Note;
 using relationship_golden::Owner;
@@ -91,4 +149,19 @@ TEST_CASE("loading options render no SQL of their own", "[rendering][relationshi
     STATIC_REQUIRE(std::tuple_size_v<std::remove_cvref_t<decltype(loaded.options())>> == 2);
     STATIC_REQUIRE(relata::detail::is_loaded_query<std::remove_cvref_t<decltype(loaded)>>);
     STATIC_REQUIRE(!relata::query_object<std::remove_cvref_t<decltype(loaded)>>);  // relata::all(db, loaded) does not compile
+}
+
+TEST_CASE("foreign-key cycles between models are found at compile time", "[relationships]") {
+    // A Session compiles the second-step UPDATEs that break a cycle only for models on one.
+    using relata::detail::on_foreign_key_cycle;
+    STATIC_REQUIRE_FALSE(on_foreign_key_cycle<fkg::Chain1>());
+    STATIC_REQUIRE_FALSE(on_foreign_key_cycle<fkg::Chain2>());  // no foreign keys
+    STATIC_REQUIRE(on_foreign_key_cycle<fkg::Department>());
+    STATIC_REQUIRE(on_foreign_key_cycle<fkg::Employee>());
+    STATIC_REQUIRE(on_foreign_key_cycle<fkg::Tri1>());
+    STATIC_REQUIRE(on_foreign_key_cycle<fkg::Tri2>());
+    STATIC_REQUIRE(on_foreign_key_cycle<fkg::Tri3>());
+    STATIC_REQUIRE_FALSE(on_foreign_key_cycle<fkg::Visitor>());  // leads into a cycle, not back to itself
+    STATIC_REQUIRE_FALSE(on_foreign_key_cycle<fkg::Node>());     // a self reference is ordered row by row
+    STATIC_REQUIRE(relata::detail::self_referencing<fkg::Node>);
 }

@@ -52,17 +52,75 @@ std::vector<foreign_key_edge> foreign_key_edges() {
                 using value_type = std::remove_cvref_t<decltype(std::declval<T&>().*key.member)>;
                 if constexpr (!std::is_same_v<target, T>) {
                     const std::size_t index = index_of_member<T>(key.member);
-                    std::string_view name;
-                    for_each_field<T>([&](auto i) {
-                        if (i.value == index) name = std::get<i.value>(description<T>.fields).member_name;
-                    });
-                    edges.push_back({std::type_index(typeid(target)), index, is_nullable<value_type>, type_name<T>, name,
-                                     type_name<target>});
+                    edges.push_back({std::type_index(typeid(target)), index, is_nullable<value_type>, type_name<T>,
+                                     member_names<T>[index], type_name<target>});
                 }
             }
         });
     }
     return edges;
+}
+
+/// One model in the graph of foreign_key_edges, for walking it at compile time: `targets` is the
+/// model's reference_targets<T> (its address identifies the model).
+struct model_reference {
+    std::size_t (*targets)(model_reference* out, std::size_t capacity);
+};
+
+/// Writes the models T's foreign_key_edges reference (up to `capacity` of them) to `out`.
+/// @return how many there are.
+template <model T>
+constexpr std::size_t reference_targets(model_reference* out, std::size_t capacity) {
+    std::size_t count = 0;
+    if constexpr (requires { mapping<T>::foreign_keys; }) {
+        for_each_in_tuple(mapping<T>::foreign_keys, [&](const auto& key) {
+            if constexpr (requires { key.member; }) {  // the keys foreign_key_edges lists
+                using target = typename member_class<decltype(key.target_member)>::type;
+                if constexpr (!std::is_same_v<target, T>) {
+                    if (count < capacity) out[count] = model_reference{&reference_targets<target>};
+                    ++count;
+                }
+            }
+        });
+    } else {
+        (void)out, (void)capacity;
+    }
+    return count;
+}
+
+/// True when T's foreign keys lead back to T through other models (a cycle foreign_key_edges
+/// can form, e.g. `Department.manager_id -> Employee`, `Employee.department_id -> Department`):
+/// only then can flush ordering defer or clear members of T (`defer_insert_key`,
+/// `clear_before_delete`). Walked at compile time over the mapped foreign keys; a graph of more
+/// than 1,024 models or 64 foreign keys per model counts as a cycle (the code is compiled).
+template <model T>
+consteval bool on_foreign_key_cycle() {
+    constexpr std::size_t capacity = 1024;
+    constexpr std::size_t fan_out = 64;
+    const auto start = &reference_targets<T>;
+    model_reference stack[capacity]{};
+    model_reference visited[capacity]{};
+    model_reference targets[fan_out]{};
+    std::size_t stack_size = 0;
+    std::size_t visited_count = 0;
+    const auto push_targets = [&](model_reference node) {
+        const std::size_t count = node.targets(targets, fan_out);
+        if (count > fan_out || stack_size + count > capacity) return false;
+        for (std::size_t i = 0; i < count; ++i) stack[stack_size++] = targets[i];
+        return true;
+    };
+    if (!push_targets(model_reference{start})) return true;
+    while (stack_size > 0) {
+        const model_reference node = stack[--stack_size];
+        if (node.targets == start) return true;
+        bool seen = false;
+        for (std::size_t i = 0; i < visited_count && !seen; ++i) seen = visited[i].targets == node.targets;
+        if (seen) continue;
+        if (visited_count == capacity) return true;
+        visited[visited_count++] = node;
+        if (!push_targets(node)) return true;
+    }
+    return false;
 }
 
 /// The order of one phase of a flush (its INSERTs or its DELETEs) among the models, and the

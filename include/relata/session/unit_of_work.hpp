@@ -90,8 +90,14 @@ public:
     }
     [[nodiscard]] bool plans_inserts() const override { return !inserts_.empty(); }
     [[nodiscard]] bool plans_deletes() const override { return !deletes_.empty(); }
-    void defer_insert_key(std::size_t member) override { deferred_members_.push_back(member); }
-    void clear_before_delete(std::size_t member) override { cleared_members_.push_back(member); }
+    void defer_insert_key(std::size_t member) override {
+        if constexpr (!may_defer_members) throw_not_on_cycle("deferred");  // never: flush ordering found a cycle
+        deferred_members_.push_back(member);
+    }
+    void clear_before_delete(std::size_t member) override {
+        if constexpr (!may_defer_members) throw_not_on_cycle("cleared");
+        cleared_members_.push_back(member);
+    }
 
     bool plan() override {
         discard_plan();
@@ -151,12 +157,12 @@ public:
     void write_inserts_pipelined(Connection& db, session_statistics& stats);
 
     void write_deferred_keys(Connection& db, session_statistics& stats) override {
-        if constexpr (has_foreign_keys) write_deferred_key_updates(db, stats);
+        if constexpr (may_defer_members) write_deferred_key_updates(db, stats);
         else (void)db, (void)stats;  // no member of T is ever deferred
     }
 
     void write_cleared_keys(Connection& db, session_statistics& stats) override {
-        if constexpr (has_foreign_keys) write_cleared_key_updates(db, stats);
+        if constexpr (may_defer_members) write_cleared_key_updates(db, stats);
         else (void)db, (void)stats;  // no member of T is ever cleared
     }
 
@@ -372,6 +378,20 @@ private:
     /// defer or clear its members (cycles) or null them for a removed parent, so the code for
     /// those is instantiated only for such models.
     static constexpr bool has_foreign_keys = requires { mapping<T>::foreign_keys; };
+
+    /// True when a flush can write members of T in a second step: T is on a cycle of foreign
+    /// keys between models (on_foreign_key_cycle, checked at compile time), or references itself
+    /// (rows ordered by order_inserts/order_deletes). Only then is the code for those UPDATEs
+    /// compiled.
+    static constexpr bool may_defer_members = has_foreign_keys && (self_referencing<T> || on_foreign_key_cycle<T>());
+
+    /// Flush ordering deferred or cleared a member of T although T is on no foreign-key cycle:
+    /// a bug in relata, reported rather than leaving the member unwritten.
+    [[noreturn]] static void throw_not_on_cycle(const char* what) {
+        throw session_error(detail::format("internal error: a foreign key of {} was {} to break a cycle, but {} is on "
+                                           "no cycle of foreign keys",
+                                           type_name<T>, what, type_name<T>));
+    }
 
     /// True on a connection with `execute_pipelined` (found by ADL: relata/postgres/pipeline.hpp).
     static constexpr bool pipelined_connection =
