@@ -91,12 +91,14 @@ constexpr std::size_t reference_targets(model_reference* out, std::size_t capaci
 /// True when T's foreign keys lead back to T through other models (a cycle foreign_key_edges
 /// can form, e.g. `Department.manager_id -> Employee`, `Employee.department_id -> Department`):
 /// only then can flush ordering defer or clear members of T (`defer_insert_key`,
-/// `clear_before_delete`). Walked at compile time over the mapped foreign keys; a graph of more
-/// than 1,024 models or 64 foreign keys per model counts as a cycle (the code is compiled).
+/// `clear_before_delete`). Walked at compile time over the mapped foreign keys; more than 64
+/// models reachable from T, or a model with more than 16 foreign keys on the way, count as a
+/// cycle (the code is compiled). The bounds keep the walk's compile-time memory small: the
+/// compiler holds every array element of a constant evaluation.
 template <model T>
 consteval bool on_foreign_key_cycle() {
-    constexpr std::size_t capacity = 1024;
-    constexpr std::size_t fan_out = 64;
+    constexpr std::size_t capacity = 64;
+    constexpr std::size_t fan_out = 16;
     const auto start = &reference_targets<T>;
     model_reference stack[capacity]{};
     model_reference visited[capacity]{};
