@@ -38,8 +38,8 @@ extern std::size_t rows_read;
 std::size_t rows_read = 0;
 }  // namespace generated
 
-// Model N: its struct, its mapping (a foreign key to model PREVIOUS) and its use.
-#define RELATA_CT_MODEL(N, PREVIOUS)                                                                               \
+// Model N: its struct; its mapping, with a foreign key to model PREVIOUS; its use.
+#define RELATA_CT_DECLARE(N)                                                                                       \
     namespace generated {                                                                                          \
     struct item##N {                                                                                               \
         std::int64_t id = 0;                                                                                       \
@@ -51,14 +51,18 @@ std::size_t rows_read = 0;
         std::optional<std::int64_t> previous_id;                                                                   \
     };                                                                                                             \
     RELATA_MODEL(item##N, id, name, note, quantity, price, active, previous_id)                                    \
-    }                                                                                                              \
+    }
+
+#define RELATA_CT_MAPPING(N, PREVIOUS)                                                                             \
     template <>                                                                                                    \
     struct relata::mapping<generated::item##N> {                                                                   \
         static constexpr auto unique = std::tuple{relata::unique(&generated::item##N::name)};                      \
         static constexpr auto foreign_keys =                                                                       \
             std::tuple{relata::references(&generated::item##N::previous_id, &generated::item##PREVIOUS::id)};     \
         static constexpr auto indexes = std::tuple{relata::index(&generated::item##N::quantity)};                  \
-    };                                                                                                             \
+    };
+
+#define RELATA_CT_USE(N)                                                                                           \
     namespace generated {                                                                                          \
     void use##N(relata::sqlite::connection& db);                                                                   \
     void use##N(relata::sqlite::connection& db) {                                                                  \
@@ -75,6 +79,8 @@ std::size_t rows_read = 0;
         rows_read += relata::all(db, relata::select<item##N>().where(c.quantity == N + 1).order_by(c.name)).size(); \
     }                                                                                                              \
     }
+
+#define RELATA_CT_MODEL(N, PREVIOUS) RELATA_CT_DECLARE(N) RELATA_CT_MAPPING(N, PREVIOUS) RELATA_CT_USE(N)
 
 #define RELATA_CT_TYPE(N, PREVIOUS) , generated::item##N
 #define RELATA_CT_CALL(N, PREVIOUS) generated::use##N(db);
@@ -106,18 +112,7 @@ std::size_t rows_read = 0;
 #define RELATA_CT_GENERATED(M) RELATA_CT_GENERATED_1_10(M) RELATA_CT_GENERATED_11_25(M) RELATA_CT_GENERATED_26_50(M)
 
 // The base model: the same members, no foreign key.
-namespace generated {
-struct item0 {
-    std::int64_t id = 0;
-    std::string name;
-    std::optional<std::string> note;
-    int quantity = 0;
-    double price = 0;
-    bool active = false;
-    std::optional<std::int64_t> previous_id;
-};
-RELATA_MODEL(item0, id, name, note, quantity, price, active, previous_id)
-}  // namespace generated
+RELATA_CT_DECLARE(0)
 
 template <>
 struct relata::mapping<generated::item0> {
@@ -125,22 +120,7 @@ struct relata::mapping<generated::item0> {
     static constexpr auto indexes = std::tuple{relata::index(&generated::item0::quantity)};
 };
 
-namespace generated {
-void use0(relata::sqlite::connection& db);
-void use0(relata::sqlite::connection& db) {
-    relata::session session{db};
-    item0 row;
-    row.name = "item 0";
-    row.quantity = 1;
-    item0& added = session.add(std::move(row));
-    session.commit();
-    const std::int64_t id = added.id;
-    session.get<item0>(id).quantity += 1;
-    session.commit();
-    constexpr auto c = relata::columns<item0>;
-    rows_read += relata::all(db, relata::select<item0>().where(c.quantity == 2).order_by(c.name)).size();
-}
-}  // namespace generated
+RELATA_CT_USE(0)
 
 RELATA_CT_GENERATED(RELATA_CT_MODEL)
 
