@@ -61,9 +61,18 @@ std::vector<foreign_key_edge> foreign_key_edges() {
     return edges;
 }
 
-/// One model in the graph of foreign_key_edges, for walking it at compile time: `targets` is the
-/// model's reference_targets<T> (its address identifies the model).
+/// A spelling that differs for every type: the compiler's name of this function for T. The walk
+/// below compares models by it, since GCC does not accept a comparison of two function
+/// templates' addresses in a constant expression while either may still be undefined.
+template <class T>
+constexpr std::string_view unique_type_name() {
+    return __PRETTY_FUNCTION__;
+}
+
+/// One model in the graph of foreign_key_edges, for walking it at compile time: its identity
+/// and its reference_targets<T>.
 struct model_reference {
+    std::string_view id;
     std::size_t (*targets)(model_reference* out, std::size_t capacity);
 };
 
@@ -77,7 +86,7 @@ constexpr std::size_t reference_targets(model_reference* out, std::size_t capaci
             if constexpr (requires { key.member; }) {  // the keys foreign_key_edges lists
                 using target = typename member_class<decltype(key.target_member)>::type;
                 if constexpr (!std::is_same_v<target, T>) {
-                    if (count < capacity) out[count] = model_reference{&reference_targets<target>};
+                    if (count < capacity) out[count] = model_reference{unique_type_name<target>(), &reference_targets<target>};
                     ++count;
                 }
             }
@@ -99,7 +108,7 @@ template <model T>
 consteval bool on_foreign_key_cycle() {
     constexpr std::size_t capacity = 64;
     constexpr std::size_t fan_out = 16;
-    const auto start = &reference_targets<T>;
+    const model_reference start{unique_type_name<T>(), &reference_targets<T>};
     model_reference stack[capacity]{};
     model_reference visited[capacity]{};
     model_reference targets[fan_out]{};
@@ -111,12 +120,12 @@ consteval bool on_foreign_key_cycle() {
         for (std::size_t i = 0; i < count; ++i) stack[stack_size++] = targets[i];
         return true;
     };
-    if (!push_targets(model_reference{start})) return true;
+    if (!push_targets(start)) return true;
     while (stack_size > 0) {
         const model_reference node = stack[--stack_size];
-        if (node.targets == start) return true;
+        if (node.id == start.id) return true;
         bool seen = false;
-        for (std::size_t i = 0; i < visited_count && !seen; ++i) seen = visited[i].targets == node.targets;
+        for (std::size_t i = 0; i < visited_count && !seen; ++i) seen = visited[i].id == node.id;
         if (seen) continue;
         if (visited_count == capacity) return true;
         visited[visited_count++] = node;
