@@ -118,14 +118,9 @@ inline rendered_query add_constraint_once(const dialect& d, const model_info& mo
     sql_writer writer(d);
     writer.text("ALTER TABLE ").text(quoted_table).text(" ADD CONSTRAINT ").identifier(name).text(" ").text(definition);
     const std::string alter = std::move(writer).take().sql;
-    const auto literal = [](std::string_view text) {
-        std::string quoted = "'";
-        for (const char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-        return quoted + "'";
-    };
     return {detail::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} "
                            "AND conrelid = to_regclass({})) THEN {}; END IF; END $$",
-                           literal(name), literal(quoted_table), alter),
+                           sql_string_literal(d, name), sql_string_literal(d, quoted_table), alter),
             {}};
 }
 
