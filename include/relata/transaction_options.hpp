@@ -61,7 +61,7 @@ enum class begin_mode {
 struct transaction_options {
     /// The isolation level; empty for the server's default (PostgreSQL:
     /// `default_transaction_isolation`, normally read committed; SQLite: serializable).
-    std::optional<isolation_level> isolation;
+    std::optional<isolation_level> isolation{};
     /// SQLite's locking mode; ignored by PostgreSQL.
     begin_mode mode = begin_mode::deferred;
 };

@@ -44,7 +44,7 @@ struct options {
     /// Receives the text of every NOTICE or WARNING the server sends (e.g. "table does not
     /// exist, skipping"). Empty (the default): notices are discarded instead of printed to
     /// stderr as libpq would. Must not throw; an exception it throws is swallowed.
-    std::function<void(std::string_view message)> notice_handler;
+    std::function<void(std::string_view message)> notice_handler{};
     /// The most server-side prepared statements the connection keeps (one per distinct SQL
     /// text); one more deallocates the least recently used (`DEALLOCATE`, one round trip, not
     /// logged). At least 1.

@@ -87,16 +87,16 @@ inline void rename_live_column(schema& live, table_info& table, const std::strin
 struct plan_builder {
     const dialect& d;
     const plan_options& options;
-    schema live;
-    std::vector<std::string> refusals;
-    std::vector<plan_step> renames, creates, columns, indexes, constraints, drops;
-    std::vector<withheld_step> withheld;
+    schema live{};
+    std::vector<std::string> refusals{};
+    std::vector<plan_step> renames{}, creates{}, columns{}, indexes{}, constraints{}, drops{};
+    std::vector<withheld_step> withheld{};
     bool rebuilt = false;
 
     /// Renames planned before the other steps, (new name, name in the database now); catalog
     /// reads at plan time use the names the database has now.
-    std::vector<std::pair<std::string, std::string>> renamed_tables;
-    std::vector<std::pair<std::string, std::string>> renamed_columns;  // ("table.new", old), by the new table name
+    std::vector<std::pair<std::string, std::string>> renamed_tables{};
+    std::vector<std::pair<std::string, std::string>> renamed_columns{};  // ("table.new", old), by the new table name
 
     std::string database_table(const table_info& t) const {
         for (const auto& [now, before] : renamed_tables)

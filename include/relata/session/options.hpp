@@ -44,7 +44,7 @@ struct session_options {
     /// Lazy loads of one relationship tolerated before the N+1 guard reacts.
     std::size_t n_plus_one_threshold = 10;
     /// Receives the N+1 warning; empty (default): one line on stderr.
-    n_plus_one_logger n_plus_one_log;
+    n_plus_one_logger n_plus_one_log{};
     /// How the Session begins its transactions (at its first statement, see `relata::session`).
     /// The default takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a Session's
     /// read-modify-write cannot lose an update to another connection; a Session that only reads

@@ -69,7 +69,7 @@ namespace detail {
 /// What a SELECT query object is rendered as, when not as itself: its outermost SELECT changed
 /// the way a modified copy of the query would render, without making the copy.
 struct outermost_select {
-    std::optional<std::int64_t> limit;  ///< `query.limit(*limit)` (relata::first: 1, one: 2)
+    std::optional<std::int64_t> limit{};  ///< `query.limit(*limit)` (relata::first: 1, one: 2)
     bool count_rows = false;            ///< `query.count()`: SELECT COUNT(*) over its rows
 };
 
