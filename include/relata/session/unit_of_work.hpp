@@ -79,7 +79,7 @@ public:
     [[nodiscard]] std::vector<foreign_key_edge> foreign_key_edges() const override { return detail::foreign_key_edges<T>(); }
     [[nodiscard]] const model_info* model_description() const override { return &model_info_of<T>; }
     [[nodiscard]] bool has_changes() override {
-        if (!pending_.empty() || !links_.empty()) return true;
+        if (this->has_pending() || !links_.empty()) return true;
         for (const auto& [key, e] : identity_) {
             if (e->state != object_state::persistent || e->expired) continue;
             if (e->remove_requested) return true;
@@ -101,6 +101,7 @@ public:
 
     bool plan() override {
         discard_plan();
+        this->compact_pending();
         inserts_ = pending_;
         for (entry<T>* e : inserts_) run_before_insert(e->object);
         if constexpr (self_referencing<T>) order_inserts();
@@ -188,9 +189,7 @@ public:
         const dialect& d = db.sql_dialect();
         for (std::size_t i = 0; i < deletes_.size(); ++i) {
             entry<T>* e = deletes_[i];
-            if (!written_deletes_.empty() &&
-                std::find(written_deletes_.begin(), written_deletes_.end(), e) != written_deletes_.end())
-                continue;  // deleted already, ahead of an INSERT reusing its key
+            if (!deleted_early_.empty() && deleted_early_[i]) continue;  // deleted already, ahead of an INSERT reusing its key
             std::vector<std::size_t> cleared = cleared_members_;
             if (!row_cleared_.empty() && row_cleared_[i]) append_nullable_self_references(cleared);
             update_data statement = relata::update<T>().data();
@@ -222,10 +221,13 @@ public:
     }
 
     void write_deletes(Connection& db, session_statistics& stats) override {
+        if (deleted_early_.empty()) {
+            write_delete_statements(db, stats, deletes_);
+            return;
+        }
         std::vector<entry<T>*> remaining;
-        for (entry<T>* e : deletes_)
-            if (std::find(written_deletes_.begin(), written_deletes_.end(), e) == written_deletes_.end())
-                remaining.push_back(e);
+        for (std::size_t i = 0; i < deletes_.size(); ++i)
+            if (!deleted_early_[i]) remaining.push_back(deletes_[i]);
         write_delete_statements(db, stats, remaining);
     }
 
@@ -267,6 +269,8 @@ public:
 
     // Undoes apply()'s changes to `rows`: DELETEs, then UPDATEs, then INSERTs, each last row first.
     void undo_applied_rows(const applied_rows& rows);
+    // Puts entries an undo made pending again back into pending_, in add order.
+    void return_to_pending(std::vector<entry<T>*>& entries);
 
     // apply() on a model with foreign keys: pending rows that followed a parent removed in this
     // flush (ON DELETE CASCADE: detached; SET NULL: members emptied).
@@ -314,7 +318,7 @@ public:
 
     void discard_plan() override {
         keys_written_.clear();
-        written_deletes_.clear();
+        deleted_early_.clear();
         inserts_.clear();
         updates_.clear();
         deletes_.clear();
@@ -448,7 +452,7 @@ private:
         deleted_.push_back(&e);
         last_deleted_.push_back(&e);
         add_undo(undo, [this, entry = &e, key, requested] {
-            deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), entry), deleted_.end());
+            this->forget_deleted(entry);
             if (entry->state == object_state::detached) return;
             entry->state = object_state::persistent;
             entry->remove_requested = requested;
@@ -546,7 +550,7 @@ private:
     std::vector<entry<T>*> inserts_;
     std::vector<planned_update> updates_;
     std::vector<entry<T>*> deletes_;
-    std::vector<entry<T>*> written_deletes_;  // deletes already run ahead of inserts
+    std::vector<bool> deleted_early_;  // by index in deletes_: run ahead of an INSERT of its key; empty: none
     std::vector<key_type> generated_keys_;
     std::vector<entry<T>*> keys_written_;  // objects whose generated key this flush wrote into them
     std::vector<entry<T>*> last_deleted_;  // rows the last applied flush deleted (cascades included)

@@ -52,9 +52,9 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         // right, and the retry inserts it explicitly.
         rows.inserted.push_back({e, generated_keys_[i], old_version});
     }
-    pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
-                                  [&](entry<T>* e) { return e->state != object_state::pending; }),
-                   pending_.end());
+    // The INSERTed entries leave pending_, and with them any removed or expunged before.
+    std::erase_if(pending_, [](const entry<T>* e) { return e->state != object_state::pending; });
+    this->left_pending_ = 0;
     rows.updated.reserve(updates_.size());
     for (const planned_update& planned : updates_) {
         entry<T>* e = planned.e;
@@ -93,7 +93,7 @@ template <class Connection, model T>
 void registry<Connection, T>::undo_applied_rows(const applied_rows& rows) {
     for (auto row = rows.deleted.rbegin(); row != rows.deleted.rend(); ++row) {
         entry<T>* e = row->e;
-        deleted_.erase(std::remove(deleted_.begin(), deleted_.end(), e), deleted_.end());
+        this->forget_deleted(e);
         if (e->state == object_state::detached) continue;
         e->state = object_state::persistent;
         e->remove_requested = true;
@@ -110,6 +110,8 @@ void registry<Connection, T>::undo_applied_rows(const applied_rows& rows) {
         }
         e->snapshot = row->old_snapshot;
     }
+    std::vector<entry<T>*> pending_again;
+    pending_again.reserve(rows.inserted.size());
     for (auto row = rows.inserted.rbegin(); row != rows.inserted.rend(); ++row) {
         entry<T>* e = row->e;
         if (e->state == object_state::detached) continue;
@@ -119,10 +121,20 @@ void registry<Connection, T>::undo_applied_rows(const applied_rows& rows) {
         e->snapshot.reset();
         e->state = object_state::pending;
         e->remove_requested = false;
-        const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                         [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-        pending_.insert(at, e);
+        pending_again.push_back(e);
     }
+    return_to_pending(pending_again);
+}
+
+template <class Connection, model T>
+void registry<Connection, T>::return_to_pending(std::vector<entry<T>*>& entries) {
+    // One sort and one merge: an insert at its place per entry moved the rest of pending_ each
+    // time (quadratic for a large flush undone).
+    const auto by_sequence = [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; };
+    std::sort(entries.begin(), entries.end(), by_sequence);
+    const auto middle = static_cast<std::ptrdiff_t>(pending_.size());
+    pending_.insert(pending_.end(), entries.begin(), entries.end());
+    std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(), by_sequence);
 }
 
 template <class Connection, model T>
@@ -130,23 +142,25 @@ void registry<Connection, T>::apply_removed_parents(std::vector<std::function<vo
     for (entry<T>* e : dropped_) {  // ON DELETE CASCADE from a parent removed in this flush
         e->state = object_state::detached;
         e->remove_requested = true;
-        add_undo(undo, [this, e] {
-            e->state = object_state::pending;
-            e->remove_requested = false;
-            const auto at = std::lower_bound(pending_.begin(), pending_.end(), e,
-                                             [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; });
-            pending_.insert(at, e);
+    }
+    if (!dropped_.empty()) {
+        add_undo(undo, [this, dropped = dropped_]() mutable {
+            for (entry<T>* e : dropped) {
+                e->state = object_state::pending;
+                e->remove_requested = false;
+            }
+            return_to_pending(dropped);
         });
-}
-for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
-    entry<T>* changed = e;
-    T before = changed->object;
-    for (const std::size_t member : members) clear_member(changed->object, member);
-    add_undo(undo, [changed, before = std::move(before), members = members] {
-        if (changed->state == object_state::detached) return;
-        for (const std::size_t member : members) copy_member(changed->object, before, member);
-    });
-}
+    }
+    for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
+        entry<T>* changed = e;
+        T before = changed->object;
+        for (const std::size_t member : members) clear_member(changed->object, member);
+        add_undo(undo, [changed, before = std::move(before), members = members] {
+            if (changed->state == object_state::detached) return;
+            for (const std::size_t member : members) copy_member(changed->object, before, member);
+        });
+    }
 }
 
 template <class Connection, model T>

@@ -4,6 +4,7 @@
 /// one statement per row, or on PostgreSQL consecutive rows of one statement in one pipeline;
 /// generated keys go into the objects as they arrive. Member functions of the class in
 /// <relata/session/unit_of_work.hpp>, which includes this header.
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,17 +24,23 @@ void registry<Connection, T>::write_inserts(Connection& db, session_statistics& 
     const dialect& d = db.sql_dialect();
     // A row deleted and a new object inserted with the same key in one flush (a retry after
     // a failed commit, SQLite reusing a rowid): that DELETE must run before the INSERT.
+    // The keys the INSERTs give, sorted: one binary search per DELETE, not a scan of every
+    // INSERT (100,000 of each took minutes that way).
     std::vector<entry<T>*> early_deletes;
-    for (entry<T>* e : deletes_) {
-        const key_type key = primary_key_of(*e->snapshot);
-        for (entry<T>* inserted : inserts_)
-            if (!(generated_key<T> && is_default_key(inserted->object)) && primary_key_of(inserted->object) == key) {
-                early_deletes.push_back(e);
-                break;
-            }
+    if (!deletes_.empty() && !inserts_.empty()) {
+        std::vector<key_type> inserted_keys;
+        inserted_keys.reserve(inserts_.size());
+        for (const entry<T>* inserted : inserts_)
+            if (!(generated_key<T> && is_default_key(inserted->object))) inserted_keys.push_back(primary_key_of(inserted->object));
+        std::sort(inserted_keys.begin(), inserted_keys.end());
+        for (std::size_t i = 0; i < deletes_.size(); ++i) {
+            if (!std::binary_search(inserted_keys.begin(), inserted_keys.end(), primary_key_of(*deletes_[i]->snapshot))) continue;
+            if (deleted_early_.empty()) deleted_early_.assign(deletes_.size(), false);
+            deleted_early_[i] = true;
+            early_deletes.push_back(deletes_[i]);
+        }
     }
     write_delete_statements(db, stats, early_deletes);
-    for (entry<T>* e : early_deletes) written_deletes_.push_back(e);
     if constexpr (pipelined_connection && !self_referencing<T>) {
         // No row of this model depends on a key generated earlier in this flush (no links,
         // no deferred or nulled members): its INSERTs go in pipelines, one round trip each.
