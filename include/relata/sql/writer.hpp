@@ -60,6 +60,8 @@ public:
         return *this;
     }
     sql_writer& parameter(value v) {
+        // Room for 4 at the first: one allocation for most statements, not growing 1, 2, 4.
+        if (result_.parameters.capacity() == 0) result_.parameters.reserve(4);
         result_.parameters.push_back(std::move(v));
         dialect_.append_placeholder(result_.sql, result_.parameters.size());
         return *this;
