@@ -37,6 +37,7 @@ public:
         chunk& last = chunks_.back();
         Entry* slot = ::new (static_cast<void*>(last.begin + last.used)) Entry(make());
         ++last.used;
+        ++size_;
         return slot;
     }
 
@@ -54,6 +55,19 @@ public:
         return c.begin + index;
     }
 
+    /// True when `predicate(Entry&)` is true for some entry, trying them in the order they were
+    /// added and stopping at the first: a walk over contiguous chunks.
+    template <class Predicate>
+    bool any_of(Predicate&& predicate) {
+        for (chunk& c : chunks_)
+            for (std::size_t i = 0; i < c.used; ++i)
+                if (predicate(c.begin[i])) return true;
+        return false;
+    }
+
+    /// How many entries the store holds (tracked or not).
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
     /// Calls `f(Entry&)` for every entry, in the order they were added.
     template <class F>
     void for_each(F&& f) {
@@ -69,6 +83,7 @@ public:
             allocator.deallocate(c.begin, c.capacity);
         }
         chunks_.clear();
+        size_ = 0;
         by_address_.clear();
     }
 
@@ -96,6 +111,7 @@ private:
     }
 
     std::vector<chunk> chunks_;
+    std::size_t size_ = 0;
     std::vector<located> by_address_;  // chunks sorted by address, for find()
 };
 

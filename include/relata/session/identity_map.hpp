@@ -157,7 +157,7 @@ public:
         if (e.state == object_state::pending) return true;
         if (e.state != object_state::persistent) return false;
         if (e.remove_requested) return true;
-        return !e.expired && !changed_columns(e.object, *e.snapshot).empty();
+        return !e.expired && differs(e.object, *e.snapshot);
     }
 
     [[nodiscard]] std::size_t tracked() const noexcept { return identity_.size() + pending_.size() - left_pending_; }
@@ -238,7 +238,7 @@ protected:
         } else if (const auto found = first_rows_.find(&existing); found != first_rows_.end()) {
             first = &found->second;
         } else {  // the first row of this result for an object tracked before it
-            if (snapshot_is_row && !existing.expired && changed_columns(loaded, *existing.snapshot).empty())
+            if (snapshot_is_row && !existing.expired && !differs(loaded, *existing.snapshot))
                 existing.loaded_by = result;  // later rows compare with the snapshot: no copy
             else
                 first_rows_.emplace(&existing, loaded);

@@ -32,6 +32,15 @@ bool same_value(const V& a, const V& b) {
     }
 }
 
+/// True when any member of `current` differs from `snapshot`: the dirty check, stopping at the
+/// first difference and allocating nothing (changed_columns builds the list a flush needs).
+template <model T>
+bool differs(const T& current, const T& snapshot) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return (!same_value(current.*member_pointer<T, I>, snapshot.*member_pointer<T, I>) || ...);
+    }(std::make_index_sequence<field_count<T>>{});
+}
+
 /// Indexes of the members where `current` differs from `snapshot`.
 template <model T>
 std::vector<std::size_t> changed_columns(const T& current, const T& snapshot) {
