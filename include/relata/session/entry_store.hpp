@@ -13,6 +13,15 @@
 
 namespace relata::detail {
 
+/// An entry by its add order (its `sequence`), without its model's type.
+using sequenced_entry = std::pair<std::uint64_t, void*>;
+
+/// Sorts by sequence (the order objects started being tracked). Not a template: one sort for
+/// every model.
+inline void sort_by_sequence(std::vector<sequenced_entry>& entries) {
+    std::sort(entries.begin(), entries.end());
+}
+
 /// Owns entries of type `Entry` (which has a member `object`) in chunks of growing size (16,
 /// 32, ... up to 4,096 entries). Adding is amortized O(1) with one allocation per chunk;
 /// `find(object)` is a binary search over the chunks. Entries live until `clear()`.

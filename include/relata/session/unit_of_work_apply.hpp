@@ -128,13 +128,16 @@ void registry<Connection, T>::undo_applied_rows(const applied_rows& rows) {
 
 template <class Connection, model T>
 void registry<Connection, T>::return_to_pending(std::vector<entry<T>*>& entries) {
-    // One sort and one merge: an insert at its place per entry moved the rest of pending_ each
-    // time (quadratic for a large flush undone).
-    const auto by_sequence = [](const entry<T>* a, const entry<T>* b) { return a->sequence < b->sequence; };
-    std::sort(entries.begin(), entries.end(), by_sequence);
-    const auto middle = static_cast<std::ptrdiff_t>(pending_.size());
-    pending_.insert(pending_.end(), entries.begin(), entries.end());
-    std::inplace_merge(pending_.begin(), pending_.begin() + middle, pending_.end(), by_sequence);
+    // One sort of (sequence, entry) pairs, a type every model shares (so one instantiation of
+    // the sort in a program): an insert at its place per entry moved the rest of pending_ each
+    // time, quadratic for a large flush undone.
+    std::vector<sequenced_entry> all;
+    all.reserve(pending_.size() + entries.size());
+    for (entry<T>* e : pending_) all.emplace_back(e->sequence, e);
+    for (entry<T>* e : entries) all.emplace_back(e->sequence, e);
+    sort_by_sequence(all);
+    pending_.clear();
+    for (const sequenced_entry& item : all) pending_.push_back(static_cast<entry<T>*>(item.second));
 }
 
 template <class Connection, model T>
