@@ -156,7 +156,7 @@ void registry<Connection, T>::apply_removed_parents(std::vector<std::function<vo
         });
     }
     for (auto& [e, members] : nulled_) {  // ON DELETE SET NULL from a parent removed in this flush
-        entry<T>* changed = e;
+        entry<T>* changed = static_cast<entry<T>*>(e);
         T before = changed->object;
         for (const std::size_t member : members) clear_member(changed->object, member);
         add_undo(undo, [changed, before = std::move(before), members = members] {
