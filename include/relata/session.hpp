@@ -471,8 +471,11 @@ public:
     /// not) go in one libpq pipeline (relata::postgres::execute_pipelined, libpq 14+): one round
     /// trip for the run instead of one per row, each still counted as an INSERT. Not for rows
     /// whose keys come from rows of the same flush (`link`, self-references, cycle-deferred keys):
-    /// those are written row by row. A failing row is named in the error (`parameter set <i> of
-    /// <n>: `, i counted from 0 within the run).
+    /// those are written row by row. A failing row is named in the error (`<Model> insert <i> of
+    /// <n> in this flush: `, i counted from 0 among the model's INSERTs in the flush). The
+    /// DELETEs of one model (two or more) go in one pipeline too (`<Model> delete <i> of <n> in
+    /// this flush: `), each one's row count checked afterwards (stale_data_error for a row gone);
+    /// UPDATEs go one by one.
     /// Runs the `before_insert`/`before_update`/`before_delete` hooks (<relata/session/hooks.hpp>)
     /// and fills linked foreign keys (`link`). Begins a transaction if
     /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.

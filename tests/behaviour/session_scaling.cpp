@@ -184,3 +184,32 @@ RELATA_BACKEND_TEST("50,000 rows replaced by key: a failed commit undone whole, 
     CHECK(session.statistics().inserts == inserts_before + 1);
     CHECK(relata_test::count_rows(db, "counter") == rows);
 }
+
+// One DELETE of many matching no row (the row went meanwhile) fails the flush and names that
+// row, however the DELETEs are sent (PostgreSQL: in one pipeline); nothing of the flush stays.
+RELATA_BACKEND_TEST("1,000 removals, one of a row already gone: stale_data_error names it, nothing is deleted",
+                    "[session][failure][size]") {
+    constexpr std::int64_t rows = 1'000;
+    relata_test::database test;
+    auto& db = test.db;
+    seed_session_scaling(db, rows);
+    relata::session session{db};
+    auto tracked = session.all(relata::select<Counter>());  // begins the Session's transaction
+    REQUIRE(tracked.size() == static_cast<std::size_t>(rows));
+    for (Counter& counter : tracked) session.remove(counter);
+    db.execute("DELETE FROM counter WHERE id = ?", std::int64_t{577});  // inside that transaction
+    std::string message;
+    try {
+        session.commit();
+    } catch (const relata::stale_data_error& e) {
+        message = e.what();
+    }
+    CAPTURE(message);
+    CHECK(message.find("DELETE of Counter with primary key 577 matched 0 rows") != std::string::npos);
+    CHECK(relata_test::count_rows(db, "counter") == rows);  // the whole transaction rolled back, 577 too
+    std::size_t still_persistent = 0;
+    for (Counter& counter : tracked) still_persistent += session.state_of(counter) == relata::object_state::persistent ? 1 : 0;
+    CHECK(still_persistent == tracked.size());
+    session.commit();  // the same removals again, now that every row is there
+    CHECK(relata_test::count_rows(db, "counter") == 0);
+}
