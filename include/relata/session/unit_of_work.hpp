@@ -237,38 +237,9 @@ public:
         write_delete_statements(db, stats, remaining);
     }
 
-    void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries) {
-        const dialect& d = db.sql_dialect();
-        if constexpr (pipelined_connection) {
-            // PostgreSQL: every DELETE of T has the same text (by key, and version), so two or
-            // more go in one pipeline, one round trip; each row's count is checked as it would be
-            // one at a time, and a failure rolls the flush back as before.
-            if (entries.size() >= 2) {
-                std::vector<std::vector<value>> sets;
-                sets.reserve(entries.size());
-                std::string sql;
-                for (entry<T>* e : entries) {
-                    const rendered_query& query = statements_.remove(d, *e->snapshot);
-                    if (sql.empty()) sql = query.sql;
-                    sets.push_back(query.parameters);
-                }
-                stats.deletes += entries.size();
-                const std::string noun = detail::format("{} delete", type_name<T>);
-                const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets),
-                                                       {noun, 0, entries.size(), " in this flush"});
-                for (std::size_t i = 0; i < entries.size(); ++i)
-                    if (results[i].affected_rows != 1)
-                        check_one_row(results[i].affected_rows, "DELETE", *entries[i]->snapshot,
-                                      statements_.remove(d, *entries[i]->snapshot));
-                return;
-            }
-        }
-        for (entry<T>* e : entries) {
-            const rendered_query& query = statements_.remove(d, *e->snapshot);
-            ++stats.deletes;
-            check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
-        }
-    }
+    // The DELETE of each of `entries` (PostgreSQL: in one pipeline), each checked for one row;
+    // in <relata/session/unit_of_work_inserts.hpp>.
+    void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries);
 
     // Every change below is undone (in reverse order) when the transaction does not commit.
     // An undo leaves detached entries alone: expunge() after the flush wins.

@@ -1,12 +1,15 @@
 #pragma once
 /// @file
-/// How one model's unit of work writes its INSERTs (`registry<Connection, T>::write_inserts`):
+/// How one model's unit of work writes its INSERTs (`registry<Connection, T>::write_inserts`)
+/// and its DELETE statements (`write_delete_statements`, also run ahead of INSERTs that reuse
+/// a deleted key):
 /// one statement per row, or on PostgreSQL consecutive rows of one statement in one pipeline;
 /// generated keys go into the objects as they arrive. Member functions of the class in
 /// <relata/session/unit_of_work.hpp>, which includes this header.
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -182,6 +185,41 @@ void registry<Connection, T>::write_inserts_pipelined(Connection& db, session_st
             generated_keys_.push_back(primary_key_of(e->object));
         }
         start = end;
+    }
+}
+
+template <class Connection, model T>
+void registry<Connection, T>::write_delete_statements(Connection& db, session_statistics& stats,
+                                                     const std::vector<entry<T>*>& entries) {
+    const dialect& d = db.sql_dialect();
+    if constexpr (pipelined_connection) {
+        // PostgreSQL: every DELETE of T has the same text (by key, and version), so two or
+        // more go in one pipeline, one round trip; each row's count is checked as it would be
+        // one at a time, and a failure rolls the flush back as before.
+        if (entries.size() >= 2) {
+            std::vector<std::vector<value>> sets;
+            sets.reserve(entries.size());
+            std::string sql;
+            for (entry<T>* e : entries) {
+                const rendered_query& query = statements_.remove(d, *e->snapshot);
+                if (sql.empty()) sql = query.sql;
+                sets.push_back(query.parameters);
+            }
+            stats.deletes += entries.size();
+            const std::string noun = detail::format("{} delete", type_name<T>);
+            const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets),
+                                                   {noun, 0, entries.size(), " in this flush"});
+            for (std::size_t i = 0; i < entries.size(); ++i)
+                if (results[i].affected_rows != 1)
+                    check_one_row(results[i].affected_rows, "DELETE", *entries[i]->snapshot,
+                                  statements_.remove(d, *entries[i]->snapshot));
+            return;
+        }
+    }
+    for (entry<T>* e : entries) {
+        const rendered_query& query = statements_.remove(d, *e->snapshot);
+        ++stats.deletes;
+        check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
     }
 }
 
