@@ -164,12 +164,18 @@ public:
 
     /// The object with primary key `key`: from the identity map without SQL when tracked,
     /// otherwise `SELECT ... WHERE "id" = ?`, without autoflush (Hibernate and SQLAlchemy do the
-    /// same for a key lookup): a pending object with an explicit key is answered from the
-    /// identity map, so no flush can change the answer — except for a persistent object whose
-    /// key members were changed in memory, which is found under the key it was loaded with
-    /// until the next flush. This keeps a loop of `get` + change linear in the objects tracked:
-    /// the changes are compared with their snapshots once, at the commit. For a composite key, `key` is a std::tuple of the
-    /// key members in key order: `session.get<PlaylistTrack>(std::tuple{1, 3402})` runs
+    /// same for a key lookup), so no flush can change the answer:
+    /// - a persistent object is found under the key it was loaded with (or last flushed with),
+    ///   even when its key members were changed in memory since; nullptr once it is removed;
+    /// - a pending object is found under the key it had when added (Hibernate registers an
+    ///   entity's key at `persist` the same way), also when that key replaces a removed row's; one
+    ///   added with a default key (a generated key, written by the flush) is not found by key
+    ///   until flushed.
+    /// Either search is one lookup in an ordered index (O(log n)), so a loop of `get` + change,
+    /// or of `find` + `add` (an import that creates what is missing), stays linear in the
+    /// objects tracked: the changes are compared with their snapshots once, at the commit. For a
+    /// composite key, `key` is a std::tuple of the key members in key order:
+    /// `session.get<PlaylistTrack>(std::tuple{1, 3402})` runs
     /// `SELECT ... WHERE "playlist_id" = ? AND "track_id" = ?` (PostgreSQL: `$1`, `$2`).
     /// @throws relata::no_result when there is no such row; relata::database_error;
     /// relata::mapping_error when the mapped key matches rows that differ.
@@ -186,15 +192,18 @@ public:
     template <model T>
     T* find(const detail::primary_key_type<T>& key) {
         auto& registry = registry_for<T>();
-        if (auto* e = registry.lookup(key)) {
-            if (e->state == object_state::deleted || e->remove_requested) return nullptr;
+        auto* e = registry.lookup(key);
+        const bool removed = e != nullptr && (e->state == object_state::deleted || e->remove_requested);
+        if (e != nullptr && !removed) {
             if (!e->expired) {
                 ++statistics_.identity_map_hits;
                 return &e->object;
             }
-        } else if (auto* pending = registry.lookup_pending(key)) {
+        } else if (auto* pending = registry.lookup_pending(key)) {  // a new object may take a removed row's key
             ++statistics_.identity_map_hits;
             return &pending->object;
+        } else if (removed) {
+            return nullptr;
         }
         begin_statement();
         const std::uint64_t result = ++statistics_.queries;

@@ -21,6 +21,7 @@
 #include "relata/session/identity_key.hpp"
 #include "relata/session/node_pool.hpp"
 #include "relata/session/object_state.hpp"
+#include "relata/session/pending_keys.hpp"
 #include "relata/session/snapshot.hpp"
 
 namespace relata::detail {
@@ -59,6 +60,13 @@ public:
             return entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_};
         });
         pending_.push_back(e);
+        try {
+            index_pending(e);
+        } catch (...) {  // std::bad_alloc: the entry stays, detached, and is never seen
+            pending_.pop_back();
+            e->state = object_state::detached;
+            throw;
+        }
         return e->object;
     }
 
@@ -69,12 +77,13 @@ public:
         return found == identity_.end() ? nullptr : found->second;
     }
 
-    /// The pending object whose key members currently hold `key` (nullptr when none): what
-    /// the next flush would insert with that key. Costs one comparison per pending object.
+    /// The pending object added with primary key `key` (nullptr when none): what the next flush
+    /// would insert with that key. A pending object is known by the key it had when added (or
+    /// when an undone flush made it pending again), as a persistent one is by the key it was
+    /// loaded with, until the next flush; one added with a default key (a generated key not yet
+    /// written) has none. One search of the pending-key index: a loop of find-or-add stays linear.
     entry<T>* lookup_pending(const key_type& key) {
-        for (entry<T>* e : pending_)
-            if (e->state == object_state::pending && !e->remove_requested && primary_key_of(e->object) == key) return e;
-        return nullptr;
+        return static_cast<entry<T>*>(pending_keys_.find(key, &is_pending));
     }
 
     /// The tracked object for a loaded row: the existing one when the key is known (its
@@ -175,6 +184,7 @@ public:
 
     /// Forgets every object.
     void clear_objects() {
+        pending_keys_.clear();
         pending_.clear();
         left_pending_ = 0;
         deleted_.clear();
@@ -189,11 +199,28 @@ protected:
         if (++left_pending_ * 2 > pending_.size()) compact_pending();
     }
 
-    // Drops the entries no longer pending from pending_ (keeps the add order).
+    // Drops the entries no longer pending from pending_ (keeps the add order) and from the
+    // pending-key index.
     void compact_pending() {
         if (left_pending_ == 0) return;
+        drop_left_pending();
+    }
+
+    void drop_left_pending() {
         std::erase_if(pending_, [](const entry<T>* e) { return e->state != object_state::pending; });
         left_pending_ = 0;
+        if (pending_.empty()) pending_keys_.clear();
+        else pending_keys_.drop_left(&is_pending);
+    }
+
+    /// Indexes pending `e` under its key, unless that is the default one (a generated key not
+    /// yet written). @throws std::bad_alloc (not indexed then).
+    void index_pending(entry<T>* e) {
+        if (!is_default_key(e->object)) pending_keys_.insert(primary_key_of(e->object), e, &is_pending);
+    }
+
+    static bool is_pending(const void* e) noexcept {
+        return static_cast<const entry<T>*>(e)->state == object_state::pending;
     }
 
     [[nodiscard]] bool has_pending() const noexcept { return pending_.size() > left_pending_; }
@@ -264,6 +291,9 @@ protected:
     // removing n pending objects one by one costs O(n), not a search and a shift each.
     std::vector<entry<T>*> pending_;
     std::size_t left_pending_ = 0;
+    // Pending objects by the key they were added with (index_pending): entries no longer
+    // pending stay until pending_ is compacted, and are skipped. Tree nodes from identity_'s pool.
+    pending_key_index<key_type> pending_keys_{identity_nodes_};
     std::vector<entry<T>*> deleted_;  // DELETE flushed, not yet committed
     std::vector<entry<T>*> removed_pending_;  // pending objects removed since the last flush
     std::uint64_t sequence_ = 0;

@@ -53,8 +53,7 @@ void registry<Connection, T>::apply(std::vector<std::function<void()>>& undo) {
         rows.inserted.push_back({e, generated_keys_[i], old_version});
     }
     // The INSERTed entries leave pending_, and with them any removed or expunged before.
-    std::erase_if(pending_, [](const entry<T>* e) { return e->state != object_state::pending; });
-    this->left_pending_ = 0;
+    this->drop_left_pending();
     rows.updated.reserve(updates_.size());
     for (const planned_update& planned : updates_) {
         entry<T>* e = planned.e;
@@ -138,6 +137,8 @@ void registry<Connection, T>::return_to_pending(std::vector<entry<T>*>& entries)
     sort_by_sequence(all);
     pending_.clear();
     for (const sequenced_entry& item : all) pending_.push_back(static_cast<entry<T>*>(item.second));
+    // By the key each has now (a generated one kept); `entries` come newest first.
+    for (auto e = entries.rbegin(); e != entries.rend(); ++e) this->index_pending(*e);
 }
 
 template <class Connection, model T>
