@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backends.hpp"
+#include "database_file.hpp"
 #include "sql_log.hpp"
 
 namespace scaling_test {
@@ -293,4 +294,47 @@ RELATA_BACKEND_TEST("1,000 removals, one of a row already gone: stale_data_error
     CHECK(still_persistent == tracked.size());
     session.commit();  // the same removals again, now that every row is there
     CHECK(relata_test::count_rows(db, "counter") == 0);
+}
+
+// Two users: another connection deletes one of the rows between this Session's load and its
+// commit (each in its own transaction, as two users of a web application would). The DELETEs
+// (PostgreSQL: one pipeline) report that row, nothing of the flush stays, and once the Session
+// lets go of the gone row the retry deletes the rest.
+RELATA_BACKEND_TEST("1,000 removals of which another connection deleted one: stale_data_error, then the rest after expunge",
+                    "[session][failure][concurrency]") {
+    constexpr std::int64_t rows = 1'000;
+#if defined(RELATA_TEST_BACKEND_SQLITE)
+    relata_test::database_file file{"scaling_two_users"};  // declared first: removed after both connections close
+    relata_test::connection db = relata::sqlite::connect(file.path());
+    relata_test::connection other = relata::sqlite::connect(file.path());
+#else
+    relata_test::database test;
+    relata_test::connection& db = test.db;
+    relata_test::connection other = test.open_another();
+#endif
+    seed_session_scaling(db, rows);
+    relata::session session{db};
+    auto tracked = session.all(relata::select<Counter>().order_by(c.id));
+    REQUIRE(tracked.size() == static_cast<std::size_t>(rows));
+    session.commit();  // ends the read; the objects stay tracked
+
+    other.execute("DELETE FROM counter WHERE id = ?", std::int64_t{577});
+    for (Counter& counter : tracked) session.remove(counter);
+    std::string message;
+    try {
+        session.commit();
+    } catch (const relata::stale_data_error& e) {
+        message = e.what();
+    }
+    CAPTURE(message);
+    CHECK(message.find("DELETE of Counter with primary key 577 matched 0 rows") != std::string::npos);
+    CHECK(relata_test::count_rows(other, "counter") == rows - 1);  // only the other user's DELETE
+    std::size_t still_persistent = 0;
+    for (Counter& counter : tracked) still_persistent += session.state_of(counter) == relata::object_state::persistent ? 1 : 0;
+    CHECK(still_persistent == tracked.size());
+
+    session.expunge(tracked[576]);  // key 577: the row is gone, the Session lets go of it
+    session.commit();
+    CHECK(relata_test::count_rows(other, "counter") == 0);
+    CHECK(session.state_of(tracked[0]) == relata::object_state::detached);
 }

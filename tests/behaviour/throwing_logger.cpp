@@ -33,7 +33,7 @@ constexpr auto e = relata::columns<Entry>;
 
 void seed_throwing_logger(relata_test::connection& db) {
     relata::create_all<Entry>(db);
-    db.execute("INSERT INTO entry (name, amount) VALUES ('a', 10), ('b', 20), ('c', 30)");  // keys 1, 2, 3
+    db.execute("INSERT INTO entry (name, amount) VALUES ('a', 10), ('b', 20), ('c', 30), ('d', 40)");  // keys 1 to 4
 }
 
 /// Every row, by name (generated keys left out: a failed attempt may use up sequence values).
@@ -43,7 +43,7 @@ std::vector<std::tuple<std::string, int>> rows(relata_test::connection& db) {
     return out;
 }
 
-const std::vector<std::tuple<std::string, int>> seeded = {{"a", 10}, {"b", 20}, {"c", 30}};
+const std::vector<std::tuple<std::string, int>> seeded = {{"a", 10}, {"b", 20}, {"c", 30}, {"d", 40}};
 const std::vector<std::tuple<std::string, int>> committed = {{"a", 11}, {"c", 30}, {"x", 1}, {"y", 2}, {"z", 3}};
 
 /// When the logger throws: once at statement `position` of the commit, or at every statement
@@ -64,19 +64,21 @@ struct throwing_logger {
     }
 };
 
-/// One unit of work: change a row, remove one, add three; commit() with `logger` installed.
-/// @return whether commit() threw.
+/// One unit of work: change a row, remove two (PostgreSQL sends them in one pipeline), add
+/// three; commit() with `logger` installed.
 struct unit_of_work {
     relata::session<relata_test::connection> session;
     Entry* changed = nullptr;
-    Entry* removed = nullptr;
+    std::vector<Entry*> removed;
     std::vector<Entry*> added;
 
     explicit unit_of_work(relata_test::connection& db) : session(db) {
         changed = &session.get<Entry>(1);
         changed->amount = 11;
-        removed = &session.get<Entry>(2);
-        session.remove(*removed);
+        for (const std::int64_t key : {2, 4}) {
+            removed.push_back(&session.get<Entry>(key));
+            session.remove(*removed.back());
+        }
         for (const auto& [name, amount] : std::vector<std::tuple<std::string, int>>{{"x", 1}, {"y", 2}, {"z", 3}})
             added.push_back(&session.add(Entry{.name = name, .amount = amount}));
     }
@@ -131,6 +133,7 @@ RELATA_BACKEND_TEST("a throwing SQL logger at each statement of a commit: the re
             CHECK(work.changed->amount == 11);
             CHECK(work.session.is_dirty(*work.changed));
             for (Entry* added : work.added) CHECK(work.session.state_of(*added) == relata::object_state::pending);
+            for (Entry* removed : work.removed) CHECK(work.session.state_of(*removed) == relata::object_state::persistent);
 
             // The retry writes every row exactly once.
             work.session.commit();
@@ -138,6 +141,7 @@ RELATA_BACKEND_TEST("a throwing SQL logger at each statement of a commit: the re
             CHECK(rows(db) == committed);
             CHECK(relata_test::scalar(db, "SELECT COUNT(DISTINCT id) FROM entry") == 5);
             for (Entry* added : work.added) CHECK(work.session.state_of(*added) == relata::object_state::persistent);
+            for (Entry* removed : work.removed) CHECK(work.session.state_of(*removed) == relata::object_state::detached);
         }
     }
     CHECK(failures == 2 * statements);
@@ -191,9 +195,9 @@ RELATA_BACKEND_TEST("a throwing SQL logger while a Session or transaction ends: 
         }  // ROLLBACK TO SAVEPOINT and RELEASE run
         db.on_sql({});
         REQUIRE(db.in_transaction());
-        CHECK(rows(db) == std::vector<std::tuple<std::string, int>>{{"a", 0}, {"b", 20}, {"c", 30}});
+        CHECK(rows(db) == std::vector<std::tuple<std::string, int>>{{"a", 0}, {"b", 20}, {"c", 30}, {"d", 40}});
         outer.commit();
-        CHECK(rows(db) == std::vector<std::tuple<std::string, int>>{{"a", 0}, {"b", 20}, {"c", 30}});
+        CHECK(rows(db) == std::vector<std::tuple<std::string, int>>{{"a", 0}, {"b", 20}, {"c", 30}, {"d", 40}});
     }
     SECTION("a Session's nested transaction") {
         unit_of_work work(db);
