@@ -483,8 +483,9 @@ public:
     /// those are written row by row. A failing row is named in the error (`<Model> insert <i> of
     /// <n> in this flush: `, i counted from 0 among the model's INSERTs in the flush). The
     /// DELETEs of one model (two or more) go in one pipeline too (`<Model> delete <i> of <n> in
-    /// this flush: `), each one's row count checked afterwards (stale_data_error for a row gone);
-    /// UPDATEs go one by one.
+    /// this flush: `), and so do its UPDATEs, per run of consecutive rows changing the same
+    /// columns (`<Model> update <i> of <n> in this flush: `); each UPDATE's and DELETE's row
+    /// count is checked afterwards (stale_data_error for a row gone), as one at a time would be.
     /// Runs the `before_insert`/`before_update`/`before_delete` hooks (<relata/session/hooks.hpp>)
     /// and fills linked foreign keys (`link`). Begins a transaction if
     /// none is open (the Session then owns it); inside an open one the work runs in a SAVEPOINT.

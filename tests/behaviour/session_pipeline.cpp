@@ -155,3 +155,85 @@ RELATA_BACKEND_TEST("a failing insert after explicit keys split the flush is num
     }
     commit_expecting_duplicate(session, db);
 }
+
+// A flush's UPDATEs: on PostgreSQL each run of rows changing the same columns (one statement
+// text) goes in one pipeline, on SQLite one statement per row. Rows 100 and 101 change only
+// the email, so the renames run 0-99 and 102-9,999 (a failure is numbered within the whole
+// flush); row 5,000's new name is taken.
+RELATA_BACKEND_TEST("a flush of 10,000 updates in runs: a duplicate at update 5,000 names it, nothing written, a retry works",
+                    "[session][session_pipeline]") {
+    relata_test::database test;
+    auto& db = test.db;
+    seed_taken_name(db);
+    {
+        std::vector<Author> rows;
+        for (int i = 0; i < row_count; ++i) rows.push_back(Author{.name = fmt::format("author {}", i), .email = std::nullopt});
+        relata::insert_all(db, rows);
+    }
+    constexpr auto a = relata::columns<Author>;
+    relata::session session{db};
+    auto authors = session.all(relata::select<Author>().where(a.name != "taken").order_by(a.id));
+    REQUIRE(authors.size() == static_cast<std::size_t>(row_count));
+    for (int i = 0; i < row_count; ++i) {
+        Author& author = authors[static_cast<std::size_t>(i)];
+        author.email = fmt::format("mail {}", i);
+        if (i != 100 && i != 101) author.name = i == row_count / 2 ? std::string("taken") : fmt::format("renamed {}", i);
+    }
+    int update_logs = 0;
+    db.on_sql([&](std::string_view sql) { update_logs += sql.starts_with("UPDATE") ? 1 : 0; });
+    try {
+        session.commit();
+        FAIL("the commit did not fail");
+    } catch (const relata::constraint_violation& e) {
+        const std::string message = e.what();
+        if constexpr (relata_test::engine == relata::engine::postgresql)
+            CHECK_THAT(message, Catch::Contains("Author update 5000 of 10000 in this flush: "));
+        CHECK_THAT(message, Catch::Contains("UPDATE"));
+    }
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email IS NOT NULL") == 0);
+    std::size_t dirty = 0;
+    for (const Author& author : authors) dirty += session.is_dirty(author) ? 1 : 0;
+    CHECK(dirty == authors.size());
+
+    authors[row_count / 2].name = "fixed";
+    update_logs = 0;
+    session.commit();
+    db.on_sql({});
+    CHECK(update_logs == row_count);  // every UPDATE logged once, pipelined or not
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE name LIKE 'renamed %'") == row_count - 3);
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email = 'mail ' || substr(name, 8) "
+                                  "OR email = 'mail ' || substr(name, 9)") == row_count - 1);
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE name = 'fixed' AND email = 'mail 5000'") == 1);
+    for (const Author& author : authors) REQUIRE_FALSE(session.is_dirty(author));
+}
+
+// One UPDATE of a run matching no row (deleted inside the Session's transaction): the count of
+// each pipelined row is checked, as one statement at a time would be.
+RELATA_BACKEND_TEST("1,000 updates, one of a row already gone: stale_data_error names it, nothing is updated",
+                    "[session][session_pipeline][failure]") {
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    {
+        std::vector<Author> rows;
+        for (int i = 1; i <= 1'000; ++i) rows.push_back(Author{.id = i, .name = fmt::format("author {}", i), .email = std::nullopt});
+        relata::insert_all(db, rows);
+    }
+    relata::session session{db};
+    auto authors = session.all(relata::select<Author>());  // begins the Session's transaction
+    REQUIRE(authors.size() == 1'000);
+    for (Author& author : authors) author.email = "changed";
+    db.execute("DELETE FROM author WHERE id = ?", std::int64_t{577});  // inside that transaction
+    std::string message;
+    try {
+        session.commit();
+    } catch (const relata::stale_data_error& e) {
+        message = e.what();
+    }
+    CAPTURE(message);
+    CHECK_THAT(message, Catch::Contains("UPDATE of Author with primary key 577 matched 0 rows"));
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email IS NOT NULL") == 0);
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1'000);  // rolled back, 577 too
+    session.commit();  // the row is back: every UPDATE matches
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email = 'changed'") == 1'000);
+}

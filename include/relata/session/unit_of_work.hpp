@@ -144,7 +144,7 @@ public:
         links.push_back(std::move(link));
     }
 
-    // The flush's INSERTs, in plan order (<relata/session/unit_of_work_inserts.hpp>).
+    // The flush's INSERTs, in plan order (<relata/session/unit_of_work_writes.hpp>).
     void write_inserts(Connection& db, session_statistics& stats) override;
 
     // For write_inserts, on a model with foreign keys: copies linked parents' keys into `e`'s
@@ -159,8 +159,8 @@ public:
 
     // The INSERTs of inserts_ in runs of one statement (rows with a generated key, rows with
     // their own), each run of two or more rows one pipeline (relata::postgres::execute_pipelined:
-    // one round trip; a failure names its row as `parameter set <i> of <n>`). Keys are assigned
-    // as write_insert assigns them.
+    // one round trip; a failure names its row as `<T> insert <i> of <n> in this flush`). Keys
+    // are assigned as write_insert assigns them.
     void write_inserts_pipelined(Connection& db, session_statistics& stats);
 
     void write_deferred_keys(Connection& db, session_statistics& stats) override {
@@ -210,21 +210,8 @@ public:
         }
     }
 
-    void write_updates(Connection& db, session_statistics& stats) override {
-        const dialect& d = db.sql_dialect();
-        for (planned_update& planned : updates_) {
-            entry<T>* e = planned.e;
-            if (planned.linked) {
-                resolve_links(*e, true);
-                planned.changed = changed_columns(e->object, *e->snapshot);
-                if (planned.changed.empty()) continue;
-            }
-            // The Session writes the version itself (the snapshot's + 1).
-            const rendered_query& query = statements_.update(d, e->object, *e->snapshot, planned.changed);
-            ++stats.updates;
-            check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
-        }
-    }
+    // The flush's UPDATEs, in plan order (<relata/session/unit_of_work_writes.hpp>).
+    void write_updates(Connection& db, session_statistics& stats) override;
 
     void write_deletes(Connection& db, session_statistics& stats) override {
         if (deleted_early_.empty()) {
@@ -238,8 +225,20 @@ public:
     }
 
     // The DELETE of each of `entries` (PostgreSQL: in one pipeline), each checked for one row;
-    // in <relata/session/unit_of_work_inserts.hpp>.
+    // in <relata/session/unit_of_work_writes.hpp>.
     void write_delete_statements(Connection& db, session_statistics& stats, const std::vector<entry<T>*>& entries);
+
+    // PostgreSQL: the UPDATEs of updates_ in runs of one statement text (rows changing the same
+    // columns), each run of two or more rows one pipeline, each row checked for one row.
+    void write_updates_pipelined(Connection& db, session_statistics& stats);
+
+    // PostgreSQL: rows [first, end) of one statement text in one pipeline (one round trip);
+    // `statement(i)` refills and returns row i's cached statement, `snapshot(i)` is its row as
+    // read. A failing statement is named `<T> <noun> <i> of <total> in this flush`; a row count
+    // other than 1 throws as check_one_row does for `verb`.
+    template <class Statement, class Snapshot>
+    void write_checked_pipeline(Connection& db, const char* verb, std::string_view noun, std::size_t first,
+                                std::size_t end, std::size_t total, Statement statement, Snapshot snapshot);
 
     // Every change below is undone (in reverse order) when the transaction does not commit.
     // An undo leaves detached entries alone: expunge() after the flush wins.
@@ -585,5 +584,5 @@ private:
 }  // namespace relata::detail
 
 // The member functions defined outside the class, one concern per header.
-#include "relata/session/unit_of_work_inserts.hpp"  // IWYU pragma: export
+#include "relata/session/unit_of_work_writes.hpp"  // IWYU pragma: export
 #include "relata/session/unit_of_work_apply.hpp"    // IWYU pragma: export

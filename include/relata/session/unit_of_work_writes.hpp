@@ -1,16 +1,17 @@
 #pragma once
 /// @file
-/// How one model's unit of work writes its INSERTs (`registry<Connection, T>::write_inserts`)
-/// and its DELETE statements (`write_delete_statements`, also run ahead of INSERTs that reuse
-/// a deleted key):
-/// one statement per row, or on PostgreSQL consecutive rows of one statement in one pipeline;
-/// generated keys go into the objects as they arrive. Member functions of the class in
-/// <relata/session/unit_of_work.hpp>, which includes this header.
+/// How one model's unit of work writes its INSERTs (`registry<Connection, T>::write_inserts`),
+/// its DELETE statements (`write_delete_statements`, also run ahead of INSERTs that reuse a
+/// deleted key) and, on PostgreSQL, its UPDATEs (`write_updates_pipelined`): one statement per
+/// row, or on PostgreSQL consecutive rows of one statement text in one pipeline; generated keys
+/// go into the objects as they arrive, and every UPDATE and DELETE must change one row. Member
+/// functions of the class in <relata/session/unit_of_work.hpp>, which includes this header.
 #include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -197,22 +198,11 @@ void registry<Connection, T>::write_delete_statements(Connection& db, session_st
         // more go in one pipeline, one round trip; each row's count is checked as it would be
         // one at a time, and a failure rolls the flush back as before.
         if (entries.size() >= 2) {
-            std::vector<std::vector<value>> sets;
-            sets.reserve(entries.size());
-            std::string sql;
-            for (entry<T>* e : entries) {
-                const rendered_query& query = statements_.remove(d, *e->snapshot);
-                if (sql.empty()) sql = query.sql;
-                sets.push_back(query.parameters);
-            }
             stats.deletes += entries.size();
-            const std::string noun = detail::format("{} delete", type_name<T>);
-            const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets),
-                                                   {noun, 0, entries.size(), " in this flush"});
-            for (std::size_t i = 0; i < entries.size(); ++i)
-                if (results[i].affected_rows != 1)
-                    check_one_row(results[i].affected_rows, "DELETE", *entries[i]->snapshot,
-                                  statements_.remove(d, *entries[i]->snapshot));
+            write_checked_pipeline(
+                db, "DELETE", "delete", 0, entries.size(), entries.size(),
+                [&](std::size_t i) -> const rendered_query& { return statements_.remove(d, *entries[i]->snapshot); },
+                [&](std::size_t i) -> const T& { return *entries[i]->snapshot; });
             return;
         }
     }
@@ -221,6 +211,79 @@ void registry<Connection, T>::write_delete_statements(Connection& db, session_st
         ++stats.deletes;
         check_one_row(db.execute(query), "DELETE", *e->snapshot, query);
     }
+}
+
+template <class Connection, model T>
+void registry<Connection, T>::write_updates(Connection& db, session_statistics& stats) {
+    if constexpr (pipelined_connection) {
+        write_updates_pipelined(db, stats);
+    } else {
+        const dialect& d = db.sql_dialect();
+        for (planned_update& planned : updates_) {
+            entry<T>* e = planned.e;
+            if (planned.linked) {
+                resolve_links(*e, true);
+                planned.changed = changed_columns(e->object, *e->snapshot);
+                if (planned.changed.empty()) continue;
+            }
+            // The Session writes the version itself (the snapshot's + 1).
+            const rendered_query& query = statements_.update(d, e->object, *e->snapshot, planned.changed);
+            ++stats.updates;
+            check_one_row(db.execute(query), "UPDATE", *e->snapshot, query);
+        }
+    }
+}
+
+template <class Connection, model T>
+void registry<Connection, T>::write_updates_pipelined(Connection& db, session_statistics& stats) {
+    const dialect& d = db.sql_dialect();
+    std::vector<planned_update*> rows;  // the rows to write, links resolved first
+    rows.reserve(updates_.size());
+    for (planned_update& planned : updates_) {
+        if (planned.linked) {
+            resolve_links(*planned.e, true);
+            planned.changed = changed_columns(planned.e->object, *planned.e->snapshot);
+        }
+        if (!planned.changed.empty()) rows.push_back(&planned);
+    }
+    // The Session writes the version itself (the snapshot's + 1).
+    const auto statement = [&](std::size_t i) -> const rendered_query& {
+        return statements_.update(d, rows[i]->e->object, *rows[i]->e->snapshot, rows[i]->changed);
+    };
+    std::size_t start = 0;
+    while (start < rows.size()) {
+        std::size_t end = start + 1;
+        while (end < rows.size() && rows[end]->changed == rows[start]->changed) ++end;
+        stats.updates += end - start;
+        if (end - start == 1) {
+            const rendered_query& query = statement(start);
+            check_one_row(db.execute(query), "UPDATE", *rows[start]->e->snapshot, query);
+        } else {
+            write_checked_pipeline(db, "UPDATE", "update", start, end, rows.size(), statement,
+                                   [&](std::size_t i) -> const T& { return *rows[i]->e->snapshot; });
+        }
+        start = end;
+    }
+}
+
+template <class Connection, model T>
+template <class Statement, class Snapshot>
+void registry<Connection, T>::write_checked_pipeline(Connection& db, const char* verb, std::string_view noun,
+                                                    std::size_t first, std::size_t end, std::size_t total,
+                                                    Statement statement, Snapshot snapshot) {
+    std::vector<std::vector<value>> sets;
+    sets.reserve(end - first);
+    std::string sql;
+    for (std::size_t i = first; i < end; ++i) {
+        const rendered_query& query = statement(i);
+        if (i == first) sql = query.sql;
+        sets.push_back(query.parameters);
+    }
+    const std::string described = detail::format("{} {}", type_name<T>, noun);
+    const auto results = execute_pipelined(db, sql, std::span<const std::vector<value>>(sets),
+                                           {described, first, total, " in this flush"});  // pipeline_numbering
+    for (std::size_t i = first; i < end; ++i)
+        if (results[i - first].affected_rows != 1) check_one_row(results[i - first].affected_rows, verb, snapshot(i), statement(i));
 }
 
 }  // namespace relata::detail
