@@ -1,5 +1,6 @@
 // Composite primary keys through the Session (identity map, get/find, flush, joins), and the
 // checks that stop a key mapped on too few columns from folding rows or changing several.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -221,7 +222,7 @@ RELATA_BACKEND_TEST("a row repeated by a join is one object also when an after_l
     }
 }
 
-RELATA_BACKEND_TEST("composite key at size: 1000 rows, one object per row", "[session][composite]") {
+RELATA_BACKEND_TEST("composite key at size: 2000 rows found by key while pending and once loaded, one object per row", "[session][composite]") {
     relata_test::database test;
     auto& db = test.db;
     relata::create_all<Playlist, PlaylistTrack>(db);
@@ -229,14 +230,23 @@ RELATA_BACKEND_TEST("composite key at size: 1000 rows, one object per row", "[se
         relata::session session{db};
         session.add(Playlist{.name = "Big"});
         session.flush();
-        for (int i = 1; i <= 1000; ++i) session.add(PlaylistTrack{.playlist_id = 1, .track_id = i, .position = i});
+        // Added in ascending key order, then in descending order: both found by key, without SQL.
+        std::vector<PlaylistTrack*> added;
+        for (int i = 1; i <= 1000; ++i) added.push_back(&session.add(PlaylistTrack{.playlist_id = 1, .track_id = i, .position = i}));
+        for (int i = 2000; i > 1000; --i) added.push_back(&session.add(PlaylistTrack{.playlist_id = 1, .track_id = i, .position = i}));
+        const auto before = db.statement_count();
+        std::size_t found = 0;
+        for (PlaylistTrack* track : added) found += session.find<PlaylistTrack>(std::tuple{1, track->track_id}) == track ? 1 : 0;
+        CHECK(found == added.size());
+        CHECK(session.find<PlaylistTrack>(std::tuple{2, 1}) == nullptr);  // one SELECT: no such row
+        CHECK(db.statement_count() == before + 1);
         session.commit();
     }
     relata::session session{db};
     const auto tracks = session.all(relata::select<PlaylistTrack>().order_by(pt.track_id));
-    REQUIRE(tracks.size() == 1000);
+    REQUIRE(tracks.size() == 2000);
     const auto statements = db.statement_count();
-    for (int i = 1; i <= 1000; ++i) REQUIRE(&session.get<PlaylistTrack>(std::tuple{1, i}) == &tracks[i - 1]);
+    for (int i = 1; i <= 2000; ++i) REQUIRE(&session.get<PlaylistTrack>(std::tuple{1, i}) == &tracks[i - 1]);
     CHECK(db.statement_count() == statements);
 }
 

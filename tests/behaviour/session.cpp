@@ -317,6 +317,15 @@ RELATA_BACKEND_TEST("a natural key and a changed primary key", "[session]") {
     CHECK(&session.get<Country>("FRA") == &france);
     relata::session look{db};
     CHECK(look.get<Country>("FRA").name == "France");
+
+    // Pending objects found by a text key without SQL, added in and out of key order.
+    std::vector<Country*> added;
+    for (const char* code : {"NL", "BE", "IT", "PT"}) added.push_back(&session.add(Country{.code = code, .name = code}));
+    const auto statements = db.statement_count();
+    for (Country* country : added) CHECK(session.find<Country>(country->code) == country);
+    CHECK(db.statement_count() == statements);
+    session.commit();
+    CHECK(relata_test::count_rows(db, "country") == 5);
 }
 
 RELATA_BACKEND_TEST("an update of a row deleted behind the session's back is stale", "[session][failure]") {
