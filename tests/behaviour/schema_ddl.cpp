@@ -247,6 +247,38 @@ RELATA_BACKEND_TEST("schema DDL: create_all fails when an existing table lacks a
     }
 }
 
+// SQLite keeps constraint names only in the CREATE TABLE text, which a person may have written:
+// the check reads it as SQLite does (any case, any quoting), and not inside strings or comments.
+RELATA_BACKEND_TEST("schema DDL: a constraint written by hand in another case is found; one only in a string or comment is not",
+                    "[schema][schema_ddl]") {
+    using namespace schema_ddl_behaviour;
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Author>(db);
+    SECTION("declared in upper case, unquoted, after a comment") {
+        db.execute("CREATE TABLE tagging (\n"
+                   "  author_id BIGINT NOT NULL, -- the author\n"
+                   "  tag TEXT NOT NULL,\n"
+                   "  PRIMARY KEY (author_id, tag),\n"
+                   "  constraint TAGGING__AUTHOR_ID__FKEY Foreign Key (author_id) REFERENCES author (id) ON UPDATE CASCADE)");
+        relata::create_all<Author, Tagging>(db);  // accepted as it is
+        CHECK(relata_test::count_rows(db, "tagging") == 0);
+    }
+    SECTION("named only inside a default string and a comment") {
+        db.execute("CREATE TABLE tagging (\n"
+                   "  author_id BIGINT NOT NULL /* CONSTRAINT tagging__author_id__fkey FOREIGN KEY */,\n"
+                   "  tag TEXT NOT NULL DEFAULT 'CONSTRAINT \"tagging__author_id__fkey\" FOREIGN KEY',\n"
+                   "  PRIMARY KEY (author_id, tag))");
+        try {
+            relata::create_all<Author, Tagging>(db);
+            FAIL("create_all accepted a table without its foreign key");
+        } catch (const relata::schema_error& e) {
+            CHECK(std::string(e.what()).find(R"(FOREIGN KEY constraint "tagging__author_id__fkey" on "tagging" does not exist)") !=
+                  std::string::npos);
+        }
+    }
+}
+
 RELATA_BACKEND_TEST("schema DDL: names past 63 bytes do not collide", "[schema][schema_ddl]") {
     using namespace schema_ddl_behaviour;
     relata_test::database test;

@@ -5,6 +5,8 @@
 /// IF NOT EXISTS` and `CREATE TABLE IF NOT EXISTS` skip an existing object of the same name
 /// silently, whatever its definition; this turns that into a relata::schema_error.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "relata/error.hpp"
 #include "relata/sql/dialect.hpp"
 #include "relata/sql/placeholders.hpp"
+#include "relata/sql/script.hpp"
 #include "relata/types.hpp"
 
 namespace relata::detail {
@@ -127,9 +130,73 @@ std::string index_problem(Connection& db, const requested_index& index) {
     return {};
 }
 
+/// True when a SQLite CREATE TABLE text declares `CONSTRAINT <name> <keyword>` as SQLite reads
+/// it: keywords in any case, the name bare or quoted (`"..."`, `` `...` ``, `[...]`, `'...'`)
+/// and compared ASCII case-insensitively, as SQLite compares names; words inside string
+/// literals, quoted names and comments are not read as keywords. `keyword` is uppercase
+/// (`UNIQUE`, `FOREIGN`, `CHECK`).
+inline bool sqlite_declares_constraint(std::string_view sql, std::string_view name, std::string_view keyword) {
+    enum class kind { word, quoted, other };
+    struct token {
+        kind type;
+        std::string text;  // a quoted name without its quotes, doubled quotes made single
+    };
+    std::vector<token> tokens;
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        const char c = sql[i];
+        const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
+        if (is_space(c)) {
+            ++i;
+        } else if (c == '-' && next == '-') {
+            const std::size_t end = sql.find('\n', i);
+            i = end == std::string_view::npos ? sql.size() : end + 1;
+        } else if (c == '/' && next == '*') {
+            const std::size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            std::string text;
+            std::size_t j = i + 1;
+            for (; j < sql.size(); ++j) {
+                if (sql[j] != close) {
+                    text += sql[j];
+                } else if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+                    text += close;
+                    ++j;
+                } else {
+                    break;
+                }
+            }
+            i = j < sql.size() ? j + 1 : sql.size();
+            tokens.push_back({kind::quoted, std::move(text)});
+        } else if (is_identifier_character(c)) {
+            std::size_t j = i;
+            while (j < sql.size() && is_identifier_character(sql[j])) ++j;
+            tokens.push_back({kind::word, std::string(sql.substr(i, j - i))});
+            i = j;
+        } else {
+            tokens.push_back({kind::other, std::string(1, c)});
+            ++i;
+        }
+    }
+    const auto same_name = [](std::string_view a, std::string_view b) {
+        const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return upper(x) == upper(y); });
+    };
+    for (std::size_t t = 0; t + 2 < tokens.size(); ++t) {
+        if (tokens[t].type == kind::word && equals_ignoring_case(tokens[t].text, "CONSTRAINT") &&
+            tokens[t + 1].type != kind::other && same_name(tokens[t + 1].text, name) && tokens[t + 2].type == kind::word &&
+            equals_ignoring_case(tokens[t + 2].text, keyword))
+            return true;
+    }
+    return false;
+}
+
 /// What is wrong with constraint `constraint` in the live database, or empty. PostgreSQL:
 /// `pg_constraint` by name, table and type; SQLite keeps no constraint names in its catalog,
-/// so the table's CREATE TABLE text in `sqlite_master` must contain `CONSTRAINT "<name>" <kind>`.
+/// so the table's CREATE TABLE text in `sqlite_master` must declare `CONSTRAINT <name> <kind>`
+/// (sqlite_declares_constraint: as written by hand too, in any case and quoting).
 template <connection Connection>
 std::string constraint_problem(Connection& db, const requested_constraint& constraint) {
     const dialect& d = db.sql_dialect();
@@ -140,10 +207,13 @@ std::string constraint_problem(Connection& db, const requested_constraint& const
     std::int64_t count = 0;
     const auto read_count = [&](const auto& row) { count = from_cell<std::int64_t>(row.cell(0)); };
     if (d.engine == engine::sqlite) {
-        for_each_catalog_row(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND instr(sql, ?) > 0",
-                             {value(constraint.table),
-                              value(detail::format("CONSTRAINT {} {}", quoted_name, constraint_keyword(constraint.type)))},
-                             read_count);
+        std::string table_sql;
+        for_each_catalog_row(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                             {value(constraint.table)}, [&](const auto& row) {
+                                 if (auto text = from_cell<std::optional<std::string>>(row.cell(0))) table_sql = std::move(*text);
+                             });
+        const std::string_view keyword = constraint_keyword(constraint.type);
+        if (sqlite_declares_constraint(table_sql, constraint.name, keyword.substr(0, keyword.find(' ')))) count = 1;
     } else {
         const char* type = constraint.type == requested_constraint::kind::unique        ? "u"
                            : constraint.type == requested_constraint::kind::foreign_key ? "f"
