@@ -147,7 +147,10 @@ public:
     /// Adds a new object (state pending; no SQL until flush). An object whose integer key is
     /// 0 gets a database-generated key at flush, written back into it.
     /// @return a reference to the tracked object (valid until clear() or the Session ends).
-    /// @throws relata::session_error when a non-generated key is already in the identity map.
+    /// @throws relata::session_error when the key is held already: by a persistent object (a
+    /// model whose key is not generated), or by a pending object added with it (any model; an
+    /// integer key 0 to be generated holds none). Hibernate's `persist` refuses the same
+    /// (NonUniqueObjectException), before any SQL.
     template <model T>
     T& add(T object) {
         static_assert(detail::has_primary_key<T>,

@@ -264,6 +264,14 @@ RELATA_BACKEND_TEST("schema DDL: a constraint written by hand in another case is
         relata::create_all<Author, Tagging>(db);  // accepted as it is
         CHECK(relata_test::count_rows(db, "tagging") == 0);
     }
+    SECTION("declared on the column, quoted with backquotes on SQLite") {
+        const std::string name = relata_test::engine == relata::engine::sqlite ? "`tagging__author_id__fkey`"
+                                                                                : "tagging__author_id__fkey";
+        db.execute("CREATE TABLE tagging (author_id BIGINT NOT NULL CONSTRAINT " + name +
+                   " REFERENCES author (id) ON UPDATE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (author_id, tag))");
+        relata::create_all<Author, Tagging>(db);
+        CHECK(relata_test::count_rows(db, "tagging") == 0);
+    }
     SECTION("named only inside a default string and a comment") {
         db.execute("CREATE TABLE tagging (\n"
                    "  author_id BIGINT NOT NULL /* CONSTRAINT tagging__author_id__fkey FOREIGN KEY */,\n"

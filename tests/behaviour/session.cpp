@@ -320,12 +320,13 @@ RELATA_BACKEND_TEST("a natural key and a changed primary key", "[session]") {
 
     // Pending objects found by a text key without SQL, added in and out of key order.
     std::vector<Country*> added;
-    for (const char* code : {"NL", "BE", "IT", "PT"}) added.push_back(&session.add(Country{.code = code, .name = code}));
+    for (const char* code : {"NL", "BE", "IT", "PT", ""}) added.push_back(&session.add(Country{.code = code, .name = code}));
     const auto statements = db.statement_count();
-    for (Country* country : added) CHECK(session.find<Country>(country->code) == country);
+    for (Country* country : added) CHECK(session.find<Country>(country->code) == country);  // "" too: not generated
     CHECK(db.statement_count() == statements);
+    REQUIRE_THROWS_AS(session.add(Country{.code = "BE", .name = "again"}), relata::session_error);
     session.commit();
-    CHECK(relata_test::count_rows(db, "country") == 5);
+    CHECK(relata_test::count_rows(db, "country") == 6);
 }
 
 RELATA_BACKEND_TEST("an update of a row deleted behind the session's back is stale", "[session][failure]") {

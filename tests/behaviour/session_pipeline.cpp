@@ -43,19 +43,22 @@ Author author_for_row(int i) {
     return Author{.name = i == row_count / 2 ? std::string("taken") : fmt::format("author {}", i), .email = std::nullopt};
 }
 
-// Commits a flush whose row 5,000 repeats "taken": a constraint_violation naming the INSERT
-// (on PostgreSQL, the row's place among the flush's 10,000 Author inserts), nothing written.
+// Commits a flush whose row 5,000 repeats "taken": a constraint_violation with the statement
+// (`sql_verb`) and, on PostgreSQL, the row's place among the flush's 10,000 Author rows written
+// so (`verb`: insert, update).
+template <class Connection>
+void commit_expecting_taken_name(relata::session<Connection>& session, std::string_view verb, std::string_view sql_verb) {
+    const std::string message = relata_test::commit_failure<relata::constraint_violation>(session);
+    REQUIRE_FALSE(message.empty());
+    if constexpr (relata_test::engine == relata::engine::postgresql)
+        CHECK_THAT(message, Catch::Contains(fmt::format("Author {} 5000 of 10000 in this flush: ", verb)));
+    CHECK_THAT(message, Catch::Contains(std::string(sql_verb)));
+}
+
+// The same for INSERTs: nothing written.
 template <class Connection>
 void commit_expecting_duplicate(relata::session<Connection>& session, Connection& db) {
-    try {
-        session.commit();
-        FAIL("the commit did not fail");
-    } catch (const relata::constraint_violation& e) {
-        const std::string message = e.what();
-        if constexpr (relata_test::engine == relata::engine::postgresql)
-            CHECK_THAT(message, Catch::Contains("Author insert 5000 of 10000 in this flush: "));
-        CHECK_THAT(message, Catch::Contains("INSERT"));
-    }
+    commit_expecting_taken_name(session, "insert", "INSERT");
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author") == 1);
 }
 
@@ -181,15 +184,7 @@ RELATA_BACKEND_TEST("a flush of 10,000 updates in runs: a duplicate at update 5,
     }
     int update_logs = 0;
     db.on_sql([&](std::string_view sql) { update_logs += sql.starts_with("UPDATE") ? 1 : 0; });
-    try {
-        session.commit();
-        FAIL("the commit did not fail");
-    } catch (const relata::constraint_violation& e) {
-        const std::string message = e.what();
-        if constexpr (relata_test::engine == relata::engine::postgresql)
-            CHECK_THAT(message, Catch::Contains("Author update 5000 of 10000 in this flush: "));
-        CHECK_THAT(message, Catch::Contains("UPDATE"));
-    }
+    commit_expecting_taken_name(session, "update", "UPDATE");
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email IS NOT NULL") == 0);
     std::size_t dirty = 0;
     for (const Author& author : authors) dirty += session.is_dirty(author) ? 1 : 0;
@@ -224,12 +219,7 @@ RELATA_BACKEND_TEST("1,000 updates, one of a row already gone: stale_data_error 
     REQUIRE(authors.size() == 1'000);
     for (Author& author : authors) author.email = "changed";
     db.execute("DELETE FROM author WHERE id = ?", std::int64_t{577});  // inside that transaction
-    std::string message;
-    try {
-        session.commit();
-    } catch (const relata::stale_data_error& e) {
-        message = e.what();
-    }
+    const std::string message = relata_test::commit_failure<relata::stale_data_error>(session);
     CAPTURE(message);
     CHECK_THAT(message, Catch::Contains("UPDATE of Author with primary key 577 matched 0 rows"));
     CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM author WHERE email IS NOT NULL") == 0);

@@ -128,6 +128,9 @@ RELATA_BACKEND_TEST("find of a pending object: its key at add, a removed row's k
     CHECK(session.find<Counter>(20) == nullptr);
     Counter& twenty = session.add(Counter{.id = 20, .name = "twenty"});
     CHECK(session.find<Counter>(20) == &twenty);
+    // A second pending object with a key held by a pending one is refused at add(), before any SQL.
+    REQUIRE_THROWS_AS(session.add(Counter{.id = 20, .name = "again"}), relata::session_error);
+    CHECK(session.find<Counter>(20) == &twenty);
 
     // A default key is no key: not found by it.
     Counter& generated = session.add(Counter{.name = "generated"});
@@ -280,12 +283,7 @@ RELATA_BACKEND_TEST("1,000 removals, one of a row already gone: stale_data_error
     REQUIRE(tracked.size() == static_cast<std::size_t>(rows));
     for (Counter& counter : tracked) session.remove(counter);
     db.execute("DELETE FROM counter WHERE id = ?", std::int64_t{577});  // inside that transaction
-    std::string message;
-    try {
-        session.commit();
-    } catch (const relata::stale_data_error& e) {
-        message = e.what();
-    }
+    const std::string message = relata_test::commit_failure<relata::stale_data_error>(session);
     CAPTURE(message);
     CHECK(message.find("DELETE of Counter with primary key 577 matched 0 rows") != std::string::npos);
     CHECK(relata_test::count_rows(db, "counter") == rows);  // the whole transaction rolled back, 577 too
@@ -320,12 +318,7 @@ RELATA_BACKEND_TEST("1,000 removals of which another connection deleted one: sta
 
     other.execute("DELETE FROM counter WHERE id = ?", std::int64_t{577});
     for (Counter& counter : tracked) session.remove(counter);
-    std::string message;
-    try {
-        session.commit();
-    } catch (const relata::stale_data_error& e) {
-        message = e.what();
-    }
+    const std::string message = relata_test::commit_failure<relata::stale_data_error>(session);
     CAPTURE(message);
     CHECK(message.find("DELETE of Counter with primary key 577 matched 0 rows") != std::string::npos);
     CHECK(relata_test::count_rows(other, "counter") == rows - 1);  // only the other user's DELETE

@@ -186,6 +186,18 @@ template <class Connection>
 std::int64_t count_rows(Connection& db, std::string_view table) {
     return scalar(db, fmt::format("SELECT COUNT(*) FROM \"{}\"", table));
 }
+
+/// Runs `session.commit()`, which should throw `Error`: the exception's message, or "" when the
+/// commit throws nothing (another exception type propagates).
+template <class Error, class Session>
+std::string commit_failure(Session& session) {
+    try {
+        session.commit();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return {};
+}
 }  // namespace relata_test
 
 /// A behaviour test for the backend this translation unit is compiled for.

@@ -133,9 +133,11 @@ std::string index_problem(Connection& db, const requested_index& index) {
 /// True when a SQLite CREATE TABLE text declares `CONSTRAINT <name> <keyword>` as SQLite reads
 /// it: keywords in any case, the name bare or quoted (`"..."`, `` `...` ``, `[...]`, `'...'`)
 /// and compared ASCII case-insensitively, as SQLite compares names; words inside string
-/// literals, quoted names and comments are not read as keywords. `keyword` is uppercase
-/// (`UNIQUE`, `FOREIGN`, `CHECK`).
-inline bool sqlite_declares_constraint(std::string_view sql, std::string_view name, std::string_view keyword) {
+/// literals, quoted names and comments are not read as keywords. `keyword` and `alternative`
+/// are uppercase: `UNIQUE`, `CHECK`, or for a foreign key `FOREIGN` (a table constraint) and
+/// `REFERENCES` (a column constraint: `author_id INTEGER CONSTRAINT fk REFERENCES author (id)`).
+inline bool sqlite_declares_constraint(std::string_view sql, std::string_view name, std::string_view keyword,
+                                       std::string_view alternative = {}) {
     enum class kind { word, quoted, other };
     struct token {
         kind type;
@@ -187,7 +189,8 @@ inline bool sqlite_declares_constraint(std::string_view sql, std::string_view na
     for (std::size_t t = 0; t + 2 < tokens.size(); ++t) {
         if (tokens[t].type == kind::word && equals_ignoring_case(tokens[t].text, "CONSTRAINT") &&
             tokens[t + 1].type != kind::other && same_name(tokens[t + 1].text, name) && tokens[t + 2].type == kind::word &&
-            equals_ignoring_case(tokens[t + 2].text, keyword))
+            (equals_ignoring_case(tokens[t + 2].text, keyword) ||
+             (!alternative.empty() && equals_ignoring_case(tokens[t + 2].text, alternative))))
             return true;
     }
     return false;
@@ -212,8 +215,11 @@ std::string constraint_problem(Connection& db, const requested_constraint& const
                              {value(constraint.table)}, [&](const auto& row) {
                                  if (auto text = from_cell<std::optional<std::string>>(row.cell(0))) table_sql = std::move(*text);
                              });
+        const bool foreign_key = constraint.type == requested_constraint::kind::foreign_key;
         const std::string_view keyword = constraint_keyword(constraint.type);
-        if (sqlite_declares_constraint(table_sql, constraint.name, keyword.substr(0, keyword.find(' ')))) count = 1;
+        if (sqlite_declares_constraint(table_sql, constraint.name, keyword.substr(0, keyword.find(' ')),
+                                       foreign_key ? "REFERENCES" : ""))
+            count = 1;
     } else {
         const char* type = constraint.type == requested_constraint::kind::unique        ? "u"
                            : constraint.type == requested_constraint::kind::foreign_key ? "f"

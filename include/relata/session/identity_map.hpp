@@ -47,6 +47,8 @@ public:
     using key_type = primary_key_type<T>;
 
     /// Tracks `object` (moved from) as a new pending object. @return the tracked object.
+    /// @throws relata::session_error when a tracked object holds its key: a persistent one (a
+    /// model whose key is not generated), or a pending one added with that key.
     T& add(T&& object) {
         if constexpr (!generated_key<T>) {
             if (identity_.contains(primary_key_of(object)))
@@ -60,12 +62,21 @@ public:
             return entry<T>{std::move(object), std::nullopt, object_state::pending, false, false, ++sequence_};
         });
         pending_.push_back(e);
-        try {
-            index_pending(e);
-        } catch (...) {  // std::bad_alloc: the entry stays, detached, and is never seen
+        const auto refuse = [&] {  // the entry stays, detached, and is never seen
             pending_.pop_back();
             e->state = object_state::detached;
+        };
+        void* holder = nullptr;
+        try {
+            holder = index_pending(e);
+        } catch (...) {  // std::bad_alloc
+            refuse();
             throw;
+        }
+        if (holder != nullptr) {
+            refuse();
+            throw session_error(detail::format("a {} with primary key {} is already in the session (added, not yet flushed)",
+                                               type_name<T>, describe_key(e->object)));
         }
         return e->object;
     }
@@ -80,8 +91,8 @@ public:
     /// The pending object added with primary key `key` (nullptr when none): what the next flush
     /// would insert with that key. A pending object is known by the key it had when added (or
     /// when an undone flush made it pending again), as a persistent one is by the key it was
-    /// loaded with, until the next flush; one added with a default key (a generated key not yet
-    /// written) has none. One search of the pending-key index: a loop of find-or-add stays linear.
+    /// loaded with, until the next flush; one added with a generated key not yet written (the
+    /// default value) has none. One search of the pending-key index: a loop of find-or-add stays linear.
     entry<T>* lookup_pending(const key_type& key) {
         return static_cast<entry<T>*>(pending_keys_.find(key, &is_pending));
     }
@@ -213,10 +224,12 @@ protected:
         else pending_keys_.drop_left(&is_pending);
     }
 
-    /// Indexes pending `e` under its key, unless that is the default one (a generated key not
-    /// yet written). @throws std::bad_alloc (not indexed then).
-    void index_pending(entry<T>* e) {
-        if (!is_default_key(e->object)) pending_keys_.insert(primary_key_of(e->object), e, &is_pending);
+    /// Indexes pending `e` under its key, unless that is a generated key not yet written (the
+    /// default value). @return the other pending entry holding that key (`e` is not indexed
+    /// then), else nullptr. @throws std::bad_alloc (not indexed then).
+    void* index_pending(entry<T>* e) {
+        if (generated_key<T> && is_default_key(e->object)) return nullptr;
+        return pending_keys_.insert(primary_key_of(e->object), e, &is_pending);
     }
 
     static bool is_pending(const void* e) noexcept {

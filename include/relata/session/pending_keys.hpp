@@ -37,20 +37,26 @@ public:
         return entry != nullptr && pending(entry) ? entry : nullptr;
     }
 
-    /// Indexes `entry` under `key`. The first pending entry of a key keeps it (a second one is a
-    /// duplicate that the flush reports); one no longer pending gives it up. O(1) for a key
-    /// above every indexed key, else O(log n). @throws std::bad_alloc (nothing changed then).
-    void insert(Key key, void* entry, still_pending pending) {
+    /// Indexes `entry` under `key`, unless a pending entry holds that key already: that entry
+    /// is returned then, and nothing changes. An entry no longer pending gives its key up. O(1)
+    /// for a key above every indexed key, else O(log n).
+    /// @return nullptr when indexed. @throws std::bad_alloc (nothing changed then).
+    void* insert(Key key, void* entry, still_pending pending) {
         if ((ascending_.empty() || ascending_.back().first < key) && (other_.empty() || !other_.contains(key))) {
             ascending_.emplace_back(std::move(key), entry);
-            return;
+            return nullptr;
         }
         if (auto* slot = find_ascending(key)) {
-            if (!pending(slot->second)) slot->second = entry;
-            return;
+            if (pending(slot->second)) return slot->second;
+            slot->second = entry;
+            return nullptr;
         }
         const auto [at, inserted] = other_.try_emplace(std::move(key), entry);
-        if (!inserted && !pending(at->second)) at->second = entry;
+        if (!inserted) {
+            if (pending(at->second)) return at->second;
+            at->second = entry;
+        }
+        return nullptr;
     }
 
     /// Forgets the entries no longer pending. O(n).

@@ -137,7 +137,8 @@ void registry<Connection, T>::return_to_pending(std::vector<entry<T>*>& entries)
     sort_by_sequence(all);
     pending_.clear();
     for (const sequenced_entry& item : all) pending_.push_back(static_cast<entry<T>*>(item.second));
-    // By the key each has now (a generated one kept); `entries` come newest first.
+    // By the key each has now (a generated one kept); `entries` come newest first. A pending
+    // object added meanwhile with that key keeps it (the retry's flush reports the duplicate).
     for (auto e = entries.rbegin(); e != entries.rend(); ++e) this->index_pending(*e);
 }
 
