@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,31 @@ struct Counter {
 };
 RELATA_MODEL(Counter, id, name, value)
 
+// A row an import creates when its key is missing; the hook below can refuse one.
+struct Imported {
+    std::int64_t id = 0;
+    std::int64_t seen = 0;
+};
+RELATA_MODEL(Imported, id, seen)
+
+inline int inserts_before_refusal = -1;  // before_insert throws when this counts down to 0; -1: never
+
 }  // namespace scaling_test
 
+template <>
+struct relata::mapping<scaling_test::Imported> {
+    static constexpr bool generated_key = false;  // keys come from the import
+};
+template <>
+struct relata::hooks<scaling_test::Imported> {
+    static void before_insert(scaling_test::Imported&) {
+        if (scaling_test::inserts_before_refusal >= 0 && scaling_test::inserts_before_refusal-- == 0)
+            throw std::runtime_error("the import's hook refused a row");
+    }
+};
+
 using scaling_test::Counter;
+using scaling_test::Imported;
 
 namespace {
 
@@ -98,6 +121,41 @@ RELATA_BACKEND_TEST("find-or-add of 20,000 keys, each three times: pending objec
     CHECK(relata::count(db, relata::select<Counter>().where(c.name == "new")) == keys / 2);
     // Every key was seen three times: the existing rows went 0 -> 3, the new ones 1 -> 3.
     CHECK(relata::count(db, relata::select<Counter>().where(c.value == 3)) == keys);
+}
+
+// The find-or-add import again, and a user's before_insert hook that throws halfway through
+// the commit's INSERTs: nothing is written, every pending object is found by key again without
+// SQL, and the retry writes every row once.
+RELATA_BACKEND_TEST("find-or-add of 20,000 keys whose commit a throwing before_insert hook stops at row 10,000",
+                    "[session][failure][size]") {
+    constexpr std::int64_t keys = 20'000;
+    relata_test::database test;
+    auto& db = test.db;
+    relata::create_all<Imported>(db);
+    relata::session session{db};
+    const auto import = [&] {
+        for (std::int64_t i = 0; i < 2 * keys; ++i) {
+            const std::int64_t key = i * 7'919 % keys + 1;
+            if (Imported* found = session.find<Imported>(key)) ++found->seen;
+            else session.add(Imported{.id = key, .seen = 1});
+        }
+    };
+    import();
+    scaling_test::inserts_before_refusal = static_cast<int>(keys / 2);
+    CHECK(relata_test::commit_failure<std::runtime_error>(session) == "the import's hook refused a row");
+    scaling_test::inserts_before_refusal = -1;
+    CHECK(relata_test::count_rows(db, "imported") == 0);
+    const auto statements = db.statement_count();
+    std::int64_t found_twice = 0;
+    for (std::int64_t key = 1; key <= keys; ++key) {
+        const Imported* found = session.find<Imported>(key);
+        found_twice += found != nullptr && found->id == key && found->seen == 2 ? 1 : 0;
+    }
+    CHECK(found_twice == keys);
+    CHECK(db.statement_count() == statements);  // all from memory
+    session.commit();
+    CHECK(relata_test::count_rows(db, "imported") == keys);
+    CHECK(relata_test::scalar(db, "SELECT COUNT(*) FROM imported WHERE seen = 2") == keys);
 }
 
 // The rules of a key lookup for pending objects, each against what the flush then writes.
