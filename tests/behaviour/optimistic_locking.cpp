@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backends.hpp"
-#include "database_file.hpp"
+#include "two_connections.hpp"
 #include "sql_log.hpp"
 
 namespace locking_test {
@@ -47,19 +47,6 @@ using locking_test::Setting;
 namespace {
 
 constexpr auto a = relata::columns<Article>;
-
-/// Two connections to one database: a temporary file for SQLite, the test schema for PostgreSQL.
-struct two_connections {
-#if defined(RELATA_TEST_BACKEND_SQLITE)
-    relata_test::database_file file{"locking"};  // declared first: removed after both connections close
-    relata_test::connection first = relata::sqlite::connect(file.path());
-    relata_test::connection second = relata::sqlite::connect(file.path());
-#else
-    relata_test::database test;
-    relata_test::connection& first = test.db;
-    relata_test::connection second = test.open_another();
-#endif
-};
 
 template <class Connection>
 std::int64_t stored_version(Connection& db, std::int64_t id) {
@@ -120,7 +107,7 @@ RELATA_BACKEND_TEST("a version column is inserted as 1 and raised by every flush
 }
 
 RELATA_BACKEND_TEST("two sessions on two connections: the lost update is prevented", "[session][version][failure]") {
-    two_connections connections;
+    relata_test::two_connections connections{"locking"};
     relata::create_all<Article>(connections.first);
     std::int64_t id = 0;
     {

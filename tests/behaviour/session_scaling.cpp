@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends.hpp"
-#include "database_file.hpp"
+#include "two_connections.hpp"
 #include "sql_log.hpp"
 
 namespace scaling_test {
@@ -359,15 +359,9 @@ RELATA_BACKEND_TEST("1,000 removals, one of a row already gone: stale_data_error
 RELATA_BACKEND_TEST("1,000 removals of which another connection deleted one: stale_data_error, then the rest after expunge",
                     "[session][failure][concurrency]") {
     constexpr std::int64_t rows = 1'000;
-#if defined(RELATA_TEST_BACKEND_SQLITE)
-    relata_test::database_file file{"scaling_two_users"};  // declared first: removed after both connections close
-    relata_test::connection db = relata::sqlite::connect(file.path());
-    relata_test::connection other = relata::sqlite::connect(file.path());
-#else
-    relata_test::database test;
-    relata_test::connection& db = test.db;
-    relata_test::connection other = test.open_another();
-#endif
+    relata_test::two_connections connections{"scaling_two_users"};
+    auto& db = connections.first;
+    auto& other = connections.second;
     seed_session_scaling(db, rows);
     relata::session session{db};
     auto tracked = session.all(relata::select<Counter>().order_by(c.id));
