@@ -33,20 +33,24 @@ namespace detail {
 template <class Q>
 inline constexpr bool returns_rows = is_select_query<Q> || (is_write_query<Q> && !std::is_void_v<typename Q::shape_type>);
 
-template <class Q, result_row Row>
-typename Q::row_type read_row(const Row& row) {
-    return Q::shape_type::read(row);
+/// The reader of Q's rows (see row_reader): one per row type, shared by queries.
+template <class Q>
+using query_reader_t = row_reader_t<typename Q::shape_type>;
+
+template <class Reader, result_row Row>
+typename Reader::row_type read_row(const Row& row) {
+    return Reader::read(row);
 }
 
-/// True when a row of Q can be read into an existing (default-constructed) row object.
-template <class Q, class Row>
-concept reads_in_place = requires(typename Q::row_type& object, const Row& row) { Q::shape_type::read_into(object, row); };
+/// True when a row can be read into an existing (default-constructed) row object.
+template <class Reader, class Row>
+concept reads_in_place = requires(typename Reader::row_type& object, const Row& row) { Reader::read_into(object, row); };
 
-/// Appends `row` to `rows`, read in place where the shape allows (no temporary row to move).
-template <class Q, result_row Row>
-void append_read_row(std::vector<typename Q::row_type>& rows, const Row& row) {
-    if constexpr (reads_in_place<Q, Row>) Q::shape_type::read_into(rows.emplace_back(), row);
-    else rows.push_back(read_row<Q>(row));
+/// Appends `row` to `rows`, read in place where the reader allows (no temporary row to move).
+template <class Reader, result_row Row>
+void append_read_row(std::vector<typename Reader::row_type>& rows, const Row& row) {
+    if constexpr (reads_in_place<Reader, Row>) Reader::read_into(rows.emplace_back(), row);
+    else rows.push_back(read_row<Reader>(row));
 }
 
 /// The room a result vector makes at its first row: the rows the query's LIMIT (or `limit`,
@@ -61,19 +65,61 @@ std::size_t rows_to_reserve(const Q& query, std::optional<std::int64_t> limit = 
     return static_cast<std::size_t>(std::min<std::int64_t>(*limit, 1024));
 }
 
-/// Reads `row` into `result`, in place where the shape allows.
-template <class Q, result_row Row>
-void read_row_into(std::optional<typename Q::row_type>& result, const Row& row) {
-    if constexpr (reads_in_place<Q, Row>) {
+/// The room a result vector makes at its first row: every row of the result where the row
+/// knows their number (PostgreSQL: `PQntuples`), else `expected` (see rows_to_reserve).
+template <class Row>
+std::size_t rows_to_make_room_for(const Row& row, std::size_t expected) {
+    if constexpr (requires { row.rows_in_result(); }) return row.rows_in_result();
+    else return expected;
+}
+
+/// Reads `row` into `result`, in place where the reader allows.
+template <class Reader, result_row Row>
+void read_row_into(std::optional<typename Reader::row_type>& result, const Row& row) {
+    if constexpr (reads_in_place<Reader, Row>) {
         try {
-            Q::shape_type::read_into(result.emplace(), row);
+            Reader::read_into(result.emplace(), row);
         } catch (...) {
             result.reset();  // no half-read row
             throw;
         }
     } else {
-        result = read_row<Q>(row);
+        result = read_row<Reader>(row);
     }
+}
+
+/// Runs `query` and reads every row (relata::all), making room for `expected` rows at the first.
+template <class Reader, class Connection>
+std::vector<typename Reader::row_type> read_all_rows(Connection& db, const rendered_query& query, std::size_t expected) {
+    std::vector<typename Reader::row_type> rows;
+    db.for_each_row(query, [&](const auto& row) {
+        if (rows.empty()) rows.reserve(rows_to_make_room_for(row, expected));
+        append_read_row<Reader>(rows, row);
+    });
+    return rows;
+}
+
+/// Runs `query` (with `LIMIT 1`) and reads its first row (relata::first).
+template <class Reader, class Connection>
+std::optional<typename Reader::row_type> read_first_row(Connection& db, const rendered_query& query) {
+    std::optional<typename Reader::row_type> result;
+    db.for_each_row(query, [&](const auto& row) {
+        if (!result) read_row_into<Reader>(result, row);
+    });
+    return result;
+}
+
+/// Runs `query` (with `LIMIT 2`) and reads its only row (relata::one).
+template <class Reader, class Connection>
+typename Reader::row_type read_only_row(Connection& db, const rendered_query& query) {
+    std::optional<typename Reader::row_type> result;
+    std::size_t rows = 0;
+    db.for_each_row(query, [&](const auto& row) {
+        if (++rows == 1) result = read_row<Reader>(row);
+    });
+    if (rows == 0) throw no_result("the query returned no row");
+    if (rows > 1) throw multiple_results("the query returned more than one row");
+    return std::move(*result);
 }
 
 // The query rendered as `query.limit(rows)` would be (when it has limit()), without copying it.
@@ -126,42 +172,30 @@ template <class Q>
 concept row_query = query_object<Q> && detail::returns_rows<Q>;
 
 /// Runs a query and returns every row (models, tuples, values or structs, as the query says).
+/// The code that reads the rows is compiled once per row type, shared by every query with
+/// that row type (see detail::row_reader).
 /// @throws relata::database_error, relata::mapping_error.
 template <connection Connection, row_query Q>
 [[nodiscard]] std::vector<typename Q::row_type> all(Connection& db, const Q& query) {
-    std::vector<typename Q::row_type> rows;
-    const std::size_t expected = detail::rows_to_reserve(query);
-    db.for_each_row(to_sql(query, db.sql_dialect()), [&](const auto& row) {
-        if (rows.empty() && expected != 0) rows.reserve(expected);
-        detail::append_read_row<Q>(rows, row);
-    });
-    return rows;
+    return detail::read_all_rows<detail::query_reader_t<Q>>(db, to_sql(query, db.sql_dialect()), detail::rows_to_reserve(query));
 }
 
 /// Runs the query (a SELECT with `LIMIT 1`) and returns its first row, or std::nullopt.
+/// The `LIMIT 1` replaces the query's own LIMIT and is written into the SQL (relata's
+/// constant, not a parameter): `SELECT ... WHERE "id" = ? LIMIT 1` (PostgreSQL `= $1 LIMIT 1`).
 /// @throws relata::database_error, relata::mapping_error.
 template <connection Connection, row_query Q>
 [[nodiscard]] std::optional<typename Q::row_type> first(Connection& db, const Q& query) {
-    std::optional<typename Q::row_type> result;
-    db.for_each_row(detail::render_limited(query, db.sql_dialect(), 1), [&](const auto& row) {
-        if (!result) detail::read_row_into<Q>(result, row);
-    });
-    return result;
+    return detail::read_first_row<detail::query_reader_t<Q>>(db, detail::render_limited(query, db.sql_dialect(), 1));
 }
 
-/// Runs the query (a SELECT with `LIMIT 2`, to check) and returns its only row.
+/// Runs the query (a SELECT with `LIMIT 2`, to check) and returns its only row. The
+/// `LIMIT 2` replaces the query's own LIMIT and is written into the SQL, as first()'s is.
 /// @throws relata::no_result for none, relata::multiple_results for more than one;
 /// relata::database_error, relata::mapping_error.
 template <connection Connection, row_query Q>
 [[nodiscard]] typename Q::row_type one(Connection& db, const Q& query) {
-    std::optional<typename Q::row_type> result;
-    std::size_t rows = 0;
-    db.for_each_row(detail::render_limited(query, db.sql_dialect(), 2), [&](const auto& row) {
-        if (++rows == 1) result = detail::read_row<Q>(row);
-    });
-    if (rows == 0) throw no_result("the query returned no row");
-    if (rows > 1) throw multiple_results("the query returned more than one row");
-    return std::move(*result);
+    return detail::read_only_row<detail::query_reader_t<Q>>(db, detail::render_limited(query, db.sql_dialect(), 2));
 }
 
 namespace detail {

@@ -595,26 +595,29 @@ private:
             const rendered_query rendered = render_reading(query, {.limit = limit});
             begin_statement();
             ++statistics_.queries;
-            typename detail::tracked_shape<shape>::list rows;
-            const std::size_t expected = detail::rows_to_reserve(query, limit);
-            db().for_each_row(rendered, [&](const auto& row) {
-                if (rows.empty() && expected != 0) rows.reserve(expected);
-                rows.push_back(detail::merge_row<shape>(*this, row));
-            });
+            // Merged with the query's row reader (the models without their aliases): one
+            // instantiation per row type, shared by every query that reads such rows.
+            auto rows = read_tracked_rows<detail::row_reader_t<shape>>(rendered, detail::rows_to_reserve(query, limit));
             if constexpr (shape::single_model) return result_list<typename shape::row_type>(std::move(rows));
             else return rows;
         } else {
             const rendered_query rendered = render_reading(query, {.limit = limit});
             begin_statement();
             ++statistics_.queries;
-            std::vector<typename Query::row_type> rows;
-            const std::size_t expected = detail::rows_to_reserve(query, limit);
-            db().for_each_row(rendered, [&](const auto& row) {
-                if (rows.empty() && expected != 0) rows.reserve(expected);
-                rows.push_back(detail::read_row<Query>(row));
-            });
-            return rows;
+            return detail::read_all_rows<detail::query_reader_t<Query>>(db(), rendered, detail::rows_to_reserve(query, limit));
         }
+    }
+
+    // Runs `rendered` and merges each row into the identity map (tracked objects of Shape, a
+    // model_shape); makes room for `expected` rows at the first.
+    template <class Shape>
+    typename detail::tracked_shape<Shape>::list read_tracked_rows(const rendered_query& rendered, std::size_t expected) {
+        typename detail::tracked_shape<Shape>::list rows;
+        db().for_each_row(rendered, [&](const auto& row) {
+            if (rows.empty()) rows.reserve(detail::rows_to_make_room_for(row, expected));
+            rows.push_back(detail::merge_row<Shape>(*this, row));
+        });
+        return rows;
     }
 
     // Renders a SELECT and autoflushes when it must (Hibernate's AUTO flush rule): when a model

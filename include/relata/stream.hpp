@@ -89,19 +89,20 @@ private:
     bool prepared_ = false;
 };
 
-/// Reads the rows of a typed query as relata::all does.
-template <class Q>
+/// Reads the rows of a typed query as relata::all does, with the query's row reader (one
+/// per row type: queries with the same row type share it, and the stream's code).
+template <class Reader>
 struct typed_row_reader {
     void prepare(const std::vector<std::string>&, std::string_view) const noexcept {}
     template <result_row R>
-    typename Q::row_type read(const R& row) const {
-        return read_row<Q>(row);
+    typename Reader::row_type read(const R& row) const {
+        return read_row<Reader>(row);
     }
-    /// Reads the row into `object` (default-constructed), where the query's shape allows.
+    /// Reads the row into `object` (default-constructed), where the reader allows.
     template <result_row R>
-        requires reads_in_place<Q, R>
-    void read_into(typename Q::row_type& object, const R& row) const {
-        Q::shape_type::read_into(object, row);
+        requires reads_in_place<Reader, R>
+    void read_into(typename Reader::row_type& object, const R& row) const {
+        Reader::read_into(object, row);
     }
 };
 
@@ -199,7 +200,7 @@ template <detail::cursor_connection Connection, row_query Q>
     rendered_query statement = to_sql(query, db.sql_dialect());
     std::string sql = statement.sql;
     return row_stream<typename Q::row_type>(
-        detail::make_source<typename Q::row_type>(db, std::move(statement), detail::typed_row_reader<Q>{}, sql));
+        detail::make_source<typename Q::row_type>(db, std::move(statement), detail::typed_row_reader<detail::query_reader_t<Q>>{}, sql));
 }
 
 }  // namespace relata

@@ -584,6 +584,23 @@ TEST_CASE("limit and offset", "[rendering][limit]") {
         REQUIRE(values.size() == 1);
         CHECK(std::get<std::int64_t>(values[0]) == 40);
     }
+    SECTION("first's LIMIT 1 and one's LIMIT 2 are relata's constants, written into the SQL") {
+        // A user's limit is a parameter, as every value is; the outermost override relata::first
+        // and relata::one set is not a user's value and costs no parameter to bind per call.
+        const auto q = relata::select<Post>().where(p.votes > 10).limit(20).offset(40);
+        for (const std::int64_t rows : {1, 2}) {
+            const relata::rendered_query sqlite = relata::detail::render(q, relata::sqlite_dialect, nullptr, {.limit = rows});
+            const relata::rendered_query postgres = relata::detail::render(q, relata::postgres_dialect, nullptr, {.limit = rows});
+            CHECK(sqlite.sql == select_post + R"( WHERE "votes" > ? LIMIT )" + std::to_string(rows) + " OFFSET ?");
+            CHECK(postgres.sql == select_post + R"( WHERE "votes" > $1 LIMIT )" + std::to_string(rows) + " OFFSET $2");
+            REQUIRE(sqlite.parameters.size() == 2);
+            CHECK(std::get<std::int64_t>(sqlite.parameters[0]) == 10);
+            CHECK(std::get<std::int64_t>(sqlite.parameters[1]) == 40);
+            CHECK(postgres.parameters == sqlite.parameters);
+        }
+        // The query's own limit stays a parameter in every other rendering.
+        CHECK_SQL(q, select_post + R"( WHERE "votes" > ? LIMIT ? OFFSET ?)", select_post + R"( WHERE "votes" > $1 LIMIT $2 OFFSET $3)");
+    }
     SECTION("a later limit() replaces the earlier one") {
         const auto q = relata::select<Post>().limit(20).limit(5);
         CHECK_SQL(q, select_post + R"( LIMIT ?)", select_post + R"( LIMIT $1)");

@@ -171,16 +171,42 @@ inline std::string type_description(Oid type) {
     }
 }
 
+/// `v` with its bytes in reverse order (C++23's std::byteswap): one `bswap` instruction on
+/// GCC and Clang (GCC 12 -O2 leaves the portable loop below a loop for 8 bytes).
+template <class U>
+constexpr U reverse_bytes(U v) noexcept {
+    static_assert(std::is_unsigned_v<U>);
+#if defined(__GNUC__) || defined(__clang__)
+    if constexpr (sizeof(U) == 8) return static_cast<U>(__builtin_bswap64(v));
+    else if constexpr (sizeof(U) == 4) return static_cast<U>(__builtin_bswap32(v));
+    else if constexpr (sizeof(U) == 2) return static_cast<U>(__builtin_bswap16(v));
+#endif
+    U reversed = 0;
+    for (std::size_t i = 0; i < sizeof(U); ++i) reversed |= static_cast<U>(((v >> (8 * i)) & 0xff) << (8 * (sizeof(U) - 1 - i)));
+    return reversed;
+}
+
+/// Network (big-endian) byte order to and from the machine's.
+template <class U>
+constexpr U big_endian(U v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) return reverse_bytes(v);
+    else return v;
+}
+
+/// The unsigned integer stored big-endian at `p` (a binary result value). One load and one
+/// byte swap: the loop of shifts this replaces took about 40 instructions for a bigint,
+/// which GCC 12 did not turn into a `bswap`.
 template <class U>
 U load_big_endian(const char* p) noexcept {
-    U v = 0;
-    for (std::size_t i = 0; i < sizeof(U); ++i) v = static_cast<U>((v << 8) | static_cast<unsigned char>(p[i]));
-    return v;
+    U v;
+    std::memcpy(&v, p, sizeof v);
+    return big_endian(v);
 }
 
 template <class U>
 void append_big_endian(std::string& out, U v) {
-    for (std::size_t i = sizeof(U); i-- > 0;) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    v = big_endian(v);
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
 // ---- parameters ----
