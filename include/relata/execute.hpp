@@ -33,8 +33,10 @@ namespace detail {
 template <class Q>
 inline constexpr bool returns_rows = is_select_query<Q> || (is_write_query<Q> && !std::is_void_v<typename Q::shape_type>);
 
-/// The reader of Q's rows (see row_reader): one per row type, shared by queries.
+/// The reader of Q's rows (see row_reader): one per row type, shared by queries. It must read
+/// exactly Q's row type: `first`, `one` and `stream` would otherwise convert silently.
 template <class Q>
+    requires std::is_same_v<typename row_reader_t<typename Q::shape_type>::row_type, typename Q::row_type>
 using query_reader_t = row_reader_t<typename Q::shape_type>;
 
 template <class Reader, result_row Row>

@@ -448,7 +448,7 @@ RELATA_BACKEND_TEST("first, one and count change only the outermost query", "[bu
     CHECK(session.count(relata::select<Employee>().where(e.salary > 150)) == 3);
 }
 
-RELATA_BACKEND_TEST("all makes room for a LIMIT's rows at the first row, at most 1,024", "[builder][session]") {
+RELATA_BACKEND_TEST("all makes room at the first row: for a LIMIT's rows (at most 1,024), or PostgreSQL's count", "[builder][session]") {
     relata_test::database test;
     auto& db = test.db;
     seed_query_builder(db);  // six employees

@@ -189,6 +189,8 @@ constexpr U reverse_bytes(U v) noexcept {
 /// Network (big-endian) byte order to and from the machine's.
 template <class U>
 constexpr U big_endian(U v) noexcept {
+    static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big,
+                  "relata: the PostgreSQL binary format needs a little- or big-endian machine");
     if constexpr (std::endian::native == std::endian::little) return reverse_bytes(v);
     else return v;
 }

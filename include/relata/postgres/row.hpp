@@ -40,10 +40,12 @@ public:
     /// Number of result columns.
     [[nodiscard]] std::size_t size() const noexcept { return columns_; }
 
-    /// Number of rows in the whole result (`PQntuples`): libpq holds the result in memory
-    /// before the first row is read, so `relata::all` and `session.all` make room for every
-    /// row at the first instead of growing their vector 1, 2, 4, ... (17 times for 100,000
-    /// rows). SQLite's rows have no such count (they are stepped one at a time).
+    /// Number of rows in the result this row belongs to (`PQntuples`). Inside
+    /// `connection::for_each_row` that is the statement's every row: libpq holds the result
+    /// in memory before the first row is read, so `relata::all` and `session.all` make room for
+    /// every row at the first instead of growing their vector 1, 2, 4, ... (17 times for
+    /// 100,000 rows). A streamed row (`relata::stream`, single-row mode) is a result of its own:
+    /// 1. SQLite's rows have no such count (they are stepped one at a time).
     [[nodiscard]] std::size_t rows_in_result() const noexcept {
         return static_cast<std::size_t>(PQntuples(result_));
     }
@@ -177,7 +179,6 @@ private:
                                 type, column_name(index)));
         }
     }
-
 
     [[noreturn]] void out_of_range(std::size_t index) const {
         throw mapping_error(fmt::format("column index {} is out of range; the result has {} columns", index, columns_));
