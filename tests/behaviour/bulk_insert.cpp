@@ -192,6 +192,28 @@ RELATA_BACKEND_TEST("insert_all: one row and 100,000 rows, keys generated in ord
     CHECK(last.age == 99'999 % 90);
     CHECK(relata::one(db, relata::select<Worker>().where(w.id == 2)).email == std::nullopt);
     CHECK(relata::count(db, relata::select<Worker>().where(w.email.is_null())) == 33'335);  // and "only"
+
+    // Read back whole, at size, as written; on PostgreSQL into a vector sized once (libpq
+    // counts the result's rows before the first is read), and by a Session alike.
+    const auto everyone = relata::all(db, relata::select<Worker>().order_by(w.id));
+    REQUIRE(everyone.size() == 100'001);
+    if (relata_test::engine == relata::engine::postgresql) CHECK(everyone.capacity() == 100'001);
+    std::size_t differing = 0;
+    for (std::size_t i = 1; i < everyone.size(); ++i) {
+        const Worker& worker = everyone[i];
+        const int n = static_cast<int>(i) - 1;  // the index in `many`
+        const std::optional<std::string> email =
+            n % 3 ? std::optional<std::string>(fmt::format("w{}@example.com", n)) : std::nullopt;
+        if (worker.id != static_cast<std::int64_t>(i) + 1 || worker.name != fmt::format("worker {}", n) ||
+            worker.email != email || worker.age != n % 90)
+            ++differing;
+    }
+    CHECK(differing == 0);
+    relata::session session{db};
+    const auto tracked = session.all(relata::select<Worker>().order_by(w.id));
+    REQUIRE(tracked.size() == 100'001);
+    CHECK(tracked[100'000].name == "worker 99999");
+    CHECK(&session.get<Worker>(50'000) == &tracked[49'999]);  // the identity map holds what all() read
 }
 
 RELATA_BACKEND_TEST("insert_all: a failing batch inserts nothing and names the statement", "[insert_all][bulk]") {
