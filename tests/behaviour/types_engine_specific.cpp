@@ -104,6 +104,20 @@ RELATA_BACKEND_TEST("enum and domain columns read and write", "[types][enum]") {
     // std::string reads an enum column; an unknown label is the server's error.
     CHECK(db.query<engine_types::IntegerRow>("SELECT age AS value FROM person WHERE current = 'happy'").at(0).value == 36);
     REQUIRE_THROWS_AS(db.execute("UPDATE person SET current = ?", "angry"), relata::database_error);
+
+    // Streamed, on a connection that has never read these types: a stream's rows arrive while
+    // the connection is busy and cannot look a type up, so the statement's prepare does.
+    auto fresh = test.open_another();
+    std::vector<Person> streamed;
+    for (const Person& person : relata::stream(fresh, relata::select<Person>().order_by(c.name))) streamed.push_back(person);
+    REQUIRE(streamed.size() == 2);
+    CHECK(streamed[0].current == mood::happy);
+    CHECK(streamed[0].previous == mood::sad);
+    CHECK(streamed[0].age == 36);
+    CHECK(streamed[0].email == "ada@x");
+    CHECK(streamed[1].current == mood::ok);
+    CHECK_FALSE(streamed[1].previous.has_value());
+    CHECK(streamed[1].age == 40);  // Bob's, updated above
 }
 
 RELATA_BACKEND_TEST("jsonb rejects invalid JSON; json and jsonb read as text", "[types][json]") {

@@ -464,6 +464,9 @@ private:
         for (std::size_t i = 0; i < types.size(); ++i) types[i] = PQparamtype(description.get(), static_cast<int>(i));
         // An enum parameter is sent as text, a domain's as its base type.
         for (Oid& type : types) type = types_.resolve(conn_.get(), type);
+        // The result columns' enums and domains are looked up now, while the connection is
+        // free: a stream of this statement decodes them from the cache (a stream cannot query).
+        for (int i = 0; i < PQnfields(description.get()); ++i) (void)types_.resolve(conn_.get(), PQftype(description.get(), i));
         prepared_statement& inserted = cache_.insert(sql, prepared_statement{std::move(name), std::move(types)});
         // Beyond the capacity the least recently used statement is deallocated. Nothing runs
         // while a stream reads (the connection refuses it), so no statement is in use here.
@@ -581,7 +584,10 @@ private:
     // (65 of the 2,400 client instructions a 5-column row cost): in `known` when every type is
     // one relata decodes and they fit (no allocation), else in `resolved`, with enums and
     // domains resolved to their base types (a catalog query for a type not seen before).
-    const Oid* result_types(const PGresult* result, std::array<Oid, 16>& known, std::vector<Oid>& resolved) {
+    // `known_only`: resolve enums and domains from earlier lookups only, without a query (a
+    // stream's results, which arrive while the connection is busy).
+    const Oid* result_types(const PGresult* result, std::array<Oid, 16>& known, std::vector<Oid>& resolved,
+                            bool known_only = false) {
         const int columns = PQnfields(result);
         bool all_known = true;
         for (int i = 0; i < columns && all_known; ++i) {
@@ -592,7 +598,9 @@ private:
         if (all_known && static_cast<std::size_t>(columns) <= known.size()) return known.data();
         resolved.reserve(static_cast<std::size_t>(columns));
         for (int i = 0; i < columns; ++i)
-            resolved.push_back(all_known ? PQftype(result, i) : types_.resolve(conn_.get(), PQftype(result, i)));
+            resolved.push_back(all_known    ? PQftype(result, i)
+                               : known_only ? types_.resolve_known(PQftype(result, i))
+                                            : types_.resolve(conn_.get(), PQftype(result, i)));
         return resolved.data();
     }
 

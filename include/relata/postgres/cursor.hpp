@@ -4,6 +4,7 @@
 /// mode), what `relata::stream` and `relata::query` (<relata/stream.hpp>,
 /// <relata/raw_sql.hpp>) read PostgreSQL results through.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,6 +71,7 @@ public:
         current_.reset();
         if (result_ && ++row_index_ < PQntuples(result_.get())) {
             current_.emplace(result_.get(), row_index_);
+            current_->types_ = types_;
             return true;
         }
         if (!open_) return false;
@@ -88,7 +90,15 @@ public:
                     result_.reset();
                     return false;
                 }
+                if (!types_read_) {  // every result of one statement has the same columns
+                    // While rows are still to come the connection cannot look a type up (that
+                    // would drain them): then only what earlier lookups found. After the last
+                    // result (a whole result), it can.
+                    types_ = db_.result_types(result_.get(), known_types_, resolved_types_, /*known_only=*/open_);
+                    types_read_ = true;
+                }
                 current_.emplace(result_.get(), row_index_);
+                current_->types_ = types_;
                 delivered_ = true;
                 return true;
             }
@@ -161,6 +171,8 @@ private:
         result_.reset();
         finish();
         retried_ = true;
+        types_read_ = false;  // the statement is prepared again: its columns may have changed
+        resolved_types_.clear();
         send();
         db_.streaming_ = true;
         return true;
@@ -193,6 +205,12 @@ private:
     int row_index_ = 0;
     std::optional<row> current_;
     std::vector<std::string> column_names_;
+    // The result's column types, enums and domains resolved from the connection's cache (its
+    // statement's prepare looked them up: see connection::prepared), read at the first result.
+    std::array<Oid, 16> known_types_{};
+    std::vector<Oid> resolved_types_;
+    const Oid* types_ = nullptr;
+    bool types_read_ = false;
 };
 
 /// Opens a cursor over `query` on `db` (found by argument-dependent lookup from

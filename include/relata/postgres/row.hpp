@@ -95,6 +95,7 @@ public:
 
 private:
     friend class connection;
+    friend class cursor;  // relata/postgres/cursor.hpp: sets types_ for streamed rows
 
     // Every type cell() does not decode itself, and a value of the wrong length.
     relata::cell decode(std::size_t index, Oid type, const char* data, std::size_t length) const {

@@ -36,6 +36,18 @@ public:
         return type;
     }
 
+    /// `resolve` without a query: follows only what earlier lookups found. For a connection
+    /// that cannot run a query now (a stream in single-row mode: running one would drain the
+    /// stream's results); an OID never looked up stays as it is.
+    [[nodiscard]] Oid resolve_known(Oid type) const {
+        for (int depth = 0; depth < 16 && !is_known_type(type); ++depth) {
+            const auto found = resolved_.find(type);
+            if (found == resolved_.end() || found->second == type) break;
+            type = found->second;
+        }
+        return type;
+    }
+
 private:
     struct result_clearer {
         void operator()(PGresult* result) const noexcept { PQclear(result); }
